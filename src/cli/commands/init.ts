@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { parseParams } from '../../core/params/params.js';
+import { paramsTemplate } from '../../core/params/template.js';
+import { loadParams, projectAt, resolveHome, writeFileAtomic } from '../../engine/project.js';
+import { globals, out } from '../context.js';
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented params.yaml with every default into the project directory')
+    .option('--force', 'overwrite an existing params.yaml')
+    .addHelpText('after', '\nExamples:\n  credit-tui init\n  credit-tui --home ~/credit init --force')
+    .action((opts: { force?: boolean }, cmd: Command) => {
+      const project = projectAt(resolveHome(globals(cmd).home));
+      if (existsSync(project.paramsPath) && !opts.force) {
+        throw new UserError('params.yaml already exists', { file: project.paramsPath }, 'pass --force to overwrite it');
+      }
+      const text = paramsTemplate();
+      parseParams(text); // the template must always validate
+      writeFileAtomic(project.paramsPath, text);
+      out(`wrote ${project.paramsPath}`);
+    });
+
+  program
+    .command('params')
+    .description('validate params.yaml and print the effective parameters (defaults filled in)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  credit-tui params\n  credit-tui --params other.yaml params --json')
+    .action((opts: { json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const params = loadParams(projectAt(resolveHome(g.home)), g.params);
+      out(opts.json ? JSON.stringify(params) : JSON.stringify(params, null, 2));
+    });
+}

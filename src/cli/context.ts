@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { Params } from '../core/params/params.js';
+import type { RunStore } from '../core/store/run-store.js';
+import { loadParams, openStore, projectAt, resolveHome, type Project } from '../engine/project.js';
+
+export interface GlobalOptions {
+  readonly home?: string;
+  readonly params?: string;
+  readonly verbose?: boolean;
+}
+
+/** The project a command works in, opened once; `close()` releases the database. */
+export interface CommandContext {
+  readonly project: Project;
+  readonly store: RunStore;
+  readonly params: Params;
+  close(): void;
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+export function openContext(cmd: Command): CommandContext {
+  const g = globals(cmd);
+  const project = projectAt(resolveHome(g.home));
+  const params = loadParams(project, g.params);
+  const store = openStore(project);
+  return { project, store, params, close: () => store.close() };
+}
+
+/** Runs `fn` with an open context and always closes the database. */
+export async function withContext<T>(cmd: Command, fn: (ctx: CommandContext) => Promise<T> | T): Promise<T> {
+  const ctx = openContext(cmd);
+  try {
+    return await fn(ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+export const out = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+export const err = (line = ''): void => {
+  process.stderr.write(`${line}\n`);
+};

@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { CancelledError, UserError } from '../core/errors.js';
+import { registerEda, registerDatasets } from './commands/eda.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerInit } from './commands/init.js';
+import { registerRuns } from './commands/runs.js';
+import { err } from './context.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('credit-tui')
+    .description('Credit-risk modelling end to end: ingest, EDA, grid search, registry, scoring and drift, recorded in runs.db.\nWith no command in a terminal it opens the interactive TUI.')
+    .version(VERSION)
+    .option('--home <dir>', 'project directory for runs.db, data/ and models/ (default: $CREDIT_TUI_HOME or the current directory)')
+    .option('--params <file>', 'params file (default: <home>/params.yaml, or built-in defaults)')
+    .option('--verbose', 'print stack traces of internal errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .addHelpText('after', `
+Examples:
+  credit-tui ingest ../shared/data/statlog_german.data
+  credit-tui eda
+  credit-tui train --headless
+  credit-tui score applicants.csv -o scored.csv
+  credit-tui drift ref.parquet cur.parquet`);
+  registerInit(program);
+  registerIngest(program);
+  registerDatasets(program);
+  registerEda(program);
+  registerRuns(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Parses argv, runs the command, and turns every failure into one line on stderr and an exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 1;
+    if (e instanceof UserError) {
+      err(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    if (e instanceof CancelledError) {
+      err(`cancelled: ${e.message}`);
+      return 130;
+    }
+    err(`internal error: ${(e as Error).message ?? String(e)}${verbose ? `\n${(e as Error).stack}` : ' (run with --verbose for details)'}`);
+    return 2;
+  }
+}

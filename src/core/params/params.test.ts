@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { expandGrid } from './grids.js';
+import { DEFAULT_PARAMS, parseParams } from './params.js';
+import { paramsTemplate } from './template.js';
+
+function errorOf(text: string): string {
+  try {
+    parseParams(text, 'params.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('params.yaml', () => {
+  it('an empty file gives the defaults, with the UCI cost matrix', () => {
+    const p = parseParams('');
+    expect(p).toEqual(DEFAULT_PARAMS);
+    expect(p.cost).toEqual({ bad_predicted_good: 5, good_predicted_bad: 1 });
+  });
+
+  it('the commented template written by init validates and equals the defaults', () => {
+    const text = paramsTemplate();
+    expect(text).toContain('# Seed for every random choice');
+    expect(parseParams(text)).toEqual(DEFAULT_PARAMS);
+  });
+
+  it('overrides single keys and keeps the rest', () => {
+    const p = parseParams('seed: 7\nsplit:\n  cv_folds: 3\nsearch:\n  families: [logreg, xgboost]\n  grids:\n    logreg: {C: [1]}\n');
+    expect(p.seed).toBe(7);
+    expect(p.split.cv_folds).toBe(3);
+    expect(p.split.test_size).toBe(0.2);
+    expect(p.search.families).toEqual(['logreg', 'xgboost']);
+    expect(p.search.grids.logreg).toEqual({ C: [1] });
+    expect(p.search.grids.tree).toEqual(DEFAULT_PARAMS.search.grids.tree);
+  });
+
+  it('names the key and what is allowed on a wrong key, type or value', () => {
+    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, drift)");
+    expect(errorOf('split:\n  cv_folds: two')).toBe('params.yaml: invalid value "two" for \'split.cv_folds\': expected an integer from 2 to 20');
+    expect(errorOf('preprocessing:\n  scaling: log')).toContain("'preprocessing.scaling': expected one of standard, minmax, none");
+    expect(errorOf('search:\n  grids:\n    xgboost: {learning_rate: [2]}')).toContain("'search.grids.xgboost.learning_rate': expected a number in (0, 1]");
+    expect(errorOf('search:\n  grids:\n    knn: {k: [3]}')).toContain("unknown key 'search.grids.knn.k' (allowed: n_neighbors, weights, smote)");
+    expect(errorOf('search:\n  families: [logreg, gbm]')).toContain("'search.families'");
+    expect(errorOf('cost:\n  bad_predicted_good: -5')).toContain("'cost.bad_predicted_good': expected a positive number");
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    expect(errorOf('seed: 1\nsplit: [\n')).toMatch(/^params\.yaml, row \d+: not valid YAML/);
+    expect(errorOf('- 1\n- 2')).toContain('expected a mapping');
+  });
+});
+
+describe('expandGrid', () => {
+  it('follows scikit-learn ParameterGrid order: keys sorted, last key fastest', () => {
+    const c = expandGrid({ smote: [false, true], C: [0.1, 1] });
+    expect(c).toEqual([
+      { C: 0.1, smote: false }, { C: 0.1, smote: true }, { C: 1, smote: false }, { C: 1, smote: true },
+    ]);
+  });
+  it('the default grids give the reference candidate counts (260 candidates)', () => {
+    const n = Object.values(DEFAULT_PARAMS.search.grids).map((g) => expandGrid(g).length);
+    expect(n).toEqual([16, 24, 16, 16, 12, 12, 8]);
+  });
+});

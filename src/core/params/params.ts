@@ -1,0 +1,274 @@
+import { parseDocument } from 'yaml';
+import { UserError } from '../errors.js';
+import { DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
+
+export type ColumnRole = 'numeric' | 'categorical' | 'ordinal' | 'ignore';
+export type NumericImputation = 'median' | 'mean';
+export type CategoricalImputation = 'most_frequent' | 'missing_level';
+export type Encoding = 'onehot' | 'ordinal' | 'woe';
+export type Scaling = 'standard' | 'minmax' | 'none';
+export type SelectionMetric = 'roc_auc' | 'gini' | 'ks' | 'brier' | 'cost' | 'f1' | 'g_mean';
+
+/** Everything a run depends on. Loaded from params.yaml; every field has a default. */
+export interface Params {
+  readonly seed: number;
+  readonly data: {
+    /** Dataset name in the store to train on; null = the most recently ingested one. */
+    readonly dataset: string | null;
+    /** Column name of the target in generic files. */
+    readonly target: string | null;
+    /** The target value that means "bad" (the positive class) in generic files. */
+    readonly bad_value: string | null;
+    /** Overrides of detected column roles. */
+    readonly roles: Readonly<Record<string, ColumnRole>>;
+  };
+  readonly split: {
+    readonly test_size: number;
+    readonly cv_folds: number;
+    /** A reference split JSON (train/test rows and folds), e.g. ../shared/reference/split_statlog_german.json. */
+    readonly split_file: string | null;
+  };
+  readonly preprocessing: {
+    readonly impute_numeric: NumericImputation;
+    readonly impute_categorical: CategoricalImputation;
+    readonly encoding: Encoding;
+    readonly scaling: Scaling;
+    readonly power_transform: boolean;
+    readonly smote_k: number;
+  };
+  readonly search: {
+    readonly families: readonly Family[];
+    readonly selection_metric: SelectionMetric;
+    /** Worker threads for the grid search; 0 = one per core. */
+    readonly workers: number;
+    readonly grids: Readonly<Record<Family, Grid>>;
+  };
+  readonly cost: {
+    /** Cost of approving a bad applicant (false negative). */
+    readonly bad_predicted_good: number;
+    /** Cost of declining a good applicant (false positive). */
+    readonly good_predicted_bad: number;
+  };
+  readonly scoring: {
+    readonly base_points: number;
+    /** good:bad odds at base_points. */
+    readonly base_odds: number;
+    /** Points to double the odds. */
+    readonly pdo: number;
+  };
+  readonly drift: {
+    readonly p_value: number;
+    readonly distance_threshold: number;
+    readonly psi_investigate: number;
+    readonly psi_significant: number;
+    readonly drift_share: number;
+    readonly missing_share_change: number;
+    readonly psi_bins: number;
+  };
+}
+
+export const DEFAULT_PARAMS: Params = {
+  seed: 42,
+  data: { dataset: null, target: null, bad_value: null, roles: {} },
+  split: { test_size: 0.2, cv_folds: 5, split_file: null },
+  preprocessing: {
+    impute_numeric: 'median',
+    impute_categorical: 'most_frequent',
+    encoding: 'onehot',
+    scaling: 'standard',
+    power_transform: false,
+    smote_k: 5,
+  },
+  search: { families: [...FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS },
+  cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
+  scoring: { base_points: 600, base_odds: 19, pdo: 50 },
+  drift: {
+    p_value: 0.05,
+    distance_threshold: 0.1,
+    psi_investigate: 0.1,
+    psi_significant: 0.25,
+    drift_share: 0.5,
+    missing_share_change: 0.1,
+    psi_bins: 10,
+  },
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates values one key at a time so the first error names its dotted key and what is allowed. */
+class Reader {
+  constructor(private readonly file: string) {}
+
+  fail(key: string, allowed: string, got: unknown): never {
+    throw new UserError(`invalid value ${JSON.stringify(got)} for '${key}': expected ${allowed}`, { file: this.file });
+  }
+
+  unknownKey(key: string, allowed: readonly string[]): never {
+    throw new UserError(`unknown key '${key}' (allowed: ${allowed.join(', ')})`, { file: this.file });
+  }
+
+  section(root: Obj, key: string, allowedKeys: readonly string[]): Obj {
+    const v = root[key.split('.').pop() as string];
+    if (v === undefined || v === null) return {};
+    if (!isObj(v)) this.fail(key, 'a mapping', v);
+    for (const k of Object.keys(v)) {
+      if (!allowedKeys.includes(k)) {
+        this.unknownKey(`${key}.${k}`, allowedKeys);
+      }
+    }
+    return v;
+  }
+
+  num(o: Obj, key: string, def: number, ok: (n: number) => boolean, allowed: string): number {
+    const v = o[key.split('.').pop() as string];
+    if (v === undefined) return def;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) this.fail(key, allowed, v);
+    return v;
+  }
+
+  bool(o: Obj, key: string, def: boolean): boolean {
+    const v = o[key.split('.').pop() as string];
+    if (v === undefined) return def;
+    if (typeof v !== 'boolean') this.fail(key, 'true or false', v);
+    return v;
+  }
+
+  choice<T extends string>(o: Obj, key: string, def: T, options: readonly T[]): T {
+    const v = o[key.split('.').pop() as string];
+    if (v === undefined) return def;
+    if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) this.fail(key, `one of ${options.join(', ')}`, v);
+    return v as T;
+  }
+
+  strOrNull(o: Obj, key: string, def: string | null): string | null {
+    const v = o[key.split('.').pop() as string];
+    if (v === undefined) return def;
+    if (v === null) return null;
+    if (typeof v === 'number') return String(v);
+    if (typeof v !== 'string' || v.length === 0) this.fail(key, 'a non-empty string or null', v);
+    return v;
+  }
+}
+
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'drift'] as const;
+
+/** Parses and validates params.yaml text; missing keys take their defaults. */
+export function parseParams(text: string, file = 'params.yaml'): Params {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const line = err.linePos?.[0]?.line;
+    throw new UserError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, ...(line ? { row: line } : {}) });
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) return DEFAULT_PARAMS;
+  if (!isObj(raw)) throw new UserError('expected a mapping of settings at the top level', { file });
+  const r = new Reader(file);
+  for (const k of Object.keys(raw)) if (!(TOP_KEYS as readonly string[]).includes(k)) r.unknownKey(k, TOP_KEYS);
+  const D = DEFAULT_PARAMS;
+
+  const seed = r.num(raw, 'seed', D.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31, 'an integer in [0, 2^31)');
+
+  const data = r.section(raw, 'data', ['dataset', 'target', 'bad_value', 'roles']);
+  const rolesRaw = data['roles'];
+  const roles: Record<string, ColumnRole> = {};
+  if (rolesRaw !== undefined && rolesRaw !== null) {
+    if (!isObj(rolesRaw)) r.fail('data.roles', 'a mapping of column: role', rolesRaw);
+    for (const [col, role] of Object.entries(rolesRaw)) {
+      if (typeof role !== 'string' || !['numeric', 'categorical', 'ordinal', 'ignore'].includes(role)) {
+        r.fail(`data.roles.${col}`, 'one of numeric, categorical, ordinal, ignore', role);
+      }
+      roles[col] = role as ColumnRole;
+    }
+  }
+
+  const split = r.section(raw, 'split', ['test_size', 'cv_folds', 'split_file']);
+  const prep = r.section(raw, 'preprocessing', [
+    'impute_numeric', 'impute_categorical', 'encoding', 'scaling', 'power_transform', 'smote_k',
+  ]);
+  const search = r.section(raw, 'search', ['families', 'selection_metric', 'workers', 'grids']);
+  const cost = r.section(raw, 'cost', ['bad_predicted_good', 'good_predicted_bad']);
+  const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo']);
+  const drift = r.section(raw, 'drift', Object.keys(D.drift));
+
+  const positive = (n: number) => n > 0;
+  const share = (n: number) => n > 0 && n < 1;
+
+  return {
+    seed,
+    data: {
+      dataset: r.strOrNull(data, 'data.dataset', D.data.dataset),
+      target: r.strOrNull(data, 'data.target', D.data.target),
+      bad_value: r.strOrNull(data, 'data.bad_value', D.data.bad_value),
+      roles,
+    },
+    split: {
+      test_size: r.num(split, 'split.test_size', D.split.test_size, share, 'a share in (0, 1)'),
+      cv_folds: r.num(split, 'split.cv_folds', D.split.cv_folds, (n) => Number.isInteger(n) && n >= 2 && n <= 20, 'an integer from 2 to 20'),
+      split_file: r.strOrNull(split, 'split.split_file', D.split.split_file),
+    },
+    preprocessing: {
+      impute_numeric: r.choice(prep, 'preprocessing.impute_numeric', D.preprocessing.impute_numeric, ['median', 'mean'] as const),
+      impute_categorical: r.choice(prep, 'preprocessing.impute_categorical', D.preprocessing.impute_categorical, ['most_frequent', 'missing_level'] as const),
+      encoding: r.choice(prep, 'preprocessing.encoding', D.preprocessing.encoding, ['onehot', 'ordinal', 'woe'] as const),
+      scaling: r.choice(prep, 'preprocessing.scaling', D.preprocessing.scaling, ['standard', 'minmax', 'none'] as const),
+      power_transform: r.bool(prep, 'preprocessing.power_transform', D.preprocessing.power_transform),
+      smote_k: r.num(prep, 'preprocessing.smote_k', D.preprocessing.smote_k, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
+    },
+    search: {
+      families: readFamilies(r, search['families']),
+      selection_metric: r.choice(search, 'search.selection_metric', D.search.selection_metric, ['roc_auc', 'gini', 'ks', 'brier', 'cost', 'f1', 'g_mean'] as const),
+      workers: r.num(search, 'search.workers', D.search.workers, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'an integer from 0 (one per core) to 64'),
+      grids: readGrids(r, search['grids']),
+    },
+    cost: {
+      bad_predicted_good: r.num(cost, 'cost.bad_predicted_good', D.cost.bad_predicted_good, positive, 'a positive number'),
+      good_predicted_bad: r.num(cost, 'cost.good_predicted_bad', D.cost.good_predicted_bad, positive, 'a positive number'),
+    },
+    scoring: {
+      base_points: r.num(scoring, 'scoring.base_points', D.scoring.base_points, () => true, 'a number'),
+      base_odds: r.num(scoring, 'scoring.base_odds', D.scoring.base_odds, positive, 'a positive number'),
+      pdo: r.num(scoring, 'scoring.pdo', D.scoring.pdo, positive, 'a positive number'),
+    },
+    drift: {
+      p_value: r.num(drift, 'drift.p_value', D.drift.p_value, share, 'a share in (0, 1)'),
+      distance_threshold: r.num(drift, 'drift.distance_threshold', D.drift.distance_threshold, positive, 'a positive number'),
+      psi_investigate: r.num(drift, 'drift.psi_investigate', D.drift.psi_investigate, positive, 'a positive number'),
+      psi_significant: r.num(drift, 'drift.psi_significant', D.drift.psi_significant, positive, 'a positive number'),
+      drift_share: r.num(drift, 'drift.drift_share', D.drift.drift_share, (n) => n > 0 && n <= 1, 'a share in (0, 1]'),
+      missing_share_change: r.num(drift, 'drift.missing_share_change', D.drift.missing_share_change, share, 'a share in (0, 1)'),
+      psi_bins: r.num(drift, 'drift.psi_bins', D.drift.psi_bins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),
+    },
+  };
+}
+
+function readFamilies(r: Reader, v: unknown): Family[] {
+  if (v === undefined || v === null) return [...DEFAULT_PARAMS.search.families];
+  if (!Array.isArray(v) || v.length === 0) r.fail('search.families', `a non-empty list of ${FAMILIES.join(', ')}`, v);
+  for (const f of v) if (typeof f !== 'string' || !isFamily(f)) r.fail('search.families', `a list of ${FAMILIES.join(', ')}`, f);
+  return [...new Set(v as Family[])];
+}
+
+/** A grid in params.yaml replaces the default grid of that family only; keys are checked per family. */
+function readGrids(r: Reader, v: unknown): Record<Family, Grid> {
+  const out: Record<Family, Grid> = { ...DEFAULT_GRIDS };
+  if (v === undefined || v === null) return out;
+  if (!isObj(v)) r.fail('search.grids', 'a mapping of family: grid', v);
+  for (const [fam, grid] of Object.entries(v)) {
+    if (!isFamily(fam)) r.unknownKey(`search.grids.${fam}`, FAMILIES);
+    if (!isObj(grid)) r.fail(`search.grids.${fam}`, 'a mapping of parameter: [values]', grid);
+    const spec = GRID_SPECS[fam];
+    const g: Record<string, GridValue[]> = {};
+    for (const [key, values] of Object.entries(grid)) {
+      const ps = spec[key];
+      if (!ps) r.unknownKey(`search.grids.${fam}.${key}`, Object.keys(spec));
+      const list = Array.isArray(values) && !(key === 'hidden_layer_sizes' && values.every((x) => typeof x === 'number')) ? values : [values];
+      if (list.length === 0) r.fail(`search.grids.${fam}.${key}`, 'a non-empty list', values);
+      for (const x of list) if (!ps.check(x)) r.fail(`search.grids.${fam}.${key}`, ps.allowed, x);
+      g[key] = list as GridValue[];
+    }
+    out[fam] = g;
+  }
+  return out;
+}

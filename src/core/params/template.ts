@@ -1,0 +1,67 @@
+import { stringify } from 'yaml';
+import { DEFAULT_GRIDS, FAMILIES } from './grids.js';
+import { DEFAULT_PARAMS } from './params.js';
+
+/** The commented params.yaml that `credit-tui init` writes; every value is the default. */
+export function paramsTemplate(): string {
+  const D = DEFAULT_PARAMS;
+  const grids = stringify({ grids: DEFAULT_GRIDS }, { flowCollectionPadding: false, collectionStyle: 'block' })
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => `  ${l}`)
+    .join('\n');
+  return `# credit-tui run parameters. Every key is optional: a missing key takes the default shown here.
+# Validate with: credit-tui params --check
+
+# Seed for every random choice (split, folds, SMOTE, bootstrap, subsampling, weight initialisation).
+seed: ${D.seed}
+
+data:
+  # Dataset to train on (a name from 'credit-tui datasets'); null = the most recently ingested one.
+  dataset: null
+  # For generic CSV/Parquet files: the target column and the value that means "bad" (positive class).
+  target: null
+  bad_value: null
+  # Override detected column roles: numeric | categorical | ordinal | ignore
+  roles: {}
+
+split:
+  test_size: ${D.split.test_size}      # stratified hold-out share
+  cv_folds: ${D.split.cv_folds}        # stratified k-fold on the training rows
+  # Exact train/test rows and folds from a JSON file (e.g. ../shared/reference/split_statlog_german.json)
+  split_file: null
+
+preprocessing:               # fitted inside each training fold only
+  impute_numeric: median     # median | mean
+  impute_categorical: most_frequent   # most_frequent | missing_level
+  encoding: onehot           # onehot | ordinal | woe
+  scaling: standard          # standard | minmax | none
+  power_transform: false     # Yeo-Johnson on numeric columns before scaling
+  smote_k: 5                 # neighbours for SMOTE (used where a grid sets smote: true)
+
+search:
+  families: [${FAMILIES.join(', ')}]
+  selection_metric: roc_auc  # roc_auc | gini | ks | brier | cost | f1 | g_mean (mean over CV folds)
+  workers: 0                 # worker threads; 0 = one per core
+  # Hyper-parameter grids (defaults = scikit-learn reference GRIDS). A family listed here replaces its default grid.
+${grids}
+
+cost:                        # expected cost per applicant; the cost-optimal threshold is c_fp / (c_fp + c_fn)
+  bad_predicted_good: ${D.cost.bad_predicted_good}
+  good_predicted_bad: ${D.cost.good_predicted_bad}
+
+scoring:                     # points scale: base_points at base_odds good:bad, pdo points to double the odds
+  base_points: ${D.scoring.base_points}
+  base_odds: ${D.scoring.base_odds}
+  pdo: ${D.scoring.pdo}
+
+drift:
+  p_value: ${D.drift.p_value}               # statistical tests flag a column below this p-value
+  distance_threshold: ${D.drift.distance_threshold}     # Wasserstein (normed) / Jensen-Shannon flag a column at or above this
+  psi_investigate: ${D.drift.psi_investigate}
+  psi_significant: ${D.drift.psi_significant}
+  drift_share: ${D.drift.drift_share}           # the dataset drifts when at least this share of columns drift
+  missing_share_change: ${D.drift.missing_share_change}   # a change in missing share this large flags a column by itself
+  psi_bins: ${D.drift.psi_bins}
+`;
+}

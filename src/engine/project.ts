@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
+import { RunStore } from '../core/store/run-store.js';
+
+/** Where everything a project writes lives: runs.db, data/, models/, params.yaml. */
+export interface Project {
+  readonly home: string;
+  readonly dbPath: string;
+  readonly paramsPath: string;
+  readonly rawDir: string;
+  readonly processedDir: string;
+  readonly modelsDir: string;
+  readonly outputsDir: string;
+}
+
+/** `--home DIR`, else `CREDIT_TUI_HOME`, else the current directory. */
+export function resolveHome(flag?: string): string {
+  return resolve(flag ?? process.env['CREDIT_TUI_HOME'] ?? process.cwd());
+}
+
+export function projectAt(home: string): Project {
+  return {
+    home,
+    dbPath: join(home, 'runs.db'),
+    paramsPath: join(home, 'params.yaml'),
+    rawDir: join(home, 'data', 'raw'),
+    processedDir: join(home, 'data', 'processed'),
+    modelsDir: join(home, 'models'),
+    outputsDir: join(home, 'outputs'),
+  };
+}
+
+export function openStore(p: Project): RunStore {
+  mkdirSync(p.home, { recursive: true });
+  return RunStore.open(p.dbPath);
+}
+
+/** params.yaml of the project, or the defaults when there is none. */
+export function loadParams(p: Project, file?: string): Params {
+  const path = file ? resolve(file) : p.paramsPath;
+  if (!existsSync(path)) {
+    if (file) throw new UserError('params file not found', { file });
+    return DEFAULT_PARAMS;
+  }
+  return parseParams(readFileSync(path, 'utf8'), file ?? 'params.yaml');
+}
+
+/** Writes a file so that readers see the old content or the new, never half of it (temp + fsync + rename). */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing to clean up */
+    }
+    throw e;
+  }
+}
+
+/** A name that can be used as a file name inside the project: letters, digits, `_`, `-`, `.`; no traversal. */
+export function safeName(name: string, what: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name) || name.includes('..')) {
+    throw new UserError(`invalid ${what} ${JSON.stringify(name)}`, {}, 'use letters, digits, _, - and . (at most 100), starting with a letter or digit');
+  }
+  return name;
+}
+
+/** True when `child` is `parent` or inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(resolve(parent), resolve(child));
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
