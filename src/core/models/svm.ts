@@ -1,0 +1,304 @@
+import type { Matrix } from '../matrix.js';
+import type { Candidate } from '../params/grids.js';
+import { Rng } from '../random.js';
+import { occlusion } from './knn.js';
+import { type FamilyEngine, type Model, type ModelState, fitEach, num } from './model.js';
+
+/** gamma='scale' is 1 / (n_features * Var(X)) over all entries, as scikit-learn's SVC. */
+function resolveGamma(c: Candidate, X: Matrix): number {
+  const g = c['gamma'];
+  if (typeof g === 'number') return g;
+  if (g === 'auto') return 1 / X.cols;
+  let m = 0;
+  for (const v of X.data) m += v;
+  m /= X.data.length;
+  let s = 0;
+  for (const v of X.data) s += (v - m) ** 2;
+  const variance = s / X.data.length;
+  return variance > 0 ? 1 / (X.cols * variance) : 1;
+}
+
+function rbfKernelMatrix(X: Matrix, gamma: number): Float64Array {
+  const n = X.rows;
+  const p = X.cols;
+  const sq = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += X.data[i * p + j]! ** 2;
+    sq[i] = s;
+  }
+  const K = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    K[i * n + i] = 1;
+    for (let k = i + 1; k < n; k++) {
+      let dot = 0;
+      for (let j = 0; j < p; j++) dot += X.data[i * p + j]! * X.data[k * p + j]!;
+      const v = Math.exp(-gamma * Math.max(0, sq[i]! + sq[k]! - 2 * dot));
+      K[i * n + k] = v;
+      K[k * n + i] = v;
+    }
+  }
+  return K;
+}
+
+/**
+ * C-SVC dual by SMO with libsvm's second-order working-set selection (Fan, Chen & Lin 2005), tolerance 1e-3.
+ * Labels ±1 (+1 = bad). Returns alpha·y and the bias so that f(x) = Σ coefᵢ K(xᵢ, x) + b.
+ */
+function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; b: number } {
+  const n = yb.length;
+  const y = Float64Array.from(yb, (v) => (v ? 1 : -1));
+  const alpha = new Float64Array(n);
+  const G = new Float64Array(n).fill(-1);
+  const eps = 1e-3;
+  const tau = 1e-12;
+  const maxIter = Math.max(10_000_000, 100 * n);
+  for (let iter = 0; iter < maxIter; iter++) {
+    let gmax = -Infinity;
+    let i = -1;
+    for (let t = 0; t < n; t++) {
+      const upOk = y[t] === 1 ? alpha[t]! < C : alpha[t]! > 0;
+      if (upOk && -y[t]! * G[t]! >= gmax) {
+        gmax = -y[t]! * G[t]!;
+        i = t;
+      }
+    }
+    if (i < 0) break;
+    let gmin = Infinity;
+    let j = -1;
+    let objMin = Infinity;
+    const Ki = i * n;
+    for (let t = 0; t < n; t++) {
+      const lowOk = y[t] === 1 ? alpha[t]! > 0 : alpha[t]! < C;
+      if (!lowOk) continue;
+      const v = -y[t]! * G[t]!;
+      if (v <= gmin) gmin = v;
+      const bdiff = gmax - v;
+      if (bdiff > 0) {
+        let a = K[Ki + i]! + K[t * n + t]! - 2 * y[i]! * y[t]! * K[Ki + t]! * y[i]! * y[t]!;
+        if (a <= 0) a = tau;
+        const obj = -(bdiff * bdiff) / a;
+        if (obj <= objMin) {
+          objMin = obj;
+          j = t;
+        }
+      }
+    }
+    if (gmax - gmin < eps || j < 0) break;
+    // Two-variable update in libsvm's form (Q_ij = y_i y_j K_ij).
+    const Kj = j * n;
+    const Qii = K[Ki + i]!;
+    const Qjj = K[Kj + j]!;
+    const Qij = y[i]! * y[j]! * K[Ki + j]!;
+    const oldAi = alpha[i]!;
+    const oldAj = alpha[j]!;
+    if (y[i] !== y[j]) {
+      let quad = Qii + Qjj + 2 * Qij;
+      if (quad <= 0) quad = tau;
+      const delta = (-G[i]! - G[j]!) / quad;
+      const diff = alpha[i]! - alpha[j]!;
+      alpha[i]! += delta;
+      alpha[j]! += delta;
+      if (diff > 0) {
+        if (alpha[j]! < 0) [alpha[j], alpha[i]] = [0, diff];
+      } else if (alpha[i]! < 0) [alpha[i], alpha[j]] = [0, -diff];
+      if (diff > 0) {
+        if (alpha[i]! > C) [alpha[i], alpha[j]] = [C, C - diff];
+      } else if (alpha[j]! > C) [alpha[j], alpha[i]] = [C, C + diff];
+    } else {
+      let quad = Qii + Qjj - 2 * Qij;
+      if (quad <= 0) quad = tau;
+      const delta = (G[i]! - G[j]!) / quad;
+      const sum = alpha[i]! + alpha[j]!;
+      alpha[i]! -= delta;
+      alpha[j]! += delta;
+      if (sum > C) {
+        if (alpha[i]! > C) [alpha[i], alpha[j]] = [C, sum - C];
+      } else if (alpha[j]! < 0) [alpha[j], alpha[i]] = [0, sum];
+      if (sum > C) {
+        if (alpha[j]! > C) [alpha[j], alpha[i]] = [C, sum - C];
+      } else if (alpha[i]! < 0) [alpha[i], alpha[j]] = [0, sum];
+    }
+    const dAi = alpha[i]! - oldAi;
+    const dAj = alpha[j]! - oldAj;
+    const yi = y[i]!;
+    const yj = y[j]!;
+    for (let t = 0; t < n; t++) G[t]! += y[t]! * (yi * K[Ki + t]! * dAi + yj * K[Kj + t]! * dAj);
+  }
+  // rho: average of y·G over free vectors, else the midpoint of the feasible interval (libsvm).
+  let ub = Infinity;
+  let lb = -Infinity;
+  let sumFree = 0;
+  let nFree = 0;
+  for (let t = 0; t < n; t++) {
+    const yG = y[t]! * G[t]!;
+    if (alpha[t]! >= C) {
+      if (y[t] === -1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (alpha[t]! <= 0) {
+      if (y[t] === 1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      nFree++;
+      sumFree += yG;
+    }
+  }
+  const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
+  return { coef: Float64Array.from(alpha, (a, t) => a * y[t]!), b: -rho };
+}
+
+/** Platt scaling as libsvm's sigmoid_train: Newton with backtracking on smoothed targets. P(bad) = 1/(1+exp(A f + B)). */
+export function plattFit(f: ArrayLike<number>, yb: ArrayLike<number>): { A: number; B: number } {
+  const n = f.length;
+  let prior1 = 0;
+  for (let i = 0; i < n; i++) prior1 += yb[i]! ? 1 : 0;
+  const prior0 = n - prior1;
+  const hi = (prior1 + 1) / (prior1 + 2);
+  const lo = 1 / (prior0 + 2);
+  const t = Float64Array.from({ length: n }, (_, i) => (yb[i] ? hi : lo));
+  let A = 0;
+  let B = Math.log((prior0 + 1) / (prior1 + 1));
+  const sigma = 1e-12;
+  const fval = (a: number, b: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const fApB = f[i]! * a + b;
+      s += fApB >= 0 ? t[i]! * fApB + Math.log1p(Math.exp(-fApB)) : (t[i]! - 1) * fApB + Math.log1p(Math.exp(fApB));
+    }
+    return s;
+  };
+  let fv = fval(A, B);
+  for (let it = 0; it < 100; it++) {
+    let h11 = sigma;
+    let h22 = sigma;
+    let h21 = 0;
+    let g1 = 0;
+    let g2 = 0;
+    for (let i = 0; i < n; i++) {
+      const fApB = f[i]! * A + B;
+      const [p, q] = fApB >= 0 ? [Math.exp(-fApB) / (1 + Math.exp(-fApB)), 1 / (1 + Math.exp(-fApB))] : [1 / (1 + Math.exp(fApB)), Math.exp(fApB) / (1 + Math.exp(fApB))];
+      const d2 = p * q;
+      h11 += f[i]! * f[i]! * d2;
+      h22 += d2;
+      h21 += f[i]! * d2;
+      const d1 = t[i]! - p;
+      g1 += f[i]! * d1;
+      g2 += d1;
+    }
+    if (Math.abs(g1) < 1e-5 && Math.abs(g2) < 1e-5) break;
+    const det = h11 * h22 - h21 * h21;
+    const dA = -(h22 * g1 - h21 * g2) / det;
+    const dB = -(-h21 * g1 + h11 * g2) / det;
+    const gd = g1 * dA + g2 * dB;
+    let step = 1;
+    while (step >= 1e-10) {
+      const nA = A + step * dA;
+      const nB = B + step * dB;
+      const nf = fval(nA, nB);
+      if (nf < fv + 1e-4 * step * gd) {
+        A = nA;
+        B = nB;
+        fv = nf;
+        break;
+      }
+      step /= 2;
+    }
+    if (step < 1e-10) break;
+  }
+  return { A, B };
+}
+
+class SvmModel implements Model {
+  readonly family = 'svm' as const;
+  constructor(
+    private readonly sv: Matrix,
+    private readonly coef: Float64Array,
+    private readonly b: number,
+    private readonly gamma: number,
+    private readonly A: number,
+    private readonly B: number,
+  ) {}
+
+  decision(X: Matrix): Float64Array {
+    const out = new Float64Array(X.rows);
+    const p = X.cols;
+    for (let i = 0; i < X.rows; i++) {
+      let s = this.b;
+      for (let k = 0; k < this.sv.rows; k++) {
+        let d = 0;
+        for (let j = 0; j < p; j++) {
+          const t = X.data[i * p + j]! - this.sv.data[k * p + j]!;
+          d += t * t;
+        }
+        s += this.coef[k]! * Math.exp(-this.gamma * d);
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    return this.decision(X).map((f) => 1 / (1 + Math.exp(this.A * f + this.B)));
+  }
+
+  contributions(X: Matrix, row: number): Float64Array {
+    return occlusion(this, X, row);
+  }
+
+  toJSON(): ModelState {
+    return { family: 'svm', gamma: this.gamma, b: this.b, A: this.A, B: this.B, coef: Array.from(this.coef), rows: this.sv.rows, cols: this.sv.cols, sv: Array.from(this.sv.data) };
+  }
+}
+
+function subKernel(K: Float64Array, n: number, rows: readonly number[]): Float64Array {
+  const m = rows.length;
+  const out = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) {
+    const o = rows[a]! * n;
+    for (let b = 0; b < m; b++) out[a * m + b] = K[o + rows[b]!]!;
+  }
+  return out;
+}
+
+/**
+ * RBF SVC with probabilities as scikit-learn's `probability=True`: the sigmoid is fitted on decision values
+ * from an internal 5-fold cross-validation (libsvm's svm_binary_svc_probability), then the SVM is refit on
+ * all rows. The kernel matrix is computed once and sliced for the inner folds.
+ */
+function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number): SvmModel {
+  const C = num(c, 'C', 1);
+  const gamma = resolveGamma(c, X);
+  const n = X.rows;
+  const K = rbfKernelMatrix(X, gamma);
+  const perm = Rng.derive(seed, 'svm-platt').shuffle(Array.from({ length: n }, (_, i) => i));
+  const dec = new Float64Array(n);
+  const folds = 5;
+  for (let k = 0; k < folds; k++) {
+    const val = perm.filter((_, i) => i % folds === k);
+    const inVal = new Set(val);
+    const tr = perm.filter((r) => !inVal.has(r)).sort((a, b) => a - b);
+    const fit = smo(subKernel(K, n, tr), Uint8Array.from(tr, (r) => y[r]!), C);
+    for (const r of val) {
+      let s = fit.b;
+      for (let t = 0; t < tr.length; t++) if (fit.coef[t] !== 0) s += fit.coef[t]! * K[r * n + tr[t]!]!;
+      dec[r] = s;
+    }
+  }
+  const { A, B } = plattFit(dec, y);
+  const { coef, b } = smo(K, y, C);
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (coef[i] !== 0) keep.push(i);
+  const sv = new Float64Array(keep.length * X.cols);
+  keep.forEach((r, k) => sv.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), k * X.cols));
+  return new SvmModel({ rows: keep.length, cols: X.cols, data: sv }, Float64Array.from(keep, (r) => coef[r]!), b, gamma, A, B);
+}
+
+export const svmEngine: FamilyEngine = {
+  family: 'svm',
+  shareKey: (c) => JSON.stringify(c),
+  fit: fitSvm,
+  fitGroup(cands, X, y, evals, seed) {
+    return fitEach(this, cands, X, y, evals, seed);
+  },
+  load: (s) => new SvmModel({ rows: s['rows'] as number, cols: s['cols'] as number, data: Float64Array.from(s['sv'] as number[]) }, Float64Array.from(s['coef'] as number[]), s['b'] as number, s['gamma'] as number, s['A'] as number, s['B'] as number),
+};

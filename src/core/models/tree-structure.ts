@@ -1,0 +1,52 @@
+import type { Matrix } from '../matrix.js';
+
+/** A fitted binary tree in flat arrays; leaves have feature -1 and carry `value`. */
+export interface TreeState {
+  readonly feature: number[];
+  readonly threshold: number[];
+  readonly left: number[];
+  readonly right: number[];
+  /** Leaf output: p(bad) for classification trees, the margin increment for boosted trees. */
+  readonly value: number[];
+  /** Weighted training mass that reached each node (for path attributions). */
+  readonly cover: number[];
+}
+
+export function emptyTree(): TreeState {
+  return { feature: [], threshold: [], left: [], right: [], value: [], cover: [] };
+}
+
+export function addNode(t: TreeState, value: number, cover: number): number {
+  t.feature.push(-1);
+  t.threshold.push(0);
+  t.left.push(-1);
+  t.right.push(-1);
+  t.value.push(value);
+  t.cover.push(cover);
+  return t.feature.length - 1;
+}
+
+export function leafOf(t: TreeState, x: Float64Array, offset: number): number {
+  let node = 0;
+  while (t.feature[node]! >= 0) node = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
+  return node;
+}
+
+/** Adds `scale * leaf value` of every row of X into `out`. */
+export function accumulateTree(t: TreeState, X: Matrix, out: Float64Array, scale = 1): void {
+  for (let i = 0; i < X.rows; i++) out[i]! += scale * t.value[leafOf(t, X.data, i * X.cols)]!;
+}
+
+/**
+ * Per-feature contributions of one row along its decision path (Saabas): each split moves the node's value,
+ * and the move is credited to the split feature. Sums to leaf value minus root value.
+ */
+export function pathContributions(t: TreeState, x: Float64Array, offset: number, out: Float64Array, scale = 1, nodeValue?: (n: number) => number): void {
+  const val = nodeValue ?? ((n: number) => t.value[n]!);
+  let node = 0;
+  while (t.feature[node]! >= 0) {
+    const next = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
+    out[t.feature[node]!]! += scale * (val(next) - val(node));
+    node = next;
+  }
+}

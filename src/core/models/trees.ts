@@ -1,0 +1,109 @@
+import { balancedWeights, type Matrix } from '../matrix.js';
+import type { Candidate } from '../params/grids.js';
+import { Rng } from '../random.js';
+import { binMatrix } from './binning.js';
+import { CartScratch, growCart } from './cart.js';
+import { type FamilyEngine, type Model, type ModelState, fitEach, num, numOrNull } from './model.js';
+import { accumulateTree, pathContributions, type TreeState } from './tree-structure.js';
+
+/** Enough bins that every distinct value of these data is its own bin: exact CART splits. */
+const EXACT_BINS = 4096;
+
+class TreeEnsemble implements Model {
+  constructor(readonly family: 'tree' | 'forest', private readonly trees: readonly TreeState[], private readonly cols: number) {}
+
+  predictProba(X: Matrix): Float64Array {
+    const out = new Float64Array(X.rows);
+    for (const t of this.trees) accumulateTree(t, X, out, 1 / this.trees.length);
+    return out;
+  }
+
+  contributions(X: Matrix, row: number): Float64Array {
+    const out = new Float64Array(this.cols);
+    for (const t of this.trees) pathContributions(t, X.data, row * X.cols, out, 1 / this.trees.length);
+    return out;
+  }
+
+  toJSON(): ModelState {
+    return { family: this.family, cols: this.cols, trees: this.trees };
+  }
+}
+
+function sampleWeights(c: Candidate, y: Uint8Array): Float64Array {
+  return c['class_weight'] === 'balanced' ? balancedWeights(y) : new Float64Array(y.length).fill(1);
+}
+
+export const treeEngine: FamilyEngine = {
+  family: 'tree',
+  shareKey: (c) => JSON.stringify(c),
+  fit(c, X, y) {
+    const B = binMatrix(X, EXACT_BINS);
+    const rows = Int32Array.from({ length: X.rows }, (_, i) => i);
+    const tree = growCart(B, y, sampleWeights(c, y), rows, {
+      maxDepth: numOrNull(c, 'max_depth', null),
+      minSamplesLeaf: num(c, 'min_samples_leaf', 1),
+      maxFeatures: X.cols,
+    }, null, new CartScratch(Math.max(...B.bins), X.cols));
+    return new TreeEnsemble('tree', [tree], X.cols);
+  },
+  fitGroup(cands, X, y, evals, seed) {
+    return fitEach(this, cands, X, y, evals, seed);
+  },
+  load: (s) => new TreeEnsemble('tree', s['trees'] as TreeState[], s['cols'] as number),
+};
+
+function maxFeatures(c: Candidate, cols: number): number {
+  const v = c['max_features'];
+  if (v === 'sqrt' || v === undefined) return Math.max(1, Math.floor(Math.sqrt(cols)));
+  if (v === 'log2') return Math.max(1, Math.floor(Math.log2(cols)));
+  return Math.max(1, Math.floor((v as number) * cols));
+}
+
+/**
+ * Random forest as scikit-learn's: bootstrap rows (as integer weights), random features per split,
+ * trees averaged. Tree k depends only on (seed, k), so a 300-tree fit also answers for its first 100.
+ */
+function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, onTree: (t: TreeState, k: number) => void): void {
+  const B = binMatrix(X, EXACT_BINS);
+  const base = sampleWeights(c, y);
+  const scratch = new CartScratch(Math.max(...B.bins), X.cols);
+  const opts = { maxDepth: numOrNull(c, 'max_depth', null), minSamplesLeaf: num(c, 'min_samples_leaf', 1), maxFeatures: maxFeatures(c, X.cols) };
+  const counts = new Float64Array(X.rows);
+  for (let k = 0; k < nTrees; k++) {
+    const rng = Rng.derive(seed, 'forest-tree', k);
+    counts.fill(0);
+    for (let s = 0; s < X.rows; s++) counts[rng.int(X.rows)]!++;
+    const rowsList: number[] = [];
+    const w = new Float64Array(X.rows);
+    for (let i = 0; i < X.rows; i++) if (counts[i]! > 0) {
+      rowsList.push(i);
+      w[i] = counts[i]! * base[i]!;
+    }
+    onTree(growCart(B, y, w, Int32Array.from(rowsList), opts, rng, scratch), k);
+  }
+}
+
+export const forestEngine: FamilyEngine = {
+  family: 'forest',
+  shareKey: (c) => JSON.stringify({ ...c, n_estimators: null }),
+  fit(c, X, y, seed) {
+    const trees: TreeState[] = [];
+    growForest(c, X, y, num(c, 'n_estimators', 100), seed, (t) => trees.push(t));
+    return new TreeEnsemble('forest', trees, X.cols);
+  },
+  fitGroup(cands, X, y, evals, seed) {
+    const sizes = cands.map((c) => num(c, 'n_estimators', 100));
+    const total = Math.max(...sizes);
+    const sums = evals.map((e) => new Float64Array(e.rows));
+    const out: Float64Array[][] = cands.map(() => []);
+    growForest(cands[0]!, X, y, total, seed, (t, k) => {
+      evals.forEach((e, j) => accumulateTree(t, e, sums[j]!));
+      sizes.forEach((s, ci) => {
+        if (s === k + 1) out[ci] = sums.map((a) => a.map((v) => v / s));
+      });
+    });
+    return out;
+  },
+  load: (s) => new TreeEnsemble('forest', s['trees'] as TreeState[], s['cols'] as number),
+};
+
