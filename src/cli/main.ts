@@ -4,6 +4,7 @@ import { registerEda, registerDatasets } from './commands/eda.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerRuns } from './commands/runs.js';
+import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
 
 export const VERSION = '0.1.0';
@@ -31,6 +32,7 @@ Examples:
   registerIngest(program);
   registerDatasets(program);
   registerEda(program);
+  registerTrain(program);
   registerRuns(program);
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { CancelledError, UserError } from '../../core/errors.js';
+import { FAMILIES, isFamily, type Family } from '../../core/params/grids.js';
+import { train } from '../../engine/train.js';
+import { err, out, withContext } from '../context.js';
+import { leaderboardText, progressLine, summaryJson } from '../reporters/train-lines.js';
+
+export function parseFamilies(list: string | undefined): Family[] | undefined {
+  if (list === undefined) return undefined;
+  const fams = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const f of fams) if (!isFamily(f)) throw new UserError(`unknown family '${f}'`, {}, `choose from ${FAMILIES.join(', ')}`);
+  return fams as Family[];
+}
+
+interface TrainFlags {
+  headless?: boolean;
+  json?: boolean;
+  families?: string;
+  quick?: boolean;
+  dataset?: string;
+  splitFile?: string;
+  workers?: string;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('cross-validated grid search over the model families; records every candidate, registers the champion')
+    .option('--headless', 'no TUI: progress lines on stderr, leaderboard on stdout (the default without a terminal)')
+    .option('--json', 'NDJSON events on stdout, then a summary line')
+    .option('--families <list>', `comma-separated subset of ${FAMILIES.join(',')}`)
+    .option('--quick', 'small grids (a minute or less)')
+    .option('--dataset <name>', 'dataset name or name@version (default: params data.dataset, else the latest)')
+    .option('--split-file <json>', 'exact train/test rows and folds, e.g. ../shared/reference/split_statlog_german.json')
+    .option('--workers <n>', 'worker threads (default: params search.workers, 0 = one per core)')
+    .addHelpText('after', `
+Examples:
+  credit-tui train --headless
+  credit-tui train --headless --families xgboost,logreg --quick
+  credit-tui train --json --split-file ../shared/reference/split_statlog_german.json`)
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const families = parseFamilies(flags.families);
+      let workers: number | undefined;
+      if (flags.workers !== undefined) {
+        workers = Number(flags.workers);
+        if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 0 to 64');
+      }
+      await withContext(cmd, async ({ project, store, params }) => {
+        const controller = new AbortController();
+        const stop = (): void => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          const events = train(project, store, params, {
+            ...(families ? { families } : {}),
+            quick: Boolean(flags.quick),
+            ...(flags.dataset ? { dataset: flags.dataset } : {}),
+            ...(flags.splitFile ? { splitFile: flags.splitFile } : {}),
+            ...(workers !== undefined && workers > 0 ? { workers } : {}),
+            signal: controller.signal,
+          });
+          for await (const ev of events) {
+            if (flags.json) {
+              out(JSON.stringify(ev.type === 'finished' ? summaryJson(ev.summary) : ev.type === 'candidate' ? { ...ev, leaderboard: undefined } : ev));
+              continue;
+            }
+            const line = progressLine(ev);
+            if (line) err(line);
+            if (ev.type === 'finished') out(leaderboardText(ev.summary));
+          }
+        } catch (e) {
+          if (controller.signal.aborted) throw new CancelledError('training stopped; the run is marked KILLED');
+          throw e;
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      });
+    });
+}

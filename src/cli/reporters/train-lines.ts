@@ -1,0 +1,65 @@
+import type { TrainEvent, TrainSummary } from '../../engine/train.js';
+import { num, table } from '../format.js';
+
+export function duration(s: number): string {
+  if (!Number.isFinite(s)) return '-';
+  return s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+export function paramText(p: Readonly<Record<string, unknown>>): string {
+  return Object.entries(p).map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.join(',')})` : String(v)}`).join(' ');
+}
+
+/** One progress line per event for stderr (headless/CI): done/total, elapsed, ETA, best so far. */
+export function progressLine(ev: TrainEvent): string | null {
+  switch (ev.type) {
+    case 'started':
+      return `search ${ev.runId} on ${ev.dataset}: ${ev.candidates} candidates × ${ev.folds} folds = ${ev.fits} fits, ${ev.workers} worker${ev.workers > 1 ? 's' : ''}, split ${ev.split}`;
+    case 'stage':
+      return `… ${ev.message}`;
+    case 'candidate':
+      return `[${String(ev.done).padStart(String(ev.total).length)}/${ev.total}] ${duration(ev.elapsed)} eta ${duration(ev.eta)}  ${ev.result.family} ${num(ev.result.cv_auc_mean)}±${num(ev.result.cv_auc_std, 3)}  best ${ev.best.family} ${num(ev.best.cv_auc_mean)}`;
+    case 'refit':
+      return `… ${ev.family}: test AUC ${num(ev.test.roc_auc)}`;
+    case 'finished':
+      return `done in ${duration(ev.summary.wall_seconds)}: champion ${ev.summary.champion.family} registered as version ${ev.summary.champion.version} (alias champion)`;
+  }
+}
+
+/** The final leaderboard for stdout. */
+export function leaderboardText(s: TrainSummary): string {
+  const rows = s.leaderboard.map((e, i) => [
+    String(i + 1), e.family, paramText(e.params), `${num(e.cv_auc_mean)} ± ${num(e.cv_auc_std)}`, num(e.train_auc, 3),
+    num(e.test?.roc_auc), num(e.test?.ks, 3), num(e.test?.f1, 3), num(e.test?.brier), num(e.test?.cost_at_0_5, 3), num(e.test?.cost_at_optimal, 3), String(e.fits), num(e.seconds, 1),
+  ]);
+  const c = s.champion;
+  return [
+    `Leaderboard (${s.dataset}, selection: CV ${s.selection_metric}; test metrics on the hold-out rows)`,
+    table(['#', 'family', 'best params', 'CV AUC', 'train', 'test AUC', 'KS', 'F1', 'Brier', 'cost@.5', 'cost@opt', 'fits', 'fit s'], rows),
+    '',
+    `Champion: ${c.family} (${paramText(c.params)}) -> model version ${c.version}, threshold ${num(c.threshold, 4)}`,
+    `  test: AUC ${num(c.test.roc_auc)}  Gini ${num(c.test.gini)}  KS ${num(c.test.ks)}  accuracy ${num(c.test.accuracy)}  precision ${num(c.test.precision)}  recall ${num(c.test.recall)}  F1 ${num(c.test.f1)}  G-mean ${num(c.test.g_mean)}  Brier ${num(c.test.brier)}`,
+    `  expected cost per applicant: ${num(c.test.cost_at_0_5)} at 0.5, ${num(c.test.cost_at_optimal)} at ${num(c.test.threshold_optimal, 4)}  (confusion at optimum: TN ${c.test.confusion_optimal.tn} FP ${c.test.confusion_optimal.fp} FN ${c.test.confusion_optimal.fn} TP ${c.test.confusion_optimal.tp})`,
+    `  bundle ${c.path} (sha256 ${c.sha256.slice(0, 12)}…)`,
+    `wall ${duration(s.wall_seconds)} for ${s.fits} fits`,
+  ].join('\n');
+}
+
+/** The machine-readable summary line of `train --json`. */
+export function summaryJson(s: TrainSummary): Record<string, unknown> {
+  const testOf = (t: NonNullable<TrainSummary['leaderboard'][number]['test']>) => ({
+    roc_auc: t.roc_auc, gini: t.gini, ks: t.ks, accuracy: t.accuracy, precision: t.precision, recall: t.recall, f1: t.f1,
+    g_mean: t.g_mean, brier: t.brier, cost_at_0_5: t.cost_at_0_5, cost_at_optimal: t.cost_at_optimal, threshold_optimal: t.threshold_optimal,
+    confusion_0_5: t.confusion_0_5, confusion_optimal: t.confusion_optimal,
+  });
+  return {
+    type: 'summary',
+    run_id: s.run_id,
+    dataset: s.dataset,
+    selection_metric: s.selection_metric,
+    leaderboard: s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv_auc_mean: e.cv_auc_mean, cv_auc_std: e.cv_auc_std, train_auc: e.train_auc, fits: e.fits, seconds: e.seconds, test: e.test ? testOf(e.test) : null })),
+    champion: { family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
+    fits: s.fits,
+    wall_seconds: s.wall_seconds,
+  };
+}

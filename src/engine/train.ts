@@ -1,0 +1,297 @@
+import { availableParallelism } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { schemaOf, takeRows, type Dataset } from '../core/data/dataset.js';
+import { transform } from '../core/features/preprocess.js';
+import { CancelledError, UserError } from '../core/errors.js';
+import { costOptimalThreshold, evaluate, type TestMetrics } from '../core/metrics/classification.js';
+import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Candidate, type Family, type Grid } from '../core/params/grids.js';
+import type { Params } from '../core/params/params.js';
+import { BUNDLE_FORMAT, sealBundle } from '../core/registry/bundle.js';
+import { prepareFolds, prepareTraining } from '../core/search/folds.js';
+import { candidateResult, leaderboard, type CandidateResult } from '../core/search/leaderboard.js';
+import { seededSplit, splitFromJson, type Split } from '../core/search/split.js';
+import { learnerSeed, type FoldTask, type TaskResult } from '../core/search/task.js';
+import type { DatasetRow, RunStore } from '../core/store/run-store.js';
+import { ENGINES } from '../core/models/engines.js';
+import { loadStoredDataset } from './datasets.js';
+import { TaskPool } from './pool.js';
+import { writeFileAtomic, type Project } from './project.js';
+
+export const CODE_VERSION = '0.1.0';
+export const REGISTERED_MODEL = 'credit-risk';
+
+export interface LeaderboardEntry {
+  readonly family: Family;
+  readonly params: Candidate;
+  readonly cv_auc_mean: number;
+  readonly cv_auc_std: number;
+  readonly train_auc: number;
+  readonly selection: number;
+  readonly fits: number;
+  readonly seconds: number;
+  readonly test?: TestMetrics;
+}
+
+export interface TrainSummary {
+  readonly run_id: string;
+  readonly dataset: string;
+  readonly selection_metric: string;
+  readonly leaderboard: readonly LeaderboardEntry[];
+  readonly champion: {
+    readonly family: Family;
+    readonly params: Candidate;
+    readonly version: number;
+    readonly path: string;
+    readonly sha256: string;
+    readonly threshold: number;
+    readonly test: TestMetrics;
+  };
+  readonly fits: number;
+  readonly wall_seconds: number;
+}
+
+export type TrainEvent =
+  | { readonly type: 'started'; readonly runId: string; readonly dataset: string; readonly families: readonly Family[]; readonly candidates: number; readonly fits: number; readonly folds: number; readonly workers: number; readonly split: Split['source']; readonly perFamily: Readonly<Record<string, number>> }
+  | { readonly type: 'stage'; readonly message: string }
+  | {
+      readonly type: 'candidate';
+      readonly result: CandidateResult;
+      readonly done: number;
+      readonly total: number;
+      readonly elapsed: number;
+      readonly eta: number;
+      readonly best: CandidateResult;
+      readonly leaderboard: readonly CandidateResult[];
+    }
+  | { readonly type: 'refit'; readonly family: Family; readonly test: TestMetrics }
+  | { readonly type: 'finished'; readonly summary: TrainSummary };
+
+export interface TrainOptions {
+  readonly dataset?: string | null;
+  readonly families?: readonly Family[];
+  readonly quick?: boolean;
+  readonly splitFile?: string | null;
+  readonly workers?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
+const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
+
+function withoutSmote(c: Candidate): Candidate {
+  const { smote: _ignored, ...rest } = c;
+  return rest;
+}
+
+export function planGrids(params: Params, opts: TrainOptions): Map<Family, Candidate[]> {
+  const families = opts.families ?? params.search.families;
+  const plan = new Map<Family, Candidate[]>();
+  for (const f of FAMILIES) {
+    if (!families.includes(f)) continue;
+    const grid: Grid = opts.quick ? QUICK_GRIDS[f] : params.search.grids[f] ?? DEFAULT_GRIDS[f];
+    plan.set(f, expandGrid(grid));
+  }
+  if (plan.size === 0) throw new UserError('no model families selected', {}, `choose from ${FAMILIES.join(', ')}`);
+  return plan;
+}
+
+function resolveSplit(ds: Dataset, params: Params, opts: TrainOptions): Split {
+  const file = opts.splitFile ?? params.split.split_file;
+  if (!file) return seededSplit(ds.target, params.split.test_size, params.split.cv_folds, params.seed);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError('split file not found', { file });
+  }
+  return splitFromJson(text, ds.rows, file);
+}
+
+/**
+ * The grid search: stratified CV of every candidate of every family (preprocessing and SMOTE fitted per
+ * fold, shared by all candidates), per-family refits scored on the test rows, and the champion saved and
+ * registered. Yields typed progress events; the TUI and the headless logger both consume them.
+ */
+export async function* train(project: Project, store: RunStore, params: Params, opts: TrainOptions = {}): AsyncGenerator<TrainEvent, TrainSummary> {
+  const t0 = performance.now();
+  const row: DatasetRow = store.resolveDataset(opts.dataset ?? params.data.dataset);
+  const ds = loadStoredDataset(row);
+  const split = resolveSplit(ds, params, opts);
+  const plan = planGrids(params, opts);
+  const folds = split.folds.length;
+  const workers = Math.max(1, opts.workers ?? (params.search.workers || availableParallelism()));
+  const perFamily = Object.fromEntries([...plan].map(([f, c]) => [f, c.length]));
+  const totalCandidates = [...plan.values()].reduce((a, c) => a + c.length, 0);
+
+  const runId = store.startRun('train', `search ${row.name}@${row.version}`);
+  store.logInput(runId, row.dataset_id);
+  store.logParams(runId, {
+    dataset: `${row.name}@${row.version}`, dataset_sha256: row.digest, seed: params.seed, split: split.source,
+    split_file: opts.splitFile ?? params.split.split_file ?? '', test_size: params.split.test_size, cv_folds: folds,
+    families: [...plan.keys()].join(','), quick: Boolean(opts.quick), selection_metric: params.search.selection_metric,
+    preprocessing: params.preprocessing, cost: params.cost, grids: Object.fromEntries([...plan].map(([f]) => [f, opts.quick ? QUICK_GRIDS[f] : params.search.grids[f]])),
+  });
+  const pool = new TaskPool(workers);
+  const onAbort = (): void => void pool.close();
+  opts.signal?.addEventListener('abort', onAbort);
+  try {
+    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.keys()], candidates: totalCandidates, fits: totalCandidates * folds, folds, workers, split: split.source, perFamily };
+
+    const train = takeRows(ds, split.train);
+    const test = takeRows(ds, split.test);
+    const needSmote = [...plan.values()].some((cs) => cs.some((c) => c['smote'] === true));
+    yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };
+    const prepared = prepareFolds(train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed);
+
+    // Group candidates that one fit can serve; each group runs once per fold.
+    interface Group { family: Family; smote: boolean; members: { index: number; params: Candidate }[] }
+    const groups: Group[] = [];
+    for (const family of COST_ORDER) {
+      const cands = plan.get(family);
+      if (!cands) continue;
+      const byKey = new Map<string, Group>();
+      cands.forEach((c, index) => {
+        const smote = c['smote'] === true;
+        const key = `${smote}|${ENGINES[family].shareKey(withoutSmote(c))}`;
+        let g = byKey.get(key);
+        if (!g) {
+          g = { family, smote, members: [] };
+          byKey.set(key, g);
+          groups.push(g);
+        }
+        g.members.push({ index, params: c });
+      });
+    }
+    let taskId = 0;
+    const pending: Promise<{ group: Group; fold: number; result: TaskResult }>[] = [];
+    for (const group of groups) {
+      for (let k = 0; k < folds; k++) {
+        const f = prepared[k]!;
+        const X = group.smote ? f.smoted!.X : f.X;
+        const y = group.smote ? f.smoted!.y : f.y;
+        const task: FoldTask = {
+          kind: 'fold', id: taskId++, family: group.family, fold: k, candidates: group.members.map((m) => withoutSmote(m.params)),
+          seed: learnerSeed(params.seed, group.family, k), X, y, evals: [f.Xval, f.X],
+        };
+        pending.push(pool.run(task).then((result) => ({ group, fold: k, result })));
+      }
+    }
+
+    // Collect fold results as they finish; a group's candidates are final when all its folds are in.
+    const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
+    const results: CandidateResult[] = [];
+    let done = 0;
+    const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
+    while (racing.size > 0) {
+      const { i, v } = await Promise.race(racing.values());
+      racing.delete(i);
+      if (opts.signal?.aborted) throw new CancelledError('search cancelled');
+      if (v.result.kind !== 'fold') continue;
+      const list = byGroup.get(v.group) ?? [];
+      list[v.fold] = { probs: v.result.probs, seconds: v.result.seconds };
+      byGroup.set(v.group, list);
+      if (list.filter(Boolean).length < folds) continue;
+      for (const [mi, m] of v.group.members.entries()) {
+        const foldData = list.map((fr, k) => ({ y: prepared[k]!.yval, p: fr.probs[mi]![0]!, yTrain: prepared[k]!.y, pTrain: fr.probs[mi]![1]! }));
+        const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
+        const r = candidateResult(v.group.family, m.index, m.params, foldData, params.search.selection_metric, params.cost, seconds);
+        results.push(r);
+        recordCandidate(store, runId, r);
+        done++;
+        const elapsed = (performance.now() - t0) / 1000;
+        const board = leaderboard(results);
+        yield { type: 'candidate', result: r, done, total: totalCandidates, elapsed, eta: (elapsed / done) * (totalCandidates - done), best: board[0]!, leaderboard: board };
+      }
+    }
+
+    // Refit each family's best on all training rows and score it on the test rows.
+    const board = leaderboard(results);
+    yield { type: 'stage', message: `refitting ${board.length} family winners on ${train.rows} rows` };
+    const sets = new Map<boolean, ReturnType<typeof prepareTraining>>();
+    const setFor = (smote: boolean) => {
+      if (!sets.has(smote)) sets.set(smote, prepareTraining(train, params.preprocessing, smote, params.preprocessing.smote_k, params.seed));
+      return sets.get(smote)!;
+    };
+    const refits = await Promise.all(board.map((b) => {
+      const set = setFor(b.params['smote'] === true);
+      return pool.run({ kind: 'refit', id: taskId++, family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: set.X, y: set.y, test: transform(set.prep, test) });
+    }));
+    if (opts.signal?.aborted) throw new CancelledError('search cancelled');
+    const entries: LeaderboardEntry[] = [];
+    for (const [i, b] of board.entries()) {
+      const r = refits[i]!;
+      if (r.kind !== 'refit') continue;
+      const testMetrics = evaluate(test.target, r.testProba, params.cost);
+      yield { type: 'refit', family: b.family, test: testMetrics };
+      entries.push({
+        family: b.family, params: b.params, cv_auc_mean: b.cv_auc_mean, cv_auc_std: b.cv_auc_std, train_auc: b.train_auc, selection: b.selection,
+        fits: (plan.get(b.family)?.length ?? 0) * folds,
+        seconds: results.filter((x) => x.family === b.family).reduce((a, x) => a + x.seconds, 0),
+        test: testMetrics,
+      });
+    }
+
+    // The champion: bundle (atomic write), artifact, registry version with alias `champion`.
+    const champ = board[0]!;
+    const champRefit = refits[0]!;
+    if (champRefit.kind !== 'refit') throw new Error('refit result expected');
+    const champSet = setFor(champ.params['smote'] === true);
+    const threshold = costOptimalThreshold(params.cost);
+    const testMetrics = entries[0]!.test!;
+    const { text, sha256 } = sealBundle({
+      format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
+      dataset: { name: row.name, version: row.version, digest: row.digest },
+      schema: schemaOf(ds), preprocessor: champSet.prep, model: champRefit.state, threshold, test_metrics: testMetrics,
+      cv: { metric: params.search.selection_metric, mean: champ.selection, std: champ.cv_auc_std }, params, train_run_id: runId,
+    });
+    const path = join(project.modelsDir, `${champ.family}-${runId}.json`);
+    writeFileAtomic(path, text);
+    const version = store.atomically(() => {
+      store.logArtifact(runId, relative(project.home, path), sha256, statSync(path).size);
+      store.logMetrics(runId, flatMetrics(testMetrics, 'test_'));
+      store.logMetrics(runId, { cv_auc_mean: champ.cv_auc_mean, cv_auc_std: champ.cv_auc_std, candidates: results.length, wall_seconds: (performance.now() - t0) / 1000 });
+      store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params) });
+      const v = store.registerModelVersion(
+        { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_') } },
+        ['champion'],
+      );
+      store.endRun(runId, 'FINISHED');
+      return v;
+    });
+    const summary: TrainSummary = {
+      run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
+      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics },
+      fits: results.length * folds, wall_seconds: (performance.now() - t0) / 1000,
+    };
+    yield { type: 'finished', summary };
+    return summary;
+  } catch (e) {
+    const cancelled = e instanceof CancelledError || opts.signal?.aborted;
+    store.endRunTree(runId, cancelled ? 'KILLED' : 'FAILED', (e as Error).message);
+    throw cancelled && !(e instanceof CancelledError) ? new CancelledError('search cancelled') : e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+}
+
+export function flatMetrics(m: TestMetrics, prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === 'number') out[prefix + k] = v;
+    else for (const [ck, cv] of Object.entries(v as Record<string, number>)) out[`${prefix}${k}_${ck}`] = cv;
+  }
+  return out;
+}
+
+function recordCandidate(store: RunStore, parent: string, r: CandidateResult): void {
+  store.atomically(() => {
+    const id = store.startRun('train', `${r.family} ${Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`, parent);
+    store.logParams(id, { family: r.family, ...r.params });
+    r.fold_auc.forEach((auc, k) => store.logMetrics(id, { roc_auc: auc, selection: r.fold_selection[k]! }, k + 1));
+    store.logMetrics(id, { cv_auc_mean: r.cv_auc_mean, cv_auc_std: r.cv_auc_std, train_auc: r.train_auc, selection: r.selection, fit_seconds: r.seconds });
+    store.setTags(id, { family: r.family, grid_index: String(r.index) });
+    store.endRun(id, 'FINISHED');
+  });
+}
