@@ -3,6 +3,7 @@ import { CancelledError, UserError } from '../core/errors.js';
 import { registerEda, registerDatasets } from './commands/eda.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
+import { registerModels } from './commands/models.js';
 import { registerRuns } from './commands/runs.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
@@ -34,6 +35,7 @@ Examples:
   registerEda(program);
   registerTrain(program);
   registerRuns(program);
+  registerModels(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

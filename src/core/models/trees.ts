@@ -14,8 +14,9 @@ class TreeEnsemble implements Model {
 
   predictProba(X: Matrix): Float64Array {
     const out = new Float64Array(X.rows);
-    for (const t of this.trees) accumulateTree(t, X, out, 1 / this.trees.length);
-    return out;
+    for (const t of this.trees) accumulateTree(t, X, out);
+    const n = this.trees.length;
+    return out.map((v) => Math.min(1, v / n));
   }
 
   contributions(X: Matrix, row: number): Float64Array {
@@ -99,7 +100,7 @@ export const forestEngine: FamilyEngine = {
     growForest(cands[0]!, X, y, total, seed, (t, k) => {
       evals.forEach((e, j) => accumulateTree(t, e, sums[j]!));
       sizes.forEach((s, ci) => {
-        if (s === k + 1) out[ci] = sums.map((a) => a.map((v) => v / s));
+        if (s === k + 1) out[ci] = sums.map((a) => a.map((v) => Math.min(1, v / s)));
       });
     });
     return out;

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { REGISTERED_MODEL } from '../../engine/train.js';
+import { out, withContext } from '../context.js';
+import { isoTime, num, table } from '../format.js';
+
+export function registerModels(program: Command): void {
+  const models = program.command('models').description('the model registry: versions, metrics, aliases');
+  models
+    .command('list')
+    .description('registered model versions, newest first')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  credit-tui models list\n  credit-tui models list --json')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withContext(cmd, ({ store }) => {
+        const rows = store.listModelVersions();
+        if (opts.json) return out(JSON.stringify(rows));
+        if (rows.length === 0) return out('no models yet: credit-tui train --headless');
+        out(table(['model', 'version', 'aliases', 'family', 'CV AUC', 'test AUC', 'test KS', 'cost@opt', 'created', 'run'],
+          rows.map((v) => [v.name, `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_ks']), num(v.metrics['test_cost_at_optimal']), isoTime(v.created_at), v.run_id.slice(0, 10)])));
+      });
+    });
+  models
+    .command('promote')
+    .description('point an alias (default: champion) at a version')
+    .argument('<version>', 'version number, e.g. 3 or v3')
+    .option('--alias <alias>', 'alias to set', 'champion')
+    .option('--name <name>', 'registered model name', REGISTERED_MODEL)
+    .addHelpText('after', '\nExamples:\n  credit-tui models promote 2\n  credit-tui models promote v3 --alias challenger')
+    .action(async (ref: string, opts: { alias: string; name: string }, cmd: Command) => {
+      const m = /^v?(\d+)$/.exec(ref);
+      if (!m) throw new UserError(`invalid version ${JSON.stringify(ref)}`, {}, 'use a number such as 3 or v3');
+      if (!/^[A-Za-z][A-Za-z0-9_-]{0,40}$/.test(opts.alias)) throw new UserError(`invalid alias ${JSON.stringify(opts.alias)}`, {}, 'letters, digits, _ and -');
+      await withContext(cmd, ({ store }) => {
+        store.setAlias(opts.name, opts.alias, Number(m[1]));
+        out(`${opts.name} v${m[1]} is now '${opts.alias}'`);
+      });
+    });
+}
