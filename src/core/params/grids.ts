@@ -30,7 +30,7 @@ export const QUICK_GRIDS: Readonly<Record<Family, Grid>> = {
   xgboost: { n_estimators: [100], max_depth: [3], learning_rate: [0.1], subsample: [0.8], smote: [false] },
   knn: { n_neighbors: [15, 31], weights: ['distance'], smote: [false] },
   svm: { C: [1], gamma: ['scale'], smote: [false] },
-  mlp: { hidden_layer_sizes: [[32]], alpha: [1e-2], smote: [false] },
+  mlp: { hidden_layer_sizes: [[32]], alpha: [1e-2], max_iter: [150], smote: [false] },
 };
 
 type Check = (v: unknown) => boolean;
@@ -97,6 +97,7 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
     },
     alpha: { check: nonNegative, allowed: 'a number >= 0' },
     learning_rate_init: { check: positive, allowed: 'a positive number' },
+    max_iter: { check: posInt, allowed: 'a positive integer (epochs)' },
     smote: SMOTE,
   },
 };
