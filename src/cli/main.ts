@@ -5,6 +5,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerModels } from './commands/models.js';
 import { registerRuns } from './commands/runs.js';
+import { registerScore } from './commands/score.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
 
@@ -36,6 +37,7 @@ Examples:
   registerTrain(program);
   registerRuns(program);
   registerModels(program);
+  registerScore(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

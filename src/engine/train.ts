@@ -14,6 +14,7 @@ import { seededSplit, splitFromJson, type Split } from '../core/search/split.js'
 import { learnerSeed, type FoldTask, type TaskResult } from '../core/search/task.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
+import { inputProfile } from '../core/scoring/profile.js';
 import { loadStoredDataset } from './datasets.js';
 import { TaskPool } from './pool.js';
 import { writeFileAtomic, type Project } from './project.js';
@@ -242,7 +243,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const { text, sha256 } = sealBundle({
       format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
       dataset: { name: row.name, version: row.version, digest: row.digest },
-      schema: schemaOf(ds), preprocessor: champSet.prep, model: champRefit.state, threshold, test_metrics: testMetrics,
+      schema: schemaOf(ds), preprocessor: champSet.prep, input: inputProfile(train, transform(champSet.prep, train)), model: champRefit.state, threshold, test_metrics: testMetrics,
       cv: { metric: params.search.selection_metric, mean: champ.selection, std: champ.cv_auc_std }, params, train_run_id: runId,
     });
     const path = join(project.modelsDir, `${champ.family}-${runId}.json`);

@@ -76,11 +76,11 @@ class KnnModel implements Model {
   }
 
   /**
-   * Model-agnostic: the drop in p(bad) when a feature is set to the training mean (0 after standard
-   * scaling). Documented in the README as the KNN/SVM/MLP reason-code method.
+   * Model-agnostic occlusion: the drop in p(bad) when a feature is set to the training mean.
+   * Documented in the README as the KNN/SVM/MLP reason-code method.
    */
-  contributions(Q: Matrix, row: number): Float64Array {
-    return occlusion(this, Q, row);
+  contributions(Q: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
+    return occlusion(this, Q, row, baseline);
   }
 
   toJSON(): ModelState {
@@ -88,14 +88,14 @@ class KnnModel implements Model {
   }
 }
 
-/** Contribution of each feature = p(row) - p(row with that feature at 0, the scaled training mean). */
-export function occlusion(m: Pick<Model, 'predictProba'>, Q: Matrix, row: number): Float64Array {
+/** Contribution of each feature = p(row) − p(row with that feature set to the training mean). */
+export function occlusion(m: Pick<Model, 'predictProba'>, Q: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
   const p = Q.cols;
   const base = Q.data.slice(row * p, (row + 1) * p);
   const variants = new Float64Array((p + 1) * p);
   for (let v = 0; v <= p; v++) {
     variants.set(base, v * p);
-    if (v < p) variants[v * p + v] = 0;
+    if (v < p) variants[v * p + v] = baseline[v]!;
   }
   const probs = m.predictProba({ rows: p + 1, cols: p, data: variants });
   return Float64Array.from({ length: p }, (_, j) => probs[p]! - probs[j]!);

@@ -88,9 +88,9 @@ export class LogisticModel implements Model {
     return out;
   }
 
-  /** Exact log-odds contributions βⱼ·xⱼ (features are already centred by the scaler). */
-  contributions(X: Matrix, row: number): Float64Array {
-    return Float64Array.from(this.coef, (b, j) => b * X.data[row * X.cols + j]!);
+  /** Exact log-odds contributions βⱼ·(xⱼ − x̄ⱼ): they sum to the row's logit minus the mean applicant's. */
+  contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
+    return Float64Array.from(this.coef, (b, j) => b * (X.data[row * X.cols + j]! - baseline[j]!));
   }
 
   toJSON(): ModelState {

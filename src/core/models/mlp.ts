@@ -177,8 +177,8 @@ class MlpModel implements Model {
     return Float64Array.from(acts[acts.length - 1]!);
   }
 
-  contributions(X: Matrix, row: number): Float64Array {
-    return occlusion(this, X, row);
+  contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
+    return occlusion(this, X, row, baseline);
   }
 
   toJSON(): ModelState {

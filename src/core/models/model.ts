@@ -6,10 +6,11 @@ export interface Model {
   readonly family: Family;
   predictProba(X: Matrix): Float64Array;
   /**
-   * How much each input feature pushed this row's score up (positive = towards bad), in the model's own
-   * units (log-odds for linear and boosted models, probability for trees and forests).
+   * How much each input feature pushed this row's score up (positive = towards bad) relative to `baseline`
+   * (the mean training applicant), in the model's own units (log-odds for linear and boosted models,
+   * probability otherwise).
    */
-  contributions(X: Matrix, row: number): Float64Array;
+  contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array;
   toJSON(): ModelState;
 }
 

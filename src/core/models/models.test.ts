@@ -33,10 +33,10 @@ describe('logistic regression (L2, unpenalised intercept)', () => {
 
   it('reason contributions are exactly coefficient times feature', () => {
     const model = ENGINES.logreg.fit({ C: 1 }, X8, y8, 0);
-    const c = model.contributions(X8, 3);
+    const c = model.contributions(X8, 3, [0.5, 0.25]);
     const s = model.toJSON() as unknown as { coef: number[] };
-    expect(c[0]).toBeCloseTo(s.coef[0]! * 2.0, 12);
-    expect(c[1]).toBeCloseTo(s.coef[1]! * 1.5, 12);
+    expect(c[0]).toBeCloseTo(s.coef[0]! * (2.0 - 0.5), 12);
+    expect(c[1]).toBeCloseTo(s.coef[1]! * (1.5 - 0.25), 12);
   });
 });
 

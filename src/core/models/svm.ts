@@ -241,8 +241,8 @@ class SvmModel implements Model {
     return this.decision(X).map((f) => 1 / (1 + Math.exp(this.A * f + this.B)));
   }
 
-  contributions(X: Matrix, row: number): Float64Array {
-    return occlusion(this, X, row);
+  contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
+    return occlusion(this, X, row, baseline);
   }
 
   toJSON(): ModelState {

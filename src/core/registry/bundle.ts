@@ -6,6 +6,7 @@ import type { TestMetrics } from '../metrics/classification.js';
 import type { ModelState } from '../models/model.js';
 import type { Candidate, Family } from '../params/grids.js';
 import type { Params } from '../params/params.js';
+import type { InputProfile } from '../scoring/profile.js';
 
 export const BUNDLE_FORMAT = 'credit-tui-model/1';
 
@@ -20,6 +21,8 @@ export interface ModelBundle {
   /** Input columns the model expects (features, with roles and known levels) and the target's name. */
   readonly schema: readonly ColumnSchema[];
   readonly preprocessor: FittedPreprocessor;
+  /** Valid input values per column and the mean applicant, for validation and reason codes. */
+  readonly input: InputProfile;
   readonly model: ModelState;
   /** Cost-optimal decision threshold on p(bad). */
   readonly threshold: number;

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: speed, memory and quality against the scikit-learn reference, measured in the same run
+ * on the same machine. Figures are printed, not asserted (timed unit tests are flaky by nature).
+ *
+ *   npm run bench                 # training (full default grid), then scoring and drift where available
+ *   npm run bench -- train        # one section
+ */
+import { join } from 'node:path';
+import { benchTraining } from './train-bench.js';
+
+const DATA_DIR = process.env['CREDIT_TUI_DATA'] ?? join(process.cwd(), '..', 'shared', 'data');
+const REFERENCE_DIR = join(DATA_DIR, '..', 'reference');
+
+const sections = process.argv.slice(2);
+const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
+
+if (want('train')) await benchTraining(DATA_DIR, REFERENCE_DIR);

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { EXIT_SOME_REJECTED, scoreApplicant, scoreFile, type ScoreSummary } from '../../engine/score.js';
+import { err, out, withContext } from '../context.js';
+import { num, paint, sparkBars, table } from '../format.js';
+
+interface ScoreFlags {
+  output?: string;
+  rejects?: string;
+  model?: string;
+  alias?: string;
+  threshold?: string;
+  applicant?: string;
+  set?: string[];
+  json?: boolean;
+}
+
+function parseSet(pairs: readonly string[]): Record<string, string> {
+  const rec: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UserError(`invalid --set ${JSON.stringify(p)}`, {}, 'use --set column=value');
+    rec[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return rec;
+}
+
+export function registerScore(program: Command): void {
+  program
+    .command('score')
+    .description('score applicants with a registered model: p(bad), decision, points and top-3 reasons')
+    .argument('[file]', 'CSV or Parquet of applicants (raw codes or decoded labels)')
+    .option('-o, --output <file>', 'write scored rows to .csv, .json or .parquet (atomically)')
+    .option('--rejects <file>', 'rejected rows with row, column and reason (default: <output>.rejects.csv)')
+    .option('--model <version>', 'model version number (default: the champion alias)')
+    .option('--alias <alias>', 'model alias', 'champion')
+    .option('--threshold <p>', 'decline when p(bad) >= p (default: the bundle\'s cost-optimal threshold)')
+    .option('--applicant <json>', 'one applicant as a JSON object')
+    .option('--set <key=value...>', 'one applicant as key=value pairs')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Exit codes: 0 all rows scored; ${EXIT_SOME_REJECTED} some rows rejected (see the rejects file); 1 error (no usable rows,
+missing or tampered model, a file without the model's columns).
+
+Examples:
+  credit-tui score applicants.csv -o scored.csv
+  credit-tui score ../shared/data/statlog_german.data -o scored.parquet --model 3
+  credit-tui score --applicant '{"checking_status": "< 0 DM", "duration": 24, ...}'
+  credit-tui score --set checking_status=A11 --set duration=24 ... --json`)
+    .action(async (file: string | undefined, flags: ScoreFlags, cmd: Command) => {
+      let threshold: number | undefined;
+      if (flags.threshold !== undefined) {
+        threshold = Number(flags.threshold);
+        if (!(threshold > 0 && threshold < 1)) throw new UserError(`invalid --threshold ${JSON.stringify(flags.threshold)}`, {}, 'a probability between 0 and 1');
+      }
+      const model = flags.model ?? flags.alias ?? 'champion';
+      await withContext(cmd, async ({ project, store, params }) => {
+        const scale = params.scoring;
+        if (flags.applicant !== undefined || (flags.set && flags.set.length > 0)) {
+          let record: Record<string, unknown>;
+          if (flags.applicant !== undefined) {
+            try {
+              record = JSON.parse(flags.applicant) as Record<string, unknown>;
+            } catch (e) {
+              throw new UserError(`--applicant is not valid JSON: ${(e as Error).message}`);
+            }
+            if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new UserError('--applicant must be a JSON object');
+          } else record = {};
+          Object.assign(record, parseSet(flags.set ?? []));
+          const s = scoreApplicant(store, record, { model, ...(threshold !== undefined ? { threshold } : {}), scale });
+          if (flags.json) return out(JSON.stringify(s));
+          out(`model v${s.model_version} (${s.family})`);
+          out(`p(bad)    ${num(s.p_bad)}`);
+          out(`decision  ${s.decision === 'approve' ? paint('APPROVE', 'green') : paint('DECLINE', 'red')}`);
+          out(`score     ${s.score} points`);
+          out(`reasons   ${s.reasons.length ? s.reasons.map((r, i) => `${i + 1}. ${r.text}`).join('\n          ') : '(none raise the risk above the average applicant)'}`);
+          return;
+        }
+        if (!file) throw new UserError('nothing to score', {}, 'pass a FILE, --applicant JSON or --set key=value');
+        let summary: ScoreSummary | undefined;
+        for await (const ev of scoreFile(project, store, { input: file, ...(flags.output ? { output: flags.output } : {}), ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale })) {
+          if (flags.json) out(JSON.stringify(ev));
+          else if (ev.type === 'progress') err(`… ${ev.rows} rows, ${ev.rejected} rejected, ${(ev.rows / Math.max(ev.elapsed, 1e-3)).toFixed(0)} rows/s`);
+          if (ev.type === 'finished') summary = ev.summary;
+        }
+        if (!flags.json && summary) out(summaryText(summary));
+        if (summary && summary.rejected > 0) process.exitCode = EXIT_SOME_REJECTED;
+      });
+    });
+}
+
+function summaryText(s: ScoreSummary): string {
+  const d = s.score_distribution;
+  return [
+    `scored ${s.scored} of ${s.rows_read} rows with model v${s.model_version} (threshold ${num(s.threshold, 4)}): ${s.approve} approve, ${s.decline} decline, ${s.rejected} rejected`,
+    table(['score', 'min', 'p10', 'median', 'p90', 'max', 'mean', 'distribution'], [['points', num(d.min), num(d.p10, 1), num(d.p50, 1), num(d.p90, 1), num(d.max), num(d.mean, 1), sparkBars(d.histogram.map((h) => h.count))]]),
+    s.output ? `output: ${s.output}` : 'no output file (-o to write one)',
+    s.rejects_file ? `rejects: ${s.rejects_file}` : '',
+    `run ${s.run_id}`,
+  ].filter(Boolean).join('\n');
+}
