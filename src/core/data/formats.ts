@@ -48,7 +48,7 @@ export function parseNumber(cell: string | number): number | undefined {
 export function detectTextFormat(text: string): Exclude<SourceFormat, 'parquet'> {
   const first = toLines(text).find((l) => l.trim().length > 0) ?? '';
   const ws = splitLine(first, 'whitespace') ?? [];
-  if (ws.length === 21 && /^A1[1-4]$/.test(ws[0] ?? '')) return 'statlog';
+  if (ws.length === 21 && /^A\d{2,3}$/.test(ws[0] ?? '') && !first.includes(',')) return 'statlog';
   if (ws.includes('credit_risk') && ws.includes('status') && !first.includes(',')) return 'south-german';
   const csv = (splitLine(first, ',') ?? []).map((s) => s.trim());
   if (csv.includes('Risk') && csv.includes('Checking account')) return 'kaggle';
