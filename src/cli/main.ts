@@ -5,6 +5,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerModels } from './commands/models.js';
 import { registerRuns } from './commands/runs.js';
+import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
@@ -38,6 +39,7 @@ Examples:
   registerRuns(program);
   registerModels(program);
   registerScore(program);
+  registerDrift(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

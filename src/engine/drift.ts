@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Dataset } from '../core/data/dataset.js';
+import { datasetFromRaw, detectTextFormat, isMissing, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
+import { isParquet, readParquetRaw } from '../core/data/parquet.js';
+import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
+import { UserError } from '../core/errors.js';
+import type { RunStore } from '../core/store/run-store.js';
+import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { scoreBatch } from './score.js';
+import { loadRegisteredModel } from './registry.js';
+import { RowValidator, type ApplicantValues } from '../core/scoring/validate.js';
+
+const KNOWN_TARGETS = ['class', 'credit_risk', 'Risk', 'target', 'default', 'bad'];
+
+/** A file reduced to drift columns, plus the raw cells (for prediction drift) where cheap to keep. */
+export interface DriftTable {
+  readonly file: string;
+  readonly columns: readonly DriftColumn[];
+  readonly target: string | null;
+  readonly rows: number;
+  readonly sha256: string;
+  /** Header and column-wise cells, for scoring both files with a model. */
+  readonly raw: RawTable | null;
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const h = createHash('sha256');
+    createReadStream(path).on('data', (c) => h.update(c)).on('end', () => res(h.digest('hex'))).on('error', rej);
+  });
+}
+
+function head(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(65536);
+    return b.subarray(0, readSync(fd, b, 0, b.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fromDataset(ds: Dataset, includeTarget: boolean): DriftColumn[] {
+  const cols: DriftColumn[] = ds.features.map((c) => {
+    if (c.kind === 'numeric') {
+      const present = c.values.filter((v) => !Number.isNaN(v)).sort();
+      return { name: c.name, kind: 'numeric', sorted: present, missing: c.values.length - present.length, total: c.values.length };
+    }
+    const counts = new Map<string, number>();
+    let missing = 0;
+    for (const v of c.values) v === null ? missing++ : counts.set(v, (counts.get(v) ?? 0) + 1);
+    return { name: c.name, kind: 'categorical', counts, missing, total: c.values.length };
+  });
+  if (includeTarget) {
+    let bad = 0;
+    for (const v of ds.target) bad += v;
+    cols.push({ name: ds.targetName, kind: 'categorical', counts: new Map([['bad', bad], ['good', ds.rows - bad]]), missing: 0, total: ds.rows });
+  }
+  return cols;
+}
+
+/** Types columns without needing a target: numeric when every present cell is a number, else categorical. */
+function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
+  const out: DriftColumn[] = [];
+  t.header.forEach((name, j) => {
+    if (name === skip || name === '' || /^Unnamed: ?0$/.test(name) || name === '__index_level_0__') return;
+    const cells = t.cells[j]!;
+    const numeric = t.dtypes ? t.dtypes[j] === 'num' : cells.every((c) => isMissing(c) || parseNumber(c as string | number) !== undefined);
+    let missing = 0;
+    if (numeric) {
+      const vals: number[] = [];
+      for (const c of cells) {
+        if (isMissing(c)) missing++;
+        else vals.push(parseNumber(c as string | number)!);
+      }
+      out.push({ name, kind: 'numeric', sorted: Float64Array.from(vals).sort(), missing, total: cells.length });
+    } else {
+      const counts = new Map<string, number>();
+      for (const c of cells) {
+        if (isMissing(c)) missing++;
+        else counts.set(String(c).trim(), (counts.get(String(c).trim()) ?? 0) + 1);
+      }
+      out.push({ name, kind: 'categorical', counts, missing, total: cells.length });
+    }
+  });
+  return out;
+}
+
+/** Reads one side of a drift comparison: Parquet or any text layout `ingest` understands. */
+export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean }): Promise<DriftTable> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UserError('file not found', { file });
+  const bytes = head(path);
+  if (bytes.length === 0) throw new UserError('empty file (0 bytes)', { file });
+  const sha = await sha256File(path);
+  let raw: RawTable;
+  if (isParquet(bytes)) raw = readParquetRaw(path, file);
+  else {
+    const text = readFileSync(path, 'utf8');
+    if (text.includes('\u0000')) throw new UserError('binary content: not a CSV, UCI text or Parquet file', { file });
+    const format = detectTextFormat(text);
+    raw = rawTableFromText(text, file, format);
+    if (format !== 'csv') {
+      const ds = datasetFromRaw(raw, format, { name: 'drift' });
+      return { file, columns: fromDataset(ds, Boolean(opts.includeTarget)), target: ds.targetName, rows: ds.rows, sha256: sha, raw };
+    }
+  }
+  if (raw.rows === 0) throw new UserError('no data rows', { file });
+  const target = opts.target ?? KNOWN_TARGETS.find((k) => raw.header.includes(k)) ?? null;
+  if (opts.target && !raw.header.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
+  return { file, columns: fromRaw(raw, opts.includeTarget ? null : target), target, rows: raw.rows, sha256: sha, raw };
+}
+
+export interface DriftReport extends DatasetDrift {
+  readonly reference: { readonly file: string; readonly rows: number; readonly sha256: string };
+  readonly current: { readonly file: string; readonly rows: number; readonly sha256: string };
+  readonly ignored_columns: readonly string[];
+  readonly prediction: (ColumnDrift & { readonly model_version: number }) | null;
+  readonly run_id: string;
+}
+
+/** Matching schemas or a clear error: a missing column or a type mismatch names the column and both files. */
+export function alignSchemas(ref: DriftTable, cur: DriftTable): { ref: DriftColumn[]; cur: DriftColumn[]; ignored: string[] } {
+  const curBy = new Map(cur.columns.map((c) => [c.name, c]));
+  const out: DriftColumn[] = [];
+  for (const r of ref.columns) {
+    const c = curBy.get(r.name);
+    if (!c) throw new UserError(`missing column '${r.name}' (present in ${ref.file})`, { file: cur.file, column: r.name }, 'both files must have the same columns');
+    if (c.kind !== r.kind) {
+      // A numeric column read as text in one file (e.g. a stray word) is a type mismatch, not drift.
+      throw new UserError(`column '${r.name}' is ${r.kind} in ${ref.file} but ${c.kind} in ${cur.file}`, { file: cur.file, column: r.name });
+    }
+    out.push(c);
+  }
+  const names = new Set(ref.columns.map((c) => c.name));
+  return { ref: [...ref.columns], cur: out, ignored: cur.columns.filter((c) => !names.has(c.name)).map((c) => c.name) };
+}
+
+function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: DriftTable): Float64Array {
+  const raw = t.raw;
+  if (!raw) return new Float64Array();
+  const v = new RowValidator(loaded.bundle.input, raw.header);
+  const missing = v.missingColumns();
+  if (missing.length) throw new UserError(`cannot score for prediction drift: missing column '${missing[0]}'`, { file: t.file, column: missing[0]! });
+  const rows: ApplicantValues[] = [];
+  for (let i = 0; i < raw.rows; i++) {
+    const r = v.validate(raw.cells.map((c) => c[i] ?? null));
+    if ('values' in r) rows.push(r.values);
+  }
+  const p: number[] = [];
+  for (let s = 0; s < rows.length; s += 8192) for (const x of scoreBatch(loaded, rows.slice(s, s + 8192), loaded.bundle.threshold, { base_points: 600, base_odds: 19, pdo: 50 })) p.push(x.p_bad);
+  return Float64Array.from(p).sort();
+}
+
+/** Compares two files column by column, optionally their model scores too, and records the run. */
+export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null } = {}): Promise<DriftReport> {
+  const ref = await loadDriftTable(refFile, opts);
+  const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target });
+  const aligned = alignSchemas(ref, cur);
+  if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
+  const result = compareDatasets(aligned.ref, aligned.cur, t);
+  let prediction: DriftReport['prediction'] = null;
+  if (opts.model) {
+    const loaded = loadRegisteredModel(store, opts.model);
+    const a = predictionSample(loaded, ref);
+    const b = predictionSample(loaded, cur);
+    const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sorted: v, missing: 0, total: v.length });
+    prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded.version.version };
+  }
+  const runId = store.atomically(() => {
+    const id = store.startRun('drift', `drift ${refFile} -> ${curFile}`);
+    store.logParams(id, { reference: resolve(refFile), reference_sha256: ref.sha256, current: resolve(curFile), current_sha256: cur.sha256, thresholds: t, model: opts.model ?? '' });
+    const m: Record<string, number> = { dataset_drift: result.dataset_drift ? 1 : 0, drift_share: result.drift_share, drifted_columns: result.drifted_columns, ref_rows: ref.rows, cur_rows: cur.rows };
+    for (const c of result.columns) {
+      m[`${c.column}.psi`] = c.psi;
+      m[`${c.column}.drifted`] = c.drifted ? 1 : 0;
+      for (const k of ['ks_stat', 'ks_p', 'wasserstein', 'wasserstein_normed', 'chi2', 'chi2_p', 'js_distance', 'miss_ref', 'miss_cur'] as const) {
+        const v = c[k];
+        if (typeof v === 'number' && Number.isFinite(v)) m[`${c.column}.${k}`] = v;
+      }
+    }
+    if (prediction) {
+      m['prediction.psi'] = prediction.psi;
+      if (prediction.ks_p !== null) m['prediction.ks_p'] = prediction.ks_p;
+      m['prediction.drifted'] = prediction.drifted ? 1 : 0;
+    }
+    store.logMetrics(id, m);
+    store.setTags(id, { verdict: result.dataset_drift ? 'drift' : 'no drift' });
+    store.endRun(id, 'FINISHED');
+    return id;
+  });
+  return {
+    ...result, reference: { file: refFile, rows: ref.rows, sha256: ref.sha256 }, current: { file: curFile, rows: cur.rows, sha256: cur.sha256 },
+    ignored_columns: aligned.ignored, prediction, run_id: runId,
+  };
+}
+
