@@ -89,7 +89,7 @@ function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
 }
 
 /** Reads one side of a drift comparison: Parquet or any text layout `ingest` understands. */
-export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean }): Promise<DriftTable> {
+export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): Promise<DriftTable> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UserError('file not found', { file });
   const bytes = head(path);
@@ -109,7 +109,7 @@ export async function loadDriftTable(file: string, opts: { target?: string | nul
   }
   if (raw.rows === 0) throw new UserError('no data rows', { file });
   const target = opts.target ?? KNOWN_TARGETS.find((k) => raw.header.includes(k)) ?? null;
-  if (opts.target && !raw.header.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
+  if (opts.requireTarget && opts.target && !raw.header.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
   return { file, columns: fromRaw(raw, opts.includeTarget ? null : target), target, rows: raw.rows, sha256: sha, raw };
 }
 
@@ -156,8 +156,8 @@ function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: Dri
 
 /** Compares two files column by column, optionally their model scores too, and records the run. */
 export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null } = {}): Promise<DriftReport> {
-  const ref = await loadDriftTable(refFile, opts);
-  const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target });
+  const ref = await loadDriftTable(refFile, { ...opts, requireTarget: Boolean(opts.target) });
+  const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget) });
   const aligned = alignSchemas(ref, cur);
   if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
   const result = compareDatasets(aligned.ref, aligned.cur, t);

@@ -1,0 +1,83 @@
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HAS_REAL_DATA, KAGGLE, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+
+describe.skipIf(!HAS_REAL_DATA)('credit-tui drift and shift as processes', () => {
+  const home = tmpHome();
+  const ref = join(home, 'ref.parquet');
+
+  beforeAll(() => {
+    expect(runCli(['shift', STATLOG, ref], { home }).status).toBe(0); // no shifts: a typed copy
+  });
+
+  it('identical inputs: no drift, exit 0, every PSI 0', () => {
+    const r = runCli(['drift', ref, STATLOG, '--json'], { home });
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as { dataset_drift: boolean; drift_share: number; columns: { column: string; psi: number; drifted: boolean; ks_p: number | null; chi2_p: number | null }[] };
+    expect(j.dataset_drift).toBe(false);
+    expect(j.drift_share).toBe(0);
+    expect(j.columns).toHaveLength(20);
+    for (const c of j.columns) {
+      expect(c.psi).toBe(0);
+      expect(c.drifted).toBe(false);
+    }
+    expect(Object.keys(j.columns[0]!)).toEqual(expect.arrayContaining(['column', 'kind', 'test', 'ks_stat', 'ks_p', 'psi', 'wasserstein', 'chi2', 'chi2_p', 'js_distance', 'miss_ref', 'miss_cur', 'drifted']));
+  });
+
+  it('an obvious shift in most columns: dataset drift, exit 3, Markdown report, recorded run', () => {
+    const cur = join(home, 'cur.parquet');
+    const args = ['shift', ref, cur, '--seed', '3', '--reweight', 'checking_status=< 0 DM:6', '--blank', 'savings=0.3', '--blank', 'employment=0.3', '--blank', 'personal_status=0.3'];
+    for (const c of ['other_debtors', 'property', 'other_plans', 'housing', 'job', 'telephone', 'foreign_worker', 'purpose', 'credit_history']) args.push('--blank', `${c}=0.25`);
+    args.push('--scale', 'credit_amount=2', '--offset', 'age=15', '--offset', 'duration=12');
+    expect(runCli(args, { home }).status).toBe(0);
+    const report = join(home, 'drift.md');
+    const r = runCli(['drift', ref, cur, '--report', report], { home });
+    expect(r.status).toBe(3);
+    expect(r.stdout).toMatch(/DATASET DRIFT/);
+    expect(r.stdout).toMatch(/credit_amount: KS p=/);
+    expect(readFileSync(report, 'utf8')).toContain('verdict: **dataset drift**');
+    const runs = JSON.parse(runCli(['runs', 'list', '--experiment', 'drift', '--json'], { home }).stdout) as { metrics: Record<string, number> }[];
+    expect(runs[0]!.metrics['dataset_drift']).toBe(1);
+    expect(runs[0]!.metrics['credit_amount.ks_p']).toBeLessThan(1e-10);
+  });
+
+  it('a category reweighting alone is caught by chi-squared on that column', () => {
+    const cur = join(home, 'rew.parquet');
+    expect(runCli(['shift', ref, cur, '--reweight', 'purpose=business:5', '--seed', '1'], { home }).status).toBe(0);
+    const j = JSON.parse(runCli(['drift', ref, cur, '--json'], { home }).stdout) as { columns: { column: string; drifted: boolean; test: string; chi2_p: number }[] };
+    const purpose = j.columns.find((c) => c.column === 'purpose')!;
+    expect(purpose.test).toBe('chi2');
+    expect(purpose.drifted).toBe(true);
+    expect(purpose.chi2_p).toBeLessThan(1e-6);
+  });
+
+  it('added missing values flag the column by themselves', () => {
+    const cur = join(home, 'blank.parquet');
+    expect(runCli(['shift', ref, cur, '--blank', 'age=0.3'], { home }).status).toBe(0);
+    const j = JSON.parse(runCli(['drift', ref, cur, '--json'], { home }).stdout) as { columns: { column: string; drifted: boolean; miss_cur: number; reason: string }[] };
+    const age = j.columns.find((c) => c.column === 'age')!;
+    expect(age.miss_cur).toBeCloseTo(0.3, 12);
+    expect(age.drifted).toBe(true);
+    expect(age.reason).toContain('missing share 0.0% -> 30.0%');
+  });
+
+  it('schema mismatches are one clear line and exit 1; extra columns are listed and ignored', () => {
+    const missing = join(home, 'missing.csv');
+    writeFileSync(missing, 'duration,age\n12,30\n24,40\n');
+    const r = runCli(['drift', ref, missing], { home });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error: .*missing\.csv, column 'checking_status': missing column 'checking_status' \(present in .*ref\.parquet\)/);
+    const kaggle = runCli(['drift', KAGGLE, ref], { home });
+    expect(kaggle.status).toBe(1);
+    expect(kaggle.stderr).toContain("missing column 'Age'");
+    const typed = join(home, 'typed.csv');
+    const lines = readFileSync(STATLOG, 'utf8').trim().split('\n').slice(0, 50).map((l) => l.trim().split(/\s+/));
+    const header = 'checking_status,duration,credit_history,purpose,credit_amount,savings,employment,installment_rate,personal_status,other_debtors,residence_since,property,age,other_plans,housing,existing_credits,job,num_dependents,telephone,foreign_worker,class,extra';
+    writeFileSync(typed, `${header}\n${lines.map((t, i) => [...t.slice(0, 20).map((v, j) => (j === 12 && i === 3 ? 'old' : v)), t[20] === '2' ? 'bad' : 'good', 'x'].join(',')).join('\n')}\n`);
+    const mismatch = runCli(['drift', ref, typed], { home });
+    expect(mismatch.status).toBe(1);
+    expect(mismatch.stderr).toContain("column 'age' is numeric in");
+    expect(existsSync(join(home, 'runs.db'))).toBe(true);
+  });
+});
