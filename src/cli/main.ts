@@ -9,6 +9,7 @@ import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
+import { openTui } from './tui.js';
 
 export const VERSION = '0.1.0';
 
@@ -40,6 +41,10 @@ Examples:
   registerModels(program);
   registerScore(program);
   registerDrift(program);
+  program.action(async (_opts: unknown, cmd: Command) => {
+    if (cmd.args.length > 0) throw new UserError(`unknown command '${cmd.args[0]}'`, {}, 'see credit-tui --help');
+    await openTui(cmd, 'home');
+  });
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { compareRows } from '../../core/store/compare.js';
 import type { RunStore } from '../../core/store/run-store.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, paint, table } from '../format.js';
@@ -76,28 +77,6 @@ export function registerRuns(program: Command): void {
           rows.map((r) => [r.key, r.a, r.b, r.differs ? paint('≠', 'yellow') : ''])));
       });
     });
-}
-
-export interface CompareRow {
-  readonly key: string;
-  readonly a: string;
-  readonly b: string;
-  readonly differs: boolean;
-}
-
-export function compareRows(pa: Record<string, string>, pb: Record<string, string>, ma: Record<string, number>, mb: Record<string, number>): CompareRow[] {
-  const rows: CompareRow[] = [];
-  for (const k of [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort()) {
-    const a = pa[k] ?? '-';
-    const b = pb[k] ?? '-';
-    rows.push({ key: `param ${k}`, a, b, differs: a !== b });
-  }
-  for (const k of [...new Set([...Object.keys(ma), ...Object.keys(mb)])].sort()) {
-    const a = num(ma[k]);
-    const b = num(mb[k]);
-    rows.push({ key: `metric ${k}`, a, b, differs: a !== b });
-  }
-  return rows;
 }
 
 function statusText(s: string): string {

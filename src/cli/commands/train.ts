@@ -4,6 +4,7 @@ import { FAMILIES, isFamily, type Family } from '../../core/params/grids.js';
 import { train } from '../../engine/train.js';
 import { err, out, withContext } from '../context.js';
 import { leaderboardText, progressLine, summaryJson } from '../reporters/train-lines.js';
+import { isInteractive, openTui } from '../tui.js';
 
 export function parseFamilies(list: string | undefined): Family[] | undefined {
   if (list === undefined) return undefined;
@@ -45,6 +46,7 @@ Examples:
         workers = Number(flags.workers);
         if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 0 to 64');
       }
+      if (!flags.headless && !flags.json && isInteractive()) return openTui(cmd, 'train');
       await withContext(cmd, async ({ project, store, params }) => {
         const controller = new AbortController();
         const stop = (): void => controller.abort();

@@ -1,0 +1,36 @@
+import { Text, useInput } from 'ink';
+import React, { useState } from 'react';
+import { REGISTERED_MODEL } from '../../engine/train.js';
+import { Screen, SelectList, useListKeys } from '../components/basics.js';
+import type { Services } from '../services.js';
+
+export function ModelsScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
+  const [tick, setTick] = useState(0);
+  const versions = services.store.listModelVersions();
+  const [sel, setSel] = useState(0);
+  const [note, setNote] = useState<string | null>(null);
+  useListKeys(versions.length, sel, setSel);
+  useInput((input, key) => {
+    if (key.escape) onBack();
+    const v = versions[sel];
+    if (v && (input === 'p' || key.return)) {
+      services.store.setAlias(REGISTERED_MODEL, 'champion', v.version);
+      setNote(`v${v.version} is now the champion`);
+      setTick(tick + 1);
+    }
+  });
+  return (
+    <Screen title="Models" hints="↑↓ move · p/Enter promote to champion · Esc back">
+      {versions.length === 0 ? <Text>No registered models: train first.</Text> : null}
+      <SelectList
+        items={versions.map((v) => ({
+          key: String(v.version),
+          label: `v${String(v.version).padEnd(3)} ${v.family.padEnd(8)} CV ${(v.metrics['cv_auc_mean'] ?? NaN).toFixed(4)} test AUC ${(v.metrics['test_roc_auc'] ?? NaN).toFixed(4)} KS ${(v.metrics['test_ks'] ?? NaN).toFixed(3)} cost ${(v.metrics['test_cost_at_optimal'] ?? NaN).toFixed(3)}`,
+          detail: v.aliases.join(', '),
+        }))}
+        selected={sel}
+      />
+      {note ? <Text color="green">{note}</Text> : null}
+    </Screen>
+  );
+}

@@ -1,0 +1,101 @@
+import { Box, Text, useInput } from 'ink';
+import React, { useMemo, useState } from 'react';
+import type { InputColumn } from '../../core/scoring/profile.js';
+import { loadRegisteredModel } from '../../engine/registry.js';
+import { scoreApplicant, scoreFile, type ScoredRow, type ScoreSummary } from '../../engine/score.js';
+import { Screen, SelectList, TextField, useListKeys } from '../components/basics.js';
+import { completePath } from './data.js';
+import type { Services } from '../services.js';
+
+function defaults(cols: readonly InputColumn[]): Record<string, string> {
+  return Object.fromEntries(cols.map((c) => [c.name, c.kind === 'numeric' ? String(Math.round((c.min + c.max) / 2)) : c.levels[0] ?? '']));
+}
+
+/** A form built from the champion's input profile (choice lists, validated numbers), or a batch file. */
+export function ScoreScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
+  const loaded = useMemo(() => {
+    try {
+      return { model: loadRegisteredModel(services.store), error: null };
+    } catch (e) {
+      return { model: null, error: (e as Error).message };
+    }
+  }, [services]);
+  const cols = loaded.model?.bundle.input.columns ?? [];
+  const [values, setValues] = useState<Record<string, string>>(() => defaults(cols));
+  const [sel, setSel] = useState(0);
+  const [mode, setMode] = useState<'form' | 'batch'>('form');
+  const [result, setResult] = useState<(ScoredRow & { model_version: number }) | null>(null);
+  const [batchPath, setBatchPath] = useState('');
+  const [progress, setProgress] = useState<string>('');
+  const [summary, setSummary] = useState<ScoreSummary | null>(null);
+  const [error, setError] = useState<string | null>(loaded.error);
+  useListKeys(cols.length, sel, setSel, mode === 'form');
+  useInput((input, key) => {
+    if (key.escape) return mode === 'batch' ? setMode('form') : onBack();
+    if (mode !== 'form') return;
+    if (key.tab) return setMode('batch');
+    const c = cols[sel];
+    if (!c) return;
+    if (c.kind === 'categorical' && (key.leftArrow || key.rightArrow)) {
+      const i = c.levels.indexOf(values[c.name] ?? '');
+      setValues({ ...values, [c.name]: c.levels[(i + (key.rightArrow ? 1 : -1) + c.levels.length) % c.levels.length]! });
+    } else if (c.kind === 'numeric' && /^[0-9.-]$/.test(input)) setValues({ ...values, [c.name]: (values[c.name] ?? '') + input });
+    else if (c.kind === 'numeric' && (key.backspace || key.delete)) setValues({ ...values, [c.name]: (values[c.name] ?? '').slice(0, -1) });
+    else if (key.return) {
+      try {
+        setResult(scoreApplicant(services.store, values, { scale: services.params.scoring }));
+        setError(null);
+      } catch (e) {
+        setError((e as Error).message);
+        setResult(null);
+      }
+    }
+  });
+  const runBatch = async (path: string): Promise<void> => {
+    setError(null);
+    setSummary(null);
+    try {
+      const output = path.replace(/(\.[^./]+)?$/, '.scored.csv');
+      for await (const ev of scoreFile(services.project, services.store, { input: path, output, scale: services.params.scoring })) {
+        if (ev.type === 'progress') setProgress(`${ev.rows} rows, ${ev.rejected} rejected`);
+        if (ev.type === 'finished') setSummary(ev.summary);
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  if (!loaded.model) return <Screen title="Score" hints="Esc back" error={error} />;
+  if (mode === 'batch') {
+    return (
+      <Screen title="Score a batch file" hints="type a path · Tab complete · Enter score · Esc back to the form" error={error}>
+        <TextField label="File:" value={batchPath} onChange={setBatchPath} onSubmit={(v) => void runBatch(v)} complete={completePath} />
+        {progress ? <Text dimColor>… {progress}</Text> : null}
+        {summary ? (
+          <Text color="green">
+            ✓ scored {summary.scored}/{summary.rows_read}: {summary.approve} approve, {summary.decline} decline, {summary.rejected} rejected → {summary.output}
+          </Text>
+        ) : null}
+      </Screen>
+    );
+  }
+  return (
+    <Screen title={`Score one applicant (model v${loaded.model.version.version}, ${loaded.model.bundle.family})`} hints="↑↓ field · ←→ choose · type digits · Enter score · Tab batch file · Esc back" error={error}>
+      <Box>
+        <Box width={60}>
+          <SelectList items={cols.map((c) => ({ key: c.name, label: `${c.name.slice(0, 20).padEnd(20)} ${c.kind === 'categorical' ? '◂ ' : ''}${values[c.name] ?? ''}${c.kind === 'categorical' ? ' ▸' : ''}` }))} selected={sel} height={14} />
+        </Box>
+        {result ? (
+          <Box flexDirection="column" marginLeft={2}>
+            <Text>p(bad) {result.p_bad.toFixed(4)}</Text>
+            <Text>
+              decision <Text color={result.decision === 'approve' ? 'green' : 'red'} bold>{result.decision.toUpperCase()}</Text>
+            </Text>
+            <Text>score {result.score} points</Text>
+            <Text>reasons:</Text>
+            {result.reasons.length ? result.reasons.map((r, i) => <Text key={r.column}>  {i + 1}. {r.text}</Text>) : <Text dimColor>  none above the average applicant</Text>}
+          </Box>
+        ) : null}
+      </Box>
+    </Screen>
+  );
+}
