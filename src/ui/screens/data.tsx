@@ -24,6 +24,12 @@ export function completePath(value: string): string {
   return entries.length === 1 && existsSync(full) && statSync(full).isDirectory() ? `${full}/` : dir === '.' && !value.startsWith('./') ? prefix : full;
 }
 
+function chunk<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
 export function DataScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
   const [path, setPath] = useState('');
   const [log, setLog] = useState<string[]>([]);
@@ -54,7 +60,7 @@ export function DataScreen({ services, onBack }: { readonly services: Services; 
   return (
     <Screen title="Data" hints="type a path · Tab complete · Enter ingest (empty: download the UCI Statlog file) · Esc back" error={error}>
       <TextField label="Source:" value={path} onChange={setPath} onSubmit={(v) => void submit(v)} complete={completePath} isActive={!busy} />
-      {log.map((l, i) => (
+      {log.slice(-2).map((l, i) => (
         <Text key={i} dimColor>
           … {l}
         </Text>
@@ -64,13 +70,12 @@ export function DataScreen({ services, onBack }: { readonly services: Services; 
           <Text>
             {result.name}@{result.version}: {result.rows} rows, {result.columns} columns ({result.format}), sha256 {result.digest.slice(0, 12)}
           </Text>
-          {result.schema.map((c) => (
-            <Text key={c.name}>
-              {'  '}
-              {c.name.padEnd(24)} {c.role.padEnd(12)} {c.dtype.padEnd(4)} {c.levels ? `${c.levels.length} levels` : ''}
+          {chunk(result.schema.map((c) => `${c.name.slice(0, 16)}:${c.role.slice(0, 3)}`), 3).map((row, i) => (
+            <Text key={i} wrap="truncate-end">
+              {row.map((cell) => cell.padEnd(25)).join(' ')}
             </Text>
           ))}
-          <Text dimColor>Column roles can be overridden in params.yaml (data.roles) before ingesting.</Text>
+          <Text dimColor>Roles: num = numeric, cat = categorical, ord = ordinal; override in params.yaml data.roles.</Text>
         </Box>
       ) : null}
     </Screen>

@@ -1,0 +1,132 @@
+import { render } from 'ink-testing-library';
+import React from 'react';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
+import type { CandidateResult } from '../core/search/leaderboard.js';
+import { ingest } from '../engine/ingest.js';
+import { openStore, projectAt } from '../engine/project.js';
+import { train } from '../engine/train.js';
+import { HAS_REAL_DATA, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { App } from './app.js';
+import { PrepareScreen } from './screens/prepare.js';
+import { TrainView } from './screens/train.js';
+import type { Services } from './services.js';
+import { INITIAL_TRAIN_VIEW, trainReducer } from './train-state.js';
+
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+const quickLogreg: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, families: ['logreg', 'tree'] } };
+
+function cand(family: CandidateResult['family'], auc: number, index = 0): CandidateResult {
+  return { family, index, params: { C: 1 }, fold_auc: [auc], cv_auc_mean: auc, cv_auc_std: 0.01, train_auc: 0.9, selection: auc, fold_selection: [auc], seconds: 0.1 };
+}
+
+describe('train view state (pure reducer)', () => {
+  it('folds started / candidate / finished events into progress, leaderboard and history', () => {
+    let s = trainReducer(INITIAL_TRAIN_VIEW, { type: 'event', event: { type: 'started', runId: 'r1', dataset: 'd@1', families: ['logreg', 'tree'], candidates: 3, fits: 15, folds: 5, workers: 1, split: 'seeded', perFamily: { logreg: 2, tree: 1 } } });
+    expect(s.phase).toBe('running');
+    const a = cand('logreg', 0.78);
+    s = trainReducer(s, { type: 'event', event: { type: 'candidate', result: a, done: 1, total: 3, elapsed: 1, eta: 2, best: a, leaderboard: [a] } });
+    const b = cand('tree', 0.7);
+    s = trainReducer(s, { type: 'event', event: { type: 'candidate', result: b, done: 2, total: 3, elapsed: 2, eta: 1, best: a, leaderboard: [a, b] } });
+    expect(s.perFamily).toEqual({ logreg: { done: 1, total: 2 }, tree: { done: 1, total: 1 } });
+    expect(s.bestHistory).toEqual([0.78, 0.78]);
+    expect(s.finished).toHaveLength(2);
+    expect(trainReducer(s, { type: 'cancelled' }).phase).toBe('cancelled');
+  });
+
+  it('renders the live view at a fixed width', () => {
+    let s = trainReducer(INITIAL_TRAIN_VIEW, { type: 'event', event: { type: 'started', runId: 'r1', dataset: 'd@1', families: ['logreg'], candidates: 4, fits: 20, folds: 5, workers: 1, split: 'seeded', perFamily: { logreg: 4 } } });
+    const a = cand('logreg', 0.7812);
+    s = trainReducer(s, { type: 'event', event: { type: 'candidate', result: a, done: 1, total: 4, elapsed: 65, eta: 195, best: a, leaderboard: [a] } });
+    const { lastFrame } = render(<TrainView view={s} />);
+    const frame = lastFrame()!;
+    expect(frame).toContain('1/4 · 01:05 elapsed · ETA 03:15');
+    expect(frame).toContain(' 25%');
+    expect(frame).toContain('1. logreg   0.7812 ± 0.010');
+    expect(frame).toMatch(/logreg\s+█████░+\s+25% 1\/4/);
+  });
+});
+
+describe('Prepare screen', () => {
+  it('shows how many fits the choices mean and starts a run with them', async () => {
+    const home = tmpHome();
+    const store = openStore(projectAt(home));
+    let started: Params | null = null;
+    const { lastFrame, stdin } = render(<PrepareScreen services={{ project: projectAt(home), store, params: DEFAULT_PARAMS }} onBack={() => undefined} onTrain={(p) => (started = p)} />);
+    expect(lastFrame()).toContain('7 families, 104 candidates × 5 folds = 520 fits');
+    await tick();
+    for (let i = 0; i < 6; i++) {
+      stdin.write('j');
+      await tick(120);
+    }
+    stdin.write(' '); // grid size: full -> quick
+    await tick(120);
+    expect(lastFrame()).toContain('grid size                 quick');
+    expect(lastFrame()).toContain('= 50 fits');
+    stdin.write('\r');
+    await tick();
+    expect(started!.search.grids.logreg).toEqual({ C: [0.1, 1], class_weight: [null], smote: [false] });
+    store.close();
+  });
+});
+
+describe.skipIf(!HAS_REAL_DATA)('App on a project with data and a model', () => {
+  let services: Services;
+  beforeAll(async () => {
+    const home = tmpHome();
+    const project = projectAt(home);
+    const store = openStore(project);
+    for await (const _ of ingest(project, store, { source: STATLOG })) void _;
+    for await (const _ of train(project, store, quickLogreg, { quick: true, workers: 1 })) void _;
+    services = { project, store, params: DEFAULT_PARAMS, workers: 1 };
+  });
+
+  it('home lists each workflow step with its state', () => {
+    const { lastFrame } = render(<App services={services} />);
+    const f = lastFrame()!;
+    expect(f).toContain('1. Data          1000 rows ingested (statlog_german@1)');
+    expect(f).toMatch(/6\. Models\s+champion v1 \((logreg|tree)\), test AUC 0\.\d\d/);
+    expect(f).toContain('↑↓/jk move · Enter open · 1-8 jump · ? help · q quit');
+  });
+
+  it('? opens help and Esc comes back; keys move the selection', async () => {
+    const { lastFrame, stdin } = render(<App services={services} />);
+    stdin.write('?');
+    await tick();
+    expect(lastFrame()).toContain('credit-tui › Help');
+    stdin.write('\u001b');
+    await tick(60);
+    expect(lastFrame()).toContain('credit-tui › Home');
+    stdin.write('j');
+    await tick();
+    expect(lastFrame()).toContain('❯ 2. Explore');
+  });
+
+  it('explore shows the columns ranked by information value', async () => {
+    const { lastFrame, stdin } = render(<App services={services} />);
+    stdin.write('2');
+    await tick(100);
+    expect(lastFrame()).toContain('1000 rows, bad rate 30.0% — columns by information value');
+    expect(lastFrame()).toMatch(/❯ checking_status\s+cat\s+0%\s+0\.666/);
+  });
+
+  it('models: promote a version; score: one applicant gives p(bad), a decision and reasons', async () => {
+    const { lastFrame, stdin } = render(<App services={services} />);
+    stdin.write('6');
+    await tick();
+    expect(lastFrame()).toMatch(/❯ v1\s+(logreg|tree)/);
+    stdin.write('p');
+    await tick();
+    expect(lastFrame()).toContain('v1 is now the champion');
+    stdin.write('\u001b');
+    await tick(60);
+    stdin.write('7');
+    await tick(100);
+    expect(lastFrame()).toContain('Score one applicant (model v1');
+    stdin.write('\r');
+    await tick(100);
+    expect(lastFrame()).toMatch(/p\(bad\) 0\.\d{4}/);
+    expect(lastFrame()).toMatch(/decision (APPROVE|DECLINE)/);
+    expect(lastFrame()).toMatch(/score \d+ points/);
+  });
+});
