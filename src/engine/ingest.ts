@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { schemaOf, badRate, type Dataset } from '../core/data/dataset.js';
 import type { Delimiter } from '../core/data/delimited.js';
@@ -8,7 +8,7 @@ import { isParquet, readParquetRaw, writeDatasetParquet } from '../core/data/par
 import { UserError } from '../core/errors.js';
 import type { ColumnRole } from '../core/params/params.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
-import { safeName, writeFileAtomic, type Project } from './project.js';
+import { partialPath, safeName, writeFileAtomic, type Project } from './project.js';
 
 export const STATLOG_URL = 'https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/german.data';
 export const STATLOG_SHA256 = 'b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871';
@@ -119,10 +119,9 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
   try {
     writeFileAtomic(rawPath, bytes);
     written.push(rawPath);
-    const tmp = `${outPath}.tmp-${process.pid}.parquet`;
+    const tmp = partialPath(outPath);
     writeDatasetParquet(dataset, tmp);
-    writeFileAtomic(outPath, readFileSync(tmp));
-    unlinkSync(tmp);
+    renameSync(tmp, outPath);
     written.push(outPath);
     yield { type: 'stage', stage: 'record', message: 'recording in runs.db' };
     const { row, runId } = store.atomically(() => {

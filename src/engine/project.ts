@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
 import { RunStore } from '../core/store/run-store.js';
@@ -47,10 +47,47 @@ export function loadParams(p: Project, file?: string): Params {
   return parseParams(readFileSync(path, 'utf8'), file ?? 'params.yaml');
 }
 
+/** The hidden temp file an output is written to before it is renamed into place. */
+export function partialPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes partial outputs left in `dir` by processes that were killed (their pid is gone). */
+export function cleanStalePartials(dir: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const f of names) {
+    const m = /^\..+\.partial-(\d+)$/.exec(f);
+    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) {
+      try {
+        unlinkSync(join(dir, f));
+        removed++;
+      } catch {
+        /* raced with another cleaner */
+      }
+    }
+  }
+  return removed;
+}
+
 /** Writes a file so that readers see the old content or the new, never half of it (temp + fsync + rename). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = partialPath(path);
   try {
     writeFileSync(tmp, data);
     const fd = openSync(tmp, 'r');

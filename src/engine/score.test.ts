@@ -160,7 +160,7 @@ describe.skipIf(!HAS_REAL_DATA)('score', () => {
     const empty = join(home, 'empty.csv');
     writeFileSync(empty, '');
     expect(runCli(['score', empty], { home }).stderr).toContain('empty file');
-    expect(readdirSync(home).filter((f) => /^(x|y)\.csv|\.tmp-/.test(f))).toEqual([]);
+    expect(readdirSync(home).filter((f) => /^(x|y)\.csv|\.partial-/.test(f))).toEqual([]);
     expect(runCli(['score', STATLOG, '-o', STATLOG], { home }).stderr).toContain('output would overwrite the input file');
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, existsSync, openSync, readFileSync, readSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import type { Dataset, FeatureColumn } from '../core/data/dataset.js';
@@ -8,14 +8,14 @@ import { detectDelimiter, splitLine, type Delimiter } from '../core/data/delimit
 import { detectTextFormat } from '../core/data/formats.js';
 import { LineStream } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
-import { UserError } from '../core/errors.js';
+import { CancelledError, UserError } from '../core/errors.js';
 import { transform } from '../core/features/preprocess.js';
 import type { ModelBundle } from '../core/registry/bundle.js';
 import { points, topReasons, type PointsScale, type Reason } from '../core/scoring/decision.js';
 import { RowValidator, type ApplicantValues, type RowReject } from '../core/scoring/validate.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { quantileSorted } from '../core/stats.js';
-import { isInside, type Project } from './project.js';
+import { cleanStalePartials, isInside, partialPath, type Project } from './project.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
 
 export interface ScoredRow {
@@ -154,6 +154,7 @@ export interface ScoreOptions {
   readonly model?: string;
   readonly threshold?: number;
   readonly scale: PointsScale;
+  readonly signal?: AbortSignal;
 }
 
 /** Output paths must not overwrite the input; a temp file + rename means no half-written output ever exists. */
@@ -174,7 +175,8 @@ class AtomicWriter {
   private readonly stream: ReturnType<typeof createWriteStream>;
 
   constructor(readonly path: string) {
-    this.tmp = `${path}.tmp-${process.pid}`;
+    cleanStalePartials(dirname(resolve(path)));
+    this.tmp = partialPath(path);
     this.stream = createWriteStream(this.tmp);
   }
 
@@ -287,6 +289,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
       batch.push(v.values);
       ids.push(idCol >= 0 ? String(row.cells[idCol] ?? row.line) : String(row.line));
       if (batch.length >= BATCH) {
+        if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
         await flush();
         yield { type: 'progress', rows: rowsRead, scored: rowsRead - rejected, rejected, elapsed: (performance.now() - t0) / 1000 };
       }
@@ -295,8 +298,9 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     const scoredN = rowsRead - rejected;
     if (scoredN === 0) throw new UserError(rowsRead === 0 ? 'no data rows' : `no usable rows: all ${rowsRead} rows were rejected`, { file }, rejectsPath ? `see ${rejectsPath}` : 'pass -o OUT to get a rejects file');
     if (writer && outExt === '.json') await writer.write('\n]\n');
+    if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
     if (output && outExt === '.parquet') {
-      const tmp = `${output}.tmp-${process.pid}.parquet`;
+      const tmp = partialPath(output);
       pl.DataFrame({ id: parquetCols.id, p_bad: parquetCols.p_bad, decision: parquetCols.decision, score: parquetCols.score, reason_1: parquetCols.r1, reason_2: parquetCols.r2, reason_3: parquetCols.r3 }).writeParquet(tmp);
       renameSync(tmp, output);
     }
@@ -325,8 +329,9 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   } catch (e) {
     writer?.abort();
     rejectWriter?.abort();
-    store.endRun(runId, 'FAILED', (e as Error).message);
-    throw e;
+    const cancelled = e instanceof CancelledError || opts.signal?.aborted;
+    store.endRun(runId, cancelled ? 'KILLED' : 'FAILED', (e as Error).message);
+    throw cancelled && !(e instanceof CancelledError) ? new CancelledError('scoring stopped') : e;
   }
 }
 

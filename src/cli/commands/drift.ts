@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../core/data/dataset.js';
@@ -8,7 +8,7 @@ import { writeDatasetParquet } from '../../core/data/parquet.js';
 import { UserError } from '../../core/errors.js';
 import { runDrift, type DriftReport } from '../../engine/drift.js';
 import { readDataset } from '../../engine/ingest.js';
-import { loadParams, projectAt, resolveHome, writeFileAtomic } from '../../engine/project.js';
+import { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } from '../../engine/project.js';
 import { globals, out, withContext } from '../context.js';
 import { num, paint, table } from '../format.js';
 
@@ -85,10 +85,9 @@ Examples:
       const { dataset } = readDataset(bytes, input, resolve(input), { name: 'shifted', target: flags.target ?? params.data.target, badValue: flags.bad ?? params.data.bad_value });
       const shifted = shiftDataset(dataset, shifts, seed);
       if (ext === '.parquet') {
-        const tmp = `${output}.tmp-${process.pid}.parquet`;
+        const tmp = partialPath(output);
         writeDatasetParquet(shifted, tmp);
-        writeFileAtomic(output, readFileSync(tmp));
-        unlinkSync(tmp);
+        renameSync(tmp, output);
       } else writeFileAtomic(output, datasetCsv(shifted));
       out(`wrote ${output}: ${shifted.rows} rows, ${shifts.length} shift${shifts.length === 1 ? '' : 's'} (seed ${seed})`);
     });

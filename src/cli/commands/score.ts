@@ -78,10 +78,19 @@ Examples:
         }
         if (!file) throw new UserError('nothing to score', {}, 'pass a FILE, --applicant JSON or --set key=value');
         let summary: ScoreSummary | undefined;
-        for await (const ev of scoreFile(project, store, { input: file, ...(flags.output ? { output: flags.output } : {}), ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale })) {
-          if (flags.json) out(JSON.stringify(ev));
-          else if (ev.type === 'progress') err(`… ${ev.rows} rows, ${ev.rejected} rejected, ${(ev.rows / Math.max(ev.elapsed, 1e-3)).toFixed(0)} rows/s`);
-          if (ev.type === 'finished') summary = ev.summary;
+        const controller = new AbortController();
+        const stop = (): void => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          for await (const ev of scoreFile(project, store, { input: file, ...(flags.output ? { output: flags.output } : {}), ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal })) {
+            if (flags.json) out(JSON.stringify(ev));
+            else if (ev.type === 'progress') err(`… ${ev.rows} rows, ${ev.rejected} rejected, ${(ev.rows / Math.max(ev.elapsed, 1e-3)).toFixed(0)} rows/s`);
+            if (ev.type === 'finished') summary = ev.summary;
+          }
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
         }
         if (!flags.json && summary) out(summaryText(summary));
         if (summary && summary.rejected > 0) process.exitCode = EXIT_SOME_REJECTED;
