@@ -6,6 +6,7 @@
  *   npm run bench -- train        # one section
  */
 import { join } from 'node:path';
+import { benchDrift, benchScoring } from './io-bench.js';
 import { benchTraining } from './train-bench.js';
 
 const DATA_DIR = process.env['CREDIT_TUI_DATA'] ?? join(process.cwd(), '..', 'shared', 'data');
@@ -14,4 +15,6 @@ const REFERENCE_DIR = join(DATA_DIR, '..', 'reference');
 const sections = process.argv.slice(2);
 const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
 
-if (want('train')) await benchTraining(DATA_DIR, REFERENCE_DIR);
+const home = want('train') ? await benchTraining(DATA_DIR, REFERENCE_DIR) : undefined;
+if (want('score')) await benchScoring(DATA_DIR, REFERENCE_DIR, home);
+if (want('drift')) await benchDrift(DATA_DIR);

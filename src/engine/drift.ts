@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dataset } from '../core/data/dataset.js';
 import { datasetFromRaw, detectTextFormat, isMissing, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
+import pl from 'nodejs-polars';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
 import { UserError } from '../core/errors.js';
@@ -88,16 +89,56 @@ function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
   return out;
 }
 
+/**
+ * Parquet side, reduced inside polars: sorting, null counts and category counts run in Rust, and only
+ * sorted numbers and counts cross into JavaScript (a million-row file never becomes JS objects).
+ */
+function parquetDriftTable(path: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): DriftTable {
+  let df: pl.DataFrame;
+  try {
+    df = pl.readParquet(path);
+  } catch (e) {
+    throw new UserError(`not a readable Parquet file: ${String((e as Error).message).split('\n')[0]}`, { file });
+  }
+  if (df.height === 0) throw new UserError('no data rows', { file });
+  const target = opts.target ?? KNOWN_TARGETS.find((k) => df.columns.includes(k)) ?? null;
+  if (opts.requireTarget && opts.target && !df.columns.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
+  const columns: DriftColumn[] = [];
+  for (const name of df.columns) {
+    if ((name === target && !opts.includeTarget) || name === '__index_level_0__') continue;
+    const s = df.getColumn(name);
+    const text = /String|Utf8|Categorical|Bool/.test(String(s.dtype));
+    if (text) {
+      const counts = new Map<string, number>();
+      let missing = 0;
+      for (const r of s.valueCounts().toRecords() as Record<string, unknown>[]) {
+        const v = r[name];
+        const n = Number(r['count'] ?? r['counts']);
+        if (v === null || v === undefined) missing += n;
+        else counts.set(String(v), n);
+      }
+      columns.push({ name, kind: 'categorical', counts, missing, total: df.height });
+    } else {
+      const present = s.cast(pl.Float64).dropNulls();
+      const sorted = (present.sort().toTypedArray() as Float64Array).filter((v) => !Number.isNaN(v));
+      columns.push({ name, kind: 'numeric', sorted, missing: df.height - sorted.length, total: df.height });
+    }
+  }
+  return { file, columns, target, rows: df.height, sha256: sha, raw: null };
+}
+
 /** Reads one side of a drift comparison: Parquet or any text layout `ingest` understands. */
-export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): Promise<DriftTable> {
+export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean; keepRaw?: boolean }): Promise<DriftTable> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UserError('file not found', { file });
   const bytes = head(path);
   if (bytes.length === 0) throw new UserError('empty file (0 bytes)', { file });
   const sha = await sha256File(path);
   let raw: RawTable;
-  if (isParquet(bytes)) raw = readParquetRaw(path, file);
-  else {
+  if (isParquet(bytes)) {
+    if (!opts.keepRaw) return parquetDriftTable(path, file, sha, opts);
+    raw = readParquetRaw(path, file);
+  } else {
     const text = readFileSync(path, 'utf8');
     if (text.includes('\u0000')) throw new UserError('binary content: not a CSV, UCI text or Parquet file', { file });
     const format = detectTextFormat(text);
@@ -156,8 +197,9 @@ function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: Dri
 
 /** Compares two files column by column, optionally their model scores too, and records the run. */
 export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null } = {}): Promise<DriftReport> {
-  const ref = await loadDriftTable(refFile, { ...opts, requireTarget: Boolean(opts.target) });
-  const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget) });
+  const keepRaw = Boolean(opts.model);
+  const ref = await loadDriftTable(refFile, { ...opts, requireTarget: Boolean(opts.target), keepRaw });
+  const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget), keepRaw });
   const aligned = alignSchemas(ref, cur);
   if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
   const result = compareDatasets(aligned.ref, aligned.cur, t);

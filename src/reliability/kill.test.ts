@@ -16,7 +16,7 @@ interface Exit {
 /** Starts the real binary; sends `signal` after `afterMs` (if given); resolves when it exits. */
 function start(args: readonly string[], home: string, signal?: NodeJS.Signals, afterMs = 0): Promise<Exit> {
   return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
     delete env['CREDIT_TUI_HOME'];
     const child = spawn(process.execPath, [BIN, '--home', home, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
+import { DEFAULT_PARAMS } from '../core/params/params.js';
+import { ingest } from '../engine/ingest.js';
+import { openStore, projectAt } from '../engine/project.js';
+import { loadRegisteredModel } from '../engine/registry.js';
+import { train } from '../engine/train.js';
+import { hasPythonReference, PYTHON } from './python-reference.js';
+
+const BIN = resolve('bin', 'credit-tui');
+const ROWS = Number(process.env['CREDIT_TUI_BENCH_ROWS'] ?? 1_000_000);
+
+/** Runs a command under /usr/bin/time and returns wall seconds and peak RSS (MB). */
+function timed(cmd: string, args: readonly string[]): { seconds: number; rssMb: number; stdout: string; status: number | null } {
+  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr);
+  return { seconds: Number(m?.[1] ?? NaN), rssMb: Number(m?.[2] ?? NaN) / 1024, stdout: r.stdout, status: r.status };
+}
+
+/** A large CSV built by cycling the real Statlog rows (raw codes), with an id column. */
+async function bigStatlogCsv(statlog: string, path: string, rows: number, shift = false): Promise<void> {
+  const lines = readFileSync(statlog, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const out = createWriteStream(path);
+  const write = (s: string): Promise<void> | void => (out.write(s) ? undefined : new Promise((r) => out.once('drain', () => r())));
+  await write(`id,${STATLOG_COLUMNS.map((c) => c.name).join(',')}\n`);
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const t = [...lines[i % lines.length]!];
+    if (shift) {
+      t[4] = String(Math.round(Number(t[4]) * 1.15)); // credit amount up 15%
+      if (i % 7 === 0) t[12] = ''; // some ages missing
+    }
+    chunk += `${i + 1},${t.join(',')}\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+export async function benchScoring(dataDir: string, referenceDir: string, home?: string): Promise<void> {
+  console.log(`\n== scoring: ${ROWS.toLocaleString('en')} rows (real Statlog rows, cycled) with the champion ==`);
+  const statlog = join(dataDir, 'statlog_german.data');
+  const h = home ?? mkdtempSync(join(tmpdir(), 'credit-tui-bench-'));
+  const project = projectAt(h);
+  const store = openStore(project);
+  if (!home) {
+    for await (const _ of ingest(project, store, { source: statlog })) void _;
+    for await (const _ of train(project, store, DEFAULT_PARAMS, { families: ['logreg', 'xgboost', 'forest'], quick: true })) void _;
+  }
+  const champion = loadRegisteredModel(store);
+  store.close();
+  const big = join(h, 'applicants.csv');
+  await bigStatlogCsv(statlog, big, ROWS);
+  console.log(`input ${big}: ${(statSync(big).size / 1e6).toFixed(0)} MB; champion ${champion.bundle.family} ${JSON.stringify(champion.bundle.candidate)}`);
+  const ours = timed(process.execPath, [BIN, '--home', h, 'score', big, '-o', join(h, 'scored.csv')]);
+  console.log(`credit-tui: ${ours.seconds.toFixed(1)} s, ${(ROWS / ours.seconds).toFixed(0)} rows/s (incl. reason codes and writing the output), peak RSS ${ours.rssMb.toFixed(0)} MB (exit ${ours.status})`);
+  if (!hasPythonReference()) return console.log('scikit-learn reference: not installed; no ratio');
+  const ref = timed(PYTHON, [resolve('scripts', 'score_reference.py'), statlog, big, champion.bundle.family, JSON.stringify(champion.bundle.candidate)]);
+  const r = JSON.parse(ref.stdout.trim().split('\n').at(-1)!) as { seconds: number };
+  console.log(`scikit-learn: ${r.seconds.toFixed(1)} s, ${(ROWS / r.seconds).toFixed(0)} rows/s (read_csv + transform + predict_proba only), peak RSS ${ref.rssMb.toFixed(0)} MB`);
+  console.log(`throughput ratio credit-tui / scikit-learn: ${(r.seconds / ours.seconds).toFixed(2)}  (target >= 1.0; RSS target < 1024 MB)`);
+  void referenceDir;
+}
+
+export async function benchDrift(dataDir: string): Promise<void> {
+  console.log(`\n== drift: ${ROWS.toLocaleString('en')} vs ${ROWS.toLocaleString('en')} rows, 20 Statlog features ==`);
+  const statlog = join(dataDir, 'statlog_german.data');
+  const h = mkdtempSync(join(tmpdir(), 'credit-tui-bench-'));
+  const refCsv = join(h, 'ref.csv');
+  const curCsv = join(h, 'cur.csv');
+  await bigStatlogCsv(statlog, refCsv, ROWS);
+  await bigStatlogCsv(statlog, curCsv, ROWS, true);
+  const pl = (await import('nodejs-polars')).default;
+  for (const [csv, pq] of [[refCsv, join(h, 'ref.parquet')], [curCsv, join(h, 'cur.parquet')]] as const) {
+    pl.readCSV(csv, { inferSchemaLength: 10_000 }).drop('id').writeParquet(pq);
+  }
+  const ours = timed(process.execPath, [BIN, '--home', h, 'drift', join(h, 'ref.parquet'), join(h, 'cur.parquet'), '--json']);
+  const verdict = JSON.parse(ours.stdout) as { dataset_drift: boolean; drifted_columns: number };
+  console.log(`credit-tui (Parquet): ${ours.seconds.toFixed(1)} s wall incl. start-up and reading, peak RSS ${ours.rssMb.toFixed(0)} MB; ${verdict.drifted_columns} columns drifted`);
+  if (!hasPythonReference(['scipy', 'pandas'])) return console.log('SciPy reference: not installed; no ratio');
+  const ref = timed(PYTHON, [resolve('scripts', 'drift_reference.py'), refCsv, curCsv, 'class']);
+  const r = JSON.parse(ref.stdout.trim().split('\n').at(-1)!) as { read_seconds: number; stats_seconds: number; total_seconds: number };
+  console.log(`SciPy (CSV via pandas): ${r.total_seconds.toFixed(1)} s (read ${r.read_seconds.toFixed(1)} s + statistics ${r.stats_seconds.toFixed(1)} s), peak RSS ${ref.rssMb.toFixed(0)} MB`);
+  console.log(`ratio credit-tui / SciPy (total): ${(ours.seconds / r.total_seconds).toFixed(2)}`);
+}
