@@ -11,7 +11,7 @@ import { isParquet } from '../core/data/parquet.js';
 import { CancelledError, UserError } from '../core/errors.js';
 import { transform } from '../core/features/preprocess.js';
 import type { ModelBundle } from '../core/registry/bundle.js';
-import { points, topReasons, type PointsScale, type Reason } from '../core/scoring/decision.js';
+import { points, ReasonIndex, type PointsScale, type Reason } from '../core/scoring/decision.js';
 import { RowValidator, type ApplicantValues, type RowReject } from '../core/scoring/validate.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { quantileSorted } from '../core/stats.js';
@@ -63,21 +63,35 @@ function toDataset(bundle: ModelBundle, rows: readonly ApplicantValues[]): Datas
   return { name: 'score', features, target: new Uint8Array(rows.length), targetName: bundle.input.target, rows: rows.length };
 }
 
+const reasonIndexes = new WeakMap<LoadedModel, ReasonIndex>();
+function reasonIndex(loaded: LoadedModel): ReasonIndex {
+  let r = reasonIndexes.get(loaded);
+  if (!r) {
+    r = new ReasonIndex(loaded.bundle.preprocessor);
+    reasonIndexes.set(loaded, r);
+  }
+  return r;
+}
+
 /** Scores validated applicants: p(bad), decision at the threshold, points, top-3 reasons. */
 export function scoreBatch(loaded: LoadedModel, rows: readonly ApplicantValues[], threshold: number, scale: PointsScale): Omit<ScoredRow, 'id'>[] {
   const { bundle, model } = loaded;
   const X = transform(bundle.preprocessor, toDataset(bundle, rows));
   const p = model.predictProba(X);
   const baseline = bundle.input.feature_means;
+  const reasons = reasonIndex(loaded);
+  const position = new Map(bundle.input.columns.map((c, j) => [c.name, j]));
   return rows.map((r, i) => {
-    const values: Record<string, string> = {};
-    bundle.input.columns.forEach((c, j) => (values[c.name] = r[j] === null || (typeof r[j] === 'number' && Number.isNaN(r[j])) ? 'missing' : String(r[j])));
     const pb = p[i]!;
+    const valueOf = (column: string): string => {
+      const v = r[position.get(column)!];
+      return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? 'missing' : String(v);
+    };
     return {
       p_bad: pb,
       decision: pb >= threshold ? 'decline' : 'approve',
       score: points(pb, scale),
-      reasons: topReasons(model.contributions(X, i, baseline), bundle.preprocessor, values),
+      reasons: reasons.top(model.contributions(X, i, baseline), valueOf),
     };
   });
 }

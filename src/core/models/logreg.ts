@@ -90,7 +90,10 @@ export class LogisticModel implements Model {
 
   /** Exact log-odds contributions βⱼ·(xⱼ − x̄ⱼ): they sum to the row's logit minus the mean applicant's. */
   contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
-    return Float64Array.from(this.coef, (b, j) => b * (X.data[row * X.cols + j]! - baseline[j]!));
+    const out = new Float64Array(this.coef.length);
+    const o = row * X.cols;
+    for (let j = 0; j < out.length; j++) out[j] = this.coef[j]! * (X.data[o + j]! - baseline[j]!);
+    return out;
   }
 
   toJSON(): ModelState {

@@ -22,16 +22,50 @@ export interface Reason {
   readonly text: string;
 }
 
-/**
- * Top reasons for one applicant: per-feature contributions summed over the input column they came from
- * (one-hot blocks become one column), keeping those that pushed p(bad) up, largest first.
- */
-export function topReasons(contrib: Float64Array, prep: FittedPreprocessor, values: Readonly<Record<string, string>>, k = 3): Reason[] {
-  const byColumn = new Map<string, number>();
-  prep.featureSources.forEach((src, j) => byColumn.set(src, (byColumn.get(src) ?? 0) + contrib[j]!));
-  return [...byColumn]
-    .filter(([, e]) => e > 1e-12)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, k)
-    .map(([column, effect]) => ({ column, value: values[column] ?? '', effect, text: `${column.replace(/_/g, ' ')} is ${values[column] ?? 'missing'}` }));
+/** Maps each model feature to the input column it came from (one-hot blocks collapse to one column). */
+export class ReasonIndex {
+  readonly columns: readonly string[];
+  private readonly featureColumn: Int32Array;
+  private readonly acc: Float64Array;
+
+  constructor(prep: FittedPreprocessor) {
+    const cols: string[] = [];
+    const index = new Map<string, number>();
+    this.featureColumn = Int32Array.from(prep.featureSources, (src) => {
+      let k = index.get(src);
+      if (k === undefined) {
+        k = cols.length;
+        index.set(src, k);
+        cols.push(src);
+      }
+      return k;
+    });
+    this.columns = cols;
+    this.acc = new Float64Array(cols.length);
+  }
+
+  /**
+   * Top reasons for one applicant: per-feature contributions summed per input column, keeping those that
+   * pushed p(bad) up, largest first (ties by column name). `valueOf` gives the applicant's value in words.
+   */
+  top(contrib: Float64Array, valueOf: (column: string) => string, k = 3): Reason[] {
+    const acc = this.acc;
+    acc.fill(0);
+    for (let j = 0; j < contrib.length; j++) acc[this.featureColumn[j]!]! += contrib[j]!;
+    const picked: number[] = [];
+    for (let r = 0; r < k; r++) {
+      let best = -1;
+      for (let c = 0; c < acc.length; c++) {
+        if (acc[c]! <= 1e-12 || picked.includes(c)) continue;
+        if (best < 0 || acc[c]! > acc[best]! || (acc[c] === acc[best] && this.columns[c]! < this.columns[best]!)) best = c;
+      }
+      if (best < 0) break;
+      picked.push(best);
+    }
+    return picked.map((c) => {
+      const column = this.columns[c]!;
+      const value = valueOf(column);
+      return { column, value, effect: acc[c]!, text: `${column.replace(/_/g, ' ')} is ${value}` };
+    });
+  }
 }
