@@ -76,7 +76,7 @@ export function quantileEdges(sorted: ArrayLike<number>, bins: number): number[]
 }
 
 /** Index of the right-closed bin `(e[i-1], e[i]]` holding x, given inner edges; outer bins are open-ended. */
-export function binIndex(edges: readonly number[], x: number): number {
+export function binIndex(edges: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = edges.length;
   while (lo < hi) {

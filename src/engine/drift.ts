@@ -94,19 +94,23 @@ function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
  * sorted numbers and counts cross into JavaScript (a million-row file never becomes JS objects).
  */
 function parquetDriftTable(path: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): DriftTable {
-  let df: pl.DataFrame;
+  // One column at a time through a lazy scan keeps peak memory near one column, not the whole file.
+  let names: string[];
+  let height: number;
   try {
-    df = pl.readParquet(path);
+    names = pl.scanParquet(path).columns;
+    height = Number(pl.scanParquet(path).select(pl.len()).collectSync().getColumn('len').toArray()[0] ?? 0);
   } catch (e) {
     throw new UserError(`not a readable Parquet file: ${String((e as Error).message).split('\n')[0]}`, { file });
   }
-  if (df.height === 0) throw new UserError('no data rows', { file });
-  const target = opts.target ?? KNOWN_TARGETS.find((k) => df.columns.includes(k)) ?? null;
-  if (opts.requireTarget && opts.target && !df.columns.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
+  if (height === 0) throw new UserError('no data rows', { file });
+  const target = opts.target ?? KNOWN_TARGETS.find((k) => names.includes(k)) ?? null;
+  if (opts.requireTarget && opts.target && !names.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
   const columns: DriftColumn[] = [];
-  for (const name of df.columns) {
+  const df = { height };
+  for (const name of names) {
     if ((name === target && !opts.includeTarget) || name === '__index_level_0__') continue;
-    const s = df.getColumn(name);
+    const s = pl.scanParquet(path).select(name).collectSync().getColumn(name);
     const text = /String|Utf8|Categorical|Bool/.test(String(s.dtype));
     if (text) {
       const counts = new Map<string, number>();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { basename, dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
+import { isProcessAlive } from '../core/process.js';
 import { RunStore } from '../core/store/run-store.js';
 
 /** Where everything a project writes lives: runs.db, data/, models/, params.yaml. */
@@ -52,15 +53,6 @@ export function partialPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
 }
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Removes partial outputs left in `dir` by processes that were killed (their pid is gone). */
 export function cleanStalePartials(dir: string): number {
   let removed = 0;
@@ -72,7 +64,7 @@ export function cleanStalePartials(dir: string): number {
   }
   for (const f of names) {
     const m = /^\..+\.partial-(\d+)$/.exec(f);
-    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) {
+    if (m && Number(m[1]) !== process.pid && !isProcessAlive(Number(m[1]))) {
       try {
         unlinkSync(join(dir, f));
         removed++;

@@ -1,3 +1,4 @@
+import type { Params } from '../params/params.js';
 import { ks2samp } from './ks.js';
 import { alignCounts, chi2Contingency, jensenShannon, populationStd, psiFromShares, quantileBinShares, wasserstein } from './stats.js';
 
@@ -6,15 +7,8 @@ export type DriftColumn =
   | { readonly name: string; readonly kind: 'numeric'; readonly sorted: Float64Array; readonly missing: number; readonly total: number }
   | { readonly name: string; readonly kind: 'categorical'; readonly counts: ReadonlyMap<string, number>; readonly missing: number; readonly total: number };
 
-export interface DriftThresholds {
-  readonly p_value: number;
-  readonly distance_threshold: number;
-  readonly psi_investigate: number;
-  readonly psi_significant: number;
-  readonly drift_share: number;
-  readonly missing_share_change: number;
-  readonly psi_bins: number;
-}
+/** Thresholds of params.yaml's `drift` section. */
+export type DriftThresholds = Params['drift'];
 
 export type DriftTest = 'ks' | 'chi2' | 'wasserstein' | 'jensenshannon';
 

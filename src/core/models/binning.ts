@@ -1,4 +1,5 @@
 import type { Matrix } from '../matrix.js';
+import { binIndex } from '../stats.js';
 
 /**
  * Features quantised to small integer codes, column-major, so tree learners can split by scanning per-bin
@@ -44,7 +45,7 @@ export function binMatrix(X: Matrix, maxBins: number): BinnedMatrix {
     const t = Float64Array.from(cuts);
     thresholds.push(t);
     bins[j] = t.length + 1;
-    for (let i = 0; i < rows; i++) codes[j * rows + i] = lowerBin(t, col[i]!);
+    for (let i = 0; i < rows; i++) codes[j * rows + i] = binIndex(t, col[i]!);
   }
   return { rows, cols, codes, bins, thresholds };
 }
@@ -57,18 +58,6 @@ function upperIndex(uniq: readonly number[], v: number): number {
     const mid = (lo + hi + 1) >> 1;
     if (uniq[mid]! <= v) lo = mid;
     else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** Number of thresholds strictly below x: the bin of x. */
-function lowerBin(t: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (x <= t[mid]!) hi = mid;
-    else lo = mid + 1;
   }
   return lo;
 }

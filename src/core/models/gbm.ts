@@ -3,7 +3,7 @@ import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { binMatrix, type BinnedMatrix } from './binning.js';
 import { type FamilyEngine, type Model, type ModelState, num, sigmoid } from './model.js';
-import { accumulateTree, addNode, emptyTree, pathContributions, type TreeState } from './tree-structure.js';
+import { accumulateTree, addNode, emptyTree, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
 
 /**
  * Gradient-boosted trees with XGBoost's `hist` algorithm for binary:logistic: 256 quantile bins, depth-wise
@@ -194,15 +194,7 @@ export const gbmEngine: FamilyEngine = {
   },
   fitGroup(cands, X, y, evals, seed) {
     const sizes = cands.map((c) => num(c, 'n_estimators', 100));
-    const margins = evals.map((e) => new Float64Array(e.rows));
-    const out: Float64Array[][] = cands.map(() => []);
-    boost(cands[0]!, X, y, Math.max(...sizes), seed, (t, k) => {
-      evals.forEach((e, j) => accumulateTree(t, e, margins[j]!));
-      sizes.forEach((s, ci) => {
-        if (s === k + 1) out[ci] = margins.map((m) => m.map(sigmoid));
-      });
-    });
-    return out;
+    return prefixPredictions(sizes, evals, (total, onTree) => boost(cands[0]!, X, y, total, seed, onTree), (margin) => sigmoid(margin));
   },
   load: (s) => new BoostedTrees(s['trees'] as TreeState[], s['cols'] as number),
 };

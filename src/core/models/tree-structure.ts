@@ -50,3 +50,19 @@ export function pathContributions(t: TreeState, x: Float64Array, offset: number,
     node = next;
   }
 }
+
+/**
+ * Predictions of an additive tree ensemble at several sizes from one fit: `grow` adds trees one by one, the
+ * sums on each eval matrix are read off whenever the count reaches a requested size, then `finish` maps them.
+ */
+export function prefixPredictions(sizes: readonly number[], evals: readonly Matrix[], grow: (total: number, onTree: (t: TreeState, k: number) => void) => void, finish: (sum: number, trees: number) => number): Float64Array[][] {
+  const sums = evals.map((e) => new Float64Array(e.rows));
+  const out: Float64Array[][] = sizes.map(() => []);
+  grow(Math.max(...sizes), (t, k) => {
+    evals.forEach((e, j) => accumulateTree(t, e, sums[j]!));
+    sizes.forEach((s, ci) => {
+      if (s === k + 1) out[ci] = sums.map((a) => a.map((v) => finish(v, s)));
+    });
+  });
+  return out;
+}

@@ -4,7 +4,7 @@ import { Rng } from '../random.js';
 import { binMatrix } from './binning.js';
 import { CartScratch, growCart } from './cart.js';
 import { type FamilyEngine, type Model, type ModelState, fitEach, num, numOrNull } from './model.js';
-import { accumulateTree, pathContributions, type TreeState } from './tree-structure.js';
+import { accumulateTree, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
 
 /** Enough bins that every distinct value of these data is its own bin: exact CART splits. */
 const EXACT_BINS = 4096;
@@ -94,16 +94,7 @@ export const forestEngine: FamilyEngine = {
   },
   fitGroup(cands, X, y, evals, seed) {
     const sizes = cands.map((c) => num(c, 'n_estimators', 100));
-    const total = Math.max(...sizes);
-    const sums = evals.map((e) => new Float64Array(e.rows));
-    const out: Float64Array[][] = cands.map(() => []);
-    growForest(cands[0]!, X, y, total, seed, (t, k) => {
-      evals.forEach((e, j) => accumulateTree(t, e, sums[j]!));
-      sizes.forEach((s, ci) => {
-        if (s === k + 1) out[ci] = sums.map((a) => a.map((v) => Math.min(1, v / s)));
-      });
-    });
-    return out;
+    return prefixPredictions(sizes, evals, (total, onTree) => growForest(cands[0]!, X, y, total, seed, onTree), (sum, trees) => Math.min(1, sum / trees));
   },
   load: (s) => new TreeEnsemble('forest', s['trees'] as TreeState[], s['cols'] as number),
 };

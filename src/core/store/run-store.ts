@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { ColumnSchema } from '../data/dataset.js';
 import { UserError } from '../errors.js';
+import { isProcessAlive } from '../process.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
@@ -53,25 +54,7 @@ export interface ModelVersionRow {
   readonly aliases: readonly string[];
 }
 
-export interface NewDataset {
-  readonly name: string;
-  readonly digest: string;
-  readonly source: string;
-  readonly format: string;
-  readonly path: string;
-  readonly raw_path: string;
-  readonly rows: number;
-  readonly schema: readonly ColumnSchema[];
-}
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+export type NewDataset = Omit<DatasetRow, 'dataset_id' | 'version' | 'columns' | 'created_at'>;
 
 /**
  * The project's tracking store. Every write is a parameterised statement inside a transaction, WAL keeps
@@ -115,7 +98,7 @@ export class RunStore {
   /** Runs left RUNNING by a process on this host that no longer exists were killed: say so. */
   reapOrphans(): number {
     const rows = this.db.prepare(`SELECT run_id, pid, host FROM runs WHERE status = 'RUNNING'`).all() as { run_id: string; pid: number | null; host: string | null }[];
-    const dead = rows.filter((r) => r.host === hostname() && r.pid !== null && r.pid !== process.pid && !isAlive(r.pid));
+    const dead = rows.filter((r) => r.host === hostname() && r.pid !== null && r.pid !== process.pid && !isProcessAlive(r.pid));
     if (dead.length === 0) return 0;
     const upd = this.db.prepare(`UPDATE runs SET status = 'KILLED', end_time = ?, error = 'process ended without finishing the run' WHERE run_id = ? AND status = 'RUNNING'`);
     this.db.transaction(() => {
