@@ -2,6 +2,7 @@ import type { Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { occlusion } from './knn.js';
+import { denseKernels } from './wasm/dense.js';
 import { type FamilyEngine, type Model, type ModelState, fitEach, num, sigmoid } from './model.js';
 
 interface Layer {
@@ -53,26 +54,35 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
   const lr = num(c, 'learning_rate_init', 1e-3);
   const rng = Rng.derive(seed, 'mlp');
   const sizes = [X.cols, ...hidden, 1];
-  const layers: Layer[] = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const inputs = sizes[l]!;
-    const outputs = sizes[l + 1]!;
-    const bound = Math.sqrt(6 / (inputs + outputs));
-    const W = Float64Array.from({ length: inputs * outputs }, () => (rng.next() * 2 - 1) * bound);
-    const b = Float64Array.from({ length: outputs }, () => (rng.next() * 2 - 1) * bound);
-    layers.push({ inputs, outputs, W, b });
-  }
   const n = X.rows;
   const batch = Math.min(200, n);
-  const acts = layers.map((L) => new Float64Array(batch * L.outputs));
-  const deltas = layers.map((L) => new Float64Array(batch * L.outputs));
-  const gW = layers.map((L) => new Float64Array(L.W.length));
-  const gb = layers.map((L) => new Float64Array(L.b.length));
-  const mW = layers.map((L) => new Float64Array(L.W.length));
-  const vW = layers.map((L) => new Float64Array(L.W.length));
-  const mb = layers.map((L) => new Float64Array(L.b.length));
-  const vb = layers.map((L) => new Float64Array(L.b.length));
-  const xb = new Float64Array(batch * X.cols);
+  const K = denseKernels();
+  K.reset();
+  // Everything lives in WebAssembly memory; views are made after the last allocation (growing detaches them).
+  const ptr = {
+    x: K.allocF64(n * X.cols),
+    xb: K.allocF64(batch * X.cols),
+    layers: sizes.slice(1).map((outputs, l) => {
+      const inputs = sizes[l]!;
+      return {
+        inputs, outputs,
+        W: K.allocF64(inputs * outputs), b: K.allocF64(outputs), gW: K.allocF64(inputs * outputs), gb: K.allocF64(outputs),
+        mW: K.allocF64(inputs * outputs), vW: K.allocF64(inputs * outputs), mb: K.allocF64(outputs), vb: K.allocF64(outputs),
+        act: K.allocF64(batch * outputs), delta: K.allocF64(batch * outputs),
+      };
+    }),
+  };
+  const view = (p: number, len: number): Float64Array => new Float64Array(K.memory.buffer, p, len);
+  view(ptr.x, n * X.cols).set(X.data);
+  const xAll = view(ptr.x, n * X.cols);
+  const xb = view(ptr.xb, batch * X.cols);
+  const L = ptr.layers.map((q) => ({ ...q, Wv: view(q.W, q.inputs * q.outputs), bv: view(q.b, q.outputs), actv: view(q.act, batch * q.outputs), deltav: view(q.delta, batch * q.outputs) }));
+  for (const q of L) {
+    const bound = Math.sqrt(6 / (q.inputs + q.outputs));
+    for (let k = 0; k < q.Wv.length; k++) q.Wv[k] = (rng.next() * 2 - 1) * bound;
+    for (let k = 0; k < q.bv.length; k++) q.bv[k] = (rng.next() * 2 - 1) * bound;
+  }
+  const last = L[L.length - 1]!;
   const order = Array.from({ length: n }, (_, i) => i);
   const [beta1, beta2, epsAdam] = [0.9, 0.999, 1e-8];
   let t = 0;
@@ -83,68 +93,35 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
     let epochLoss = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
-      for (let r = 0; r < rows; r++) xb.set(X.data.subarray(order[start + r]! * X.cols, (order[start + r]! + 1) * X.cols), r * X.cols);
-      forward(layers, xb, rows, acts);
-      const out = acts[layers.length - 1]!;
+      for (let r = 0; r < rows; r++) xb.set(xAll.subarray(order[start + r]! * X.cols, (order[start + r]! + 1) * X.cols), r * X.cols);
+      let input = ptr.xb;
+      for (const q of L) {
+        K.forward(input, rows, q.inputs, q.W, q.b, q.outputs, q.act, q !== last);
+        input = q.act;
+      }
       let loss = 0;
-      const dOut = deltas[layers.length - 1]!;
       for (let r = 0; r < rows; r++) {
-        const p = Math.min(Math.max(out[r]!, 1e-15), 1 - 1e-15);
+        const p = sigmoid(last.actv[r]!);
+        last.actv[r] = p;
+        const pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
         const yy = y[order[start + r]!]!;
-        loss -= yy ? Math.log(p) : Math.log(1 - p);
-        dOut[r] = out[r]! - yy;
+        loss -= yy ? Math.log(pc) : Math.log(1 - pc);
+        last.deltav[r] = p - yy;
       }
       let sq = 0;
-      for (const L of layers) for (let k = 0; k < L.W.length; k++) sq += L.W[k]! * L.W[k]!;
-      loss = loss / rows + (0.5 * alpha * sq) / rows;
-      epochLoss += loss * rows;
-      for (let l = layers.length - 1; l >= 0; l--) {
-        const L = layers[l]!;
-        const nIn = L.inputs;
-        const nOut = L.outputs;
-        const input = l === 0 ? xb : acts[l - 1]!;
-        const delta = deltas[l]!;
-        const gw = gW[l]!;
-        const gbl = gb[l]!;
-        gbl.fill(0);
-        for (let k = 0; k < gw.length; k++) gw[k] = alpha * L.W[k]!;
-        for (let r = 0; r < rows; r++) {
-          const dr = r * nOut;
-          const ir = r * nIn;
-          for (let o = 0; o < nOut; o++) gbl[o]! += delta[dr + o]!;
-          for (let k = 0; k < nIn; k++) {
-            const a = input[ir + k]!;
-            if (a === 0) continue;
-            const wk = k * nOut;
-            for (let o = 0; o < nOut; o++) gw[wk + o]! += a * delta[dr + o]!;
-          }
-        }
-        for (let k = 0; k < gw.length; k++) gw[k]! /= rows;
-        for (let o = 0; o < nOut; o++) gbl[o]! /= rows;
-        if (l > 0) {
-          const prev = deltas[l - 1]!;
-          const actPrev = acts[l - 1]!;
-          const W = L.W;
-          for (let r = 0; r < rows; r++) {
-            const dr = r * nOut;
-            for (let k = 0; k < nIn; k++) {
-              if (actPrev[r * nIn + k]! <= 0) {
-                prev[r * nIn + k] = 0;
-                continue;
-              }
-              const wk = k * nOut;
-              let s = 0;
-              for (let o = 0; o < nOut; o++) s += W[wk + o]! * delta[dr + o]!;
-              prev[r * nIn + k] = s;
-            }
-          }
-        }
+      for (const q of L) for (let k = 0; k < q.Wv.length; k++) sq += q.Wv[k]! * q.Wv[k]!;
+      epochLoss += (loss / rows + (0.5 * alpha * sq) / rows) * rows;
+      for (let l = L.length - 1; l >= 0; l--) {
+        const q = L[l]!;
+        const a = l === 0 ? ptr.xb : L[l - 1]!.act;
+        K.gradients(a, q.delta, rows, q.inputs, q.outputs, q.W, alpha, q.gW, q.gb);
+        if (l > 0) K.backInput(q.delta, rows, q.inputs, q.outputs, q.W, L[l - 1]!.act, L[l - 1]!.delta);
       }
       t++;
       const lrT = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
-      for (let l = 0; l < layers.length; l++) {
-        adamStep(layers[l]!.W, gW[l]!, mW[l]!, vW[l]!, lrT, beta1, beta2, epsAdam);
-        adamStep(layers[l]!.b, gb[l]!, mb[l]!, vb[l]!, lrT, beta1, beta2, epsAdam);
+      for (const q of L) {
+        K.adam(q.W, q.gW, q.mW, q.vW, q.inputs * q.outputs, lrT, beta1, beta2, epsAdam);
+        K.adam(q.b, q.gb, q.mb, q.vb, q.outputs, lrT, beta1, beta2, epsAdam);
       }
     }
     epochLoss /= n;
@@ -153,18 +130,7 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
     if (epochLoss < best) best = epochLoss;
     if (noImprove > 10) break;
   }
-  return layers;
-}
-
-function adamStep(param: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, lr: number, b1: number, b2: number, eps: number): void {
-  for (let k = 0; k < param.length; k++) {
-    const gk = g[k]!;
-    const mk = b1 * m[k]! + (1 - b1) * gk;
-    const vk = b2 * v[k]! + (1 - b2) * gk * gk;
-    m[k] = mk;
-    v[k] = vk;
-    param[k]! -= (lr * mk) / (Math.sqrt(vk) + eps);
-  }
+  return L.map((q) => ({ inputs: q.inputs, outputs: q.outputs, W: Float64Array.from(q.Wv), b: Float64Array.from(q.bv) }));
 }
 
 class MlpModel implements Model {
