@@ -95,6 +95,19 @@ describe('k nearest neighbours', () => {
   });
 });
 
+describe('SVM decision function (scikit-learn SVC fixtures, RBF gamma=0.5, C=1)', () => {
+  const X10 = m([[0.5, 1.0], [1.5, -0.5], [-1.0, 0.2], [2.0, 1.5], [-0.3, -1.2], [0.9, 0.4], [-1.7, 0.8], [1.1, -1.1], [0.2, 0.3], [-0.6, -0.4]]);
+  const y10 = Uint8Array.from([1, 1, 0, 0, 0, 0, 0, 1, 0, 0]);
+  it.each([
+    [null, [-0.7803251, 0.43066116, -1.16861102, -0.99999958, -1.0000002, -0.70371207, -1.0000002, 0.50855731, -1, -1.24794962]],
+    ['balanced', [0.26575813, 1.00000017, -1.01126092, -0.6454803, -0.73150761, 0.25023559, -0.99999978, 1.00000018, -0.16909692, -1.0000006]],
+  ])('class_weight=%s', (cw, expected) => {
+    const model = ENGINES.svm.fit({ C: 1, gamma: 0.5, class_weight: cw }, X10, y10, 1) as unknown as { decision(X: Matrix): Float64Array };
+    // libsvm's default tolerance (1e-3) bounds the gap to the fixture, fitted at 1e-6.
+    Array.from(model.decision(X10)).forEach((d, i) => expect(Math.abs(d - expected[i]!)).toBeLessThan(5e-3));
+  });
+});
+
 describe('SVM probabilities', () => {
   it('Platt scaling maps larger decision values to higher p(bad)', () => {
     const f = [-2, -1.5, -1, -0.2, 0.3, 1, 1.4, 2.2];

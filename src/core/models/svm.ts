@@ -1,4 +1,4 @@
-import type { Matrix } from '../matrix.js';
+import { balancedWeights, type Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { occlusion } from './knn.js';
@@ -45,7 +45,7 @@ function rbfKernelMatrix(X: Matrix, gamma: number): Float64Array {
  * C-SVC dual by SMO with libsvm's second-order working-set selection (Fan, Chen & Lin 2005), tolerance 1e-3.
  * Labels ±1 (+1 = bad). Returns alpha·y and the bias so that f(x) = Σ coefᵢ K(xᵢ, x) + b.
  */
-function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; b: number } {
+function smo(K: Float64Array, yb: Uint8Array, Cv: Float64Array): { coef: Float64Array; b: number } {
   const n = yb.length;
   const y = Float64Array.from(yb, (v) => (v ? 1 : -1));
   const alpha = new Float64Array(n);
@@ -57,7 +57,7 @@ function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; 
     let gmax = -Infinity;
     let i = -1;
     for (let t = 0; t < n; t++) {
-      const upOk = y[t] === 1 ? alpha[t]! < C : alpha[t]! > 0;
+      const upOk = y[t] === 1 ? alpha[t]! < Cv[t]! : alpha[t]! > 0;
       if (upOk && -y[t]! * G[t]! >= gmax) {
         gmax = -y[t]! * G[t]!;
         i = t;
@@ -69,7 +69,7 @@ function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; 
     let objMin = Infinity;
     const Ki = i * n;
     for (let t = 0; t < n; t++) {
-      const lowOk = y[t] === 1 ? alpha[t]! > 0 : alpha[t]! < C;
+      const lowOk = y[t] === 1 ? alpha[t]! > 0 : alpha[t]! < Cv[t]!;
       if (!lowOk) continue;
       const v = -y[t]! * G[t]!;
       if (v <= gmin) gmin = v;
@@ -90,6 +90,8 @@ function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; 
     const Qii = K[Ki + i]!;
     const Qjj = K[Kj + j]!;
     const Qij = y[i]! * y[j]! * K[Ki + j]!;
+    const Ci = Cv[i]!;
+    const Cj = Cv[j]!;
     const oldAi = alpha[i]!;
     const oldAj = alpha[j]!;
     if (y[i] !== y[j]) {
@@ -102,9 +104,9 @@ function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; 
       if (diff > 0) {
         if (alpha[j]! < 0) [alpha[j], alpha[i]] = [0, diff];
       } else if (alpha[i]! < 0) [alpha[i], alpha[j]] = [0, -diff];
-      if (diff > 0) {
-        if (alpha[i]! > C) [alpha[i], alpha[j]] = [C, C - diff];
-      } else if (alpha[j]! > C) [alpha[j], alpha[i]] = [C, C + diff];
+      if (diff > Ci - Cj) {
+        if (alpha[i]! > Ci) [alpha[i], alpha[j]] = [Ci, Ci - diff];
+      } else if (alpha[j]! > Cj) [alpha[j], alpha[i]] = [Cj, Cj + diff];
     } else {
       let quad = Qii + Qjj - 2 * Qij;
       if (quad <= 0) quad = tau;
@@ -112,11 +114,11 @@ function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; 
       const sum = alpha[i]! + alpha[j]!;
       alpha[i]! -= delta;
       alpha[j]! += delta;
-      if (sum > C) {
-        if (alpha[i]! > C) [alpha[i], alpha[j]] = [C, sum - C];
+      if (sum > Ci) {
+        if (alpha[i]! > Ci) [alpha[i], alpha[j]] = [Ci, sum - Ci];
       } else if (alpha[j]! < 0) [alpha[j], alpha[i]] = [0, sum];
-      if (sum > C) {
-        if (alpha[j]! > C) [alpha[j], alpha[i]] = [C, sum - C];
+      if (sum > Cj) {
+        if (alpha[j]! > Cj) [alpha[j], alpha[i]] = [Cj, sum - Cj];
       } else if (alpha[i]! < 0) [alpha[i], alpha[j]] = [0, sum];
     }
     const dAi = alpha[i]! - oldAi;
@@ -132,7 +134,7 @@ function smo(K: Float64Array, yb: Uint8Array, C: number): { coef: Float64Array; 
   let nFree = 0;
   for (let t = 0; t < n; t++) {
     const yG = y[t]! * G[t]!;
-    if (alpha[t]! >= C) {
+    if (alpha[t]! >= Cv[t]!) {
       if (y[t] === -1) ub = Math.min(ub, yG);
       else lb = Math.max(lb, yG);
     } else if (alpha[t]! <= 0) {
@@ -266,9 +268,11 @@ function subKernel(K: Float64Array, n: number, rows: readonly number[]): Float64
  * all rows. The kernel matrix is computed once and sliced for the inner folds.
  */
 function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number): SvmModel {
-  const C = num(c, 'C', 1);
   const gamma = resolveGamma(c, X);
   const n = X.rows;
+  // libsvm's per-class C: C × class weight (scikit-learn's class_weight='balanced' = n / (2 n_class)).
+  const weights = c['class_weight'] === 'balanced' ? balancedWeights(y) : new Float64Array(n).fill(1);
+  const Cv = weights.map((w) => w * num(c, 'C', 1));
   const K = rbfKernelMatrix(X, gamma);
   const perm = Rng.derive(seed, 'svm-platt').shuffle(Array.from({ length: n }, (_, i) => i));
   const dec = new Float64Array(n);
@@ -277,7 +281,7 @@ function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number): SvmModel 
     const val = perm.filter((_, i) => i % folds === k);
     const inVal = new Set(val);
     const tr = perm.filter((r) => !inVal.has(r)).sort((a, b) => a - b);
-    const fit = smo(subKernel(K, n, tr), Uint8Array.from(tr, (r) => y[r]!), C);
+    const fit = smo(subKernel(K, n, tr), Uint8Array.from(tr, (r) => y[r]!), Float64Array.from(tr, (r) => Cv[r]!));
     for (const r of val) {
       let s = fit.b;
       for (let t = 0; t < tr.length; t++) if (fit.coef[t] !== 0) s += fit.coef[t]! * K[r * n + tr[t]!]!;
@@ -285,7 +289,7 @@ function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number): SvmModel 
     }
   }
   const { A, B } = plattFit(dec, y);
-  const { coef, b } = smo(K, y, C);
+  const { coef, b } = smo(K, y, Cv);
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (coef[i] !== 0) keep.push(i);
   const sv = new Float64Array(keep.length * X.cols);
