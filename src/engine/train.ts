@@ -77,6 +77,9 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Selection metrics that depend only on how candidates rank applicants, not on calibration. */
+const RANK_METRICS: ReadonlySet<string> = new Set(['roc_auc', 'gini', 'ks']);
+
 /** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
 const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
 
@@ -174,6 +177,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
         const task: FoldTask = {
           kind: 'fold', id: taskId++, family: group.family, fold: k, candidates: group.members.map((m) => withoutSmote(m.params)),
           seed: learnerSeed(params.seed, group.family, k), X, y, evals: [f.Xval, f.X],
+          rankOnly: RANK_METRICS.has(params.search.selection_metric),
         };
         pending.push(pool.run(task).then((result) => ({ group, fold: k, result })));
       }

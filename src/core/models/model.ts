@@ -27,8 +27,11 @@ export interface ModelState {
 export interface FamilyEngine {
   readonly family: Family;
   shareKey(c: Candidate): string;
-  /** Per candidate, p(bad) on each of `evals`. */
-  fitGroup(cands: readonly Candidate[], X: Matrix, y: Uint8Array, evals: readonly Matrix[], seed: number): Float64Array[][];
+  /**
+   * Per candidate, p(bad) on each of `evals`. With `rankOnly`, only the ordering of the scores is used
+   * (ROC AUC, Gini, KS), so an engine may skip calibration work that cannot change it.
+   */
+  fitGroup(cands: readonly Candidate[], X: Matrix, y: Uint8Array, evals: readonly Matrix[], seed: number, opts?: { readonly rankOnly?: boolean }): Float64Array[][];
   fit(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Model;
   load(state: ModelState): Model;
 }

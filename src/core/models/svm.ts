@@ -2,7 +2,7 @@ import { balancedWeights, type Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { occlusion } from './knn.js';
-import { type FamilyEngine, type Model, type ModelState, fitEach, num } from './model.js';
+import { type FamilyEngine, type Model, type ModelState, num } from './model.js';
 
 /** gamma='scale' is 1 / (n_features * Var(X)) over all entries, as scikit-learn's SVC. */
 function resolveGamma(c: Candidate, X: Matrix): number {
@@ -267,29 +267,39 @@ function subKernel(K: Float64Array, n: number, rows: readonly number[]): Float64
  * from an internal 5-fold cross-validation (libsvm's svm_binary_svc_probability), then the SVM is refit on
  * all rows. The kernel matrix is computed once and sliced for the inner folds.
  */
-function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number): SvmModel {
+function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number, calibrate: 'cv' | 'in-sample' = 'cv'): SvmModel {
   const gamma = resolveGamma(c, X);
   const n = X.rows;
   // libsvm's per-class C: C × class weight (scikit-learn's class_weight='balanced' = n / (2 n_class)).
   const weights = c['class_weight'] === 'balanced' ? balancedWeights(y) : new Float64Array(n).fill(1);
   const Cv = weights.map((w) => w * num(c, 'C', 1));
   const K = rbfKernelMatrix(X, gamma);
-  const perm = Rng.derive(seed, 'svm-platt').shuffle(Array.from({ length: n }, (_, i) => i));
+  const { coef, b } = smo(K, y, Cv);
   const dec = new Float64Array(n);
-  const folds = 5;
-  for (let k = 0; k < folds; k++) {
-    const val = perm.filter((_, i) => i % folds === k);
-    const inVal = new Set(val);
-    const tr = perm.filter((r) => !inVal.has(r)).sort((a, b) => a - b);
-    const fit = smo(subKernel(K, n, tr), Uint8Array.from(tr, (r) => y[r]!), Float64Array.from(tr, (r) => Cv[r]!));
-    for (const r of val) {
-      let s = fit.b;
-      for (let t = 0; t < tr.length; t++) if (fit.coef[t] !== 0) s += fit.coef[t]! * K[r * n + tr[t]!]!;
+  if (calibrate === 'cv') {
+    const perm = Rng.derive(seed, 'svm-platt').shuffle(Array.from({ length: n }, (_, i) => i));
+    const folds = 5;
+    for (let k = 0; k < folds; k++) {
+      const val = perm.filter((_, i) => i % folds === k);
+      const inVal = new Set(val);
+      const tr = perm.filter((r) => !inVal.has(r)).sort((p, q) => p - q);
+      const fit = smo(subKernel(K, n, tr), Uint8Array.from(tr, (r) => y[r]!), Float64Array.from(tr, (r) => Cv[r]!));
+      for (const r of val) {
+        let s = fit.b;
+        for (let t = 0; t < tr.length; t++) if (fit.coef[t] !== 0) s += fit.coef[t]! * K[r * n + tr[t]!]!;
+        dec[r] = s;
+      }
+    }
+  } else {
+    // Scores used only for ranking: a sigmoid fitted on the training decision values is monotone, so it
+    // ranks exactly as libsvm's cross-validated one and costs no extra SVM fits.
+    for (let r = 0; r < n; r++) {
+      let s = b;
+      for (let t = 0; t < n; t++) if (coef[t] !== 0) s += coef[t]! * K[r * n + t]!;
       dec[r] = s;
     }
   }
   const { A, B } = plattFit(dec, y);
-  const { coef, b } = smo(K, y, Cv);
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (coef[i] !== 0) keep.push(i);
   const sv = new Float64Array(keep.length * X.cols);
@@ -300,9 +310,12 @@ function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number): SvmModel 
 export const svmEngine: FamilyEngine = {
   family: 'svm',
   shareKey: (c) => JSON.stringify(c),
-  fit: fitSvm,
-  fitGroup(cands, X, y, evals, seed) {
-    return fitEach(this, cands, X, y, evals, seed);
+  fit: (c, X, y, seed) => fitSvm(c, X, y, seed, 'cv'),
+  fitGroup(cands, X, y, evals, seed, opts) {
+    return cands.map((c) => {
+      const m = fitSvm(c, X, y, seed, opts?.rankOnly ? 'in-sample' : 'cv');
+      return evals.map((e) => m.predictProba(e));
+    });
   },
   load: (s) => new SvmModel({ rows: s['rows'] as number, cols: s['cols'] as number, data: Float64Array.from(s['sv'] as number[]) }, Float64Array.from(s['coef'] as number[]), s['b'] as number, s['gamma'] as number, s['A'] as number, s['B'] as number),
 };

@@ -17,6 +17,8 @@ export interface FoldTask {
   readonly y: Uint8Array;
   /** Validation rows, then the fold's own (un-resampled) training rows for the train score. */
   readonly evals: readonly Matrix[];
+  /** Only the order of the scores matters (the selection metric is ROC AUC, Gini or KS). */
+  readonly rankOnly: boolean;
 }
 
 /** Refit of one candidate on the whole training set, evaluated on the test rows. */
@@ -47,7 +49,7 @@ export function executeTask(task: SearchTask): TaskResult {
   const t0 = performance.now();
   const engine = ENGINES[task.family];
   if (task.kind === 'fold') {
-    const probs = engine.fitGroup(task.candidates, task.X, task.y, task.evals, task.seed);
+    const probs = engine.fitGroup(task.candidates, task.X, task.y, task.evals, task.seed, { rankOnly: task.rankOnly });
     return { kind: 'fold', id: task.id, probs, seconds: (performance.now() - t0) / 1000 };
   }
   const model = engine.fit(task.candidate, task.X, task.y, task.seed);
