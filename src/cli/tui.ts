@@ -13,6 +13,8 @@ export async function openTui(cmd: Command, screen: ScreenId): Promise<void> {
   if (!isInteractive()) {
     throw new UserError('no interactive terminal: the TUI needs one', {}, 'use the headless commands, e.g. credit-tui train --headless; see credit-tui --help', 2);
   }
+  // chalk (under Ink) honours FORCE_COLOR but not NO_COLOR; translate before it loads.
+  if ('NO_COLOR' in process.env) process.env['FORCE_COLOR'] = '0';
   await withContext(cmd, async ({ project, store, params }) => {
     const { runTui } = await import('../ui/run-tui.js');
     await runTui({ project, store, params }, screen);
