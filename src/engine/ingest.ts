@@ -102,7 +102,8 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
   yield { type: 'stage', stage: 'parse', message: 'detecting format and decoding' };
   const { dataset, format } = readDataset(bytes, file, path, { ...opts, name });
 
-  const existing = store.findDatasetByDigest(digest);
+  const roles = opts.roles ?? {};
+  const existing = store.findDatasetByDigest(digest, roles);
   if (existing && existsSync(existing.path)) {
     yield { type: 'ingested', dataset: existing, unchanged: true, runId: null };
     return existing;
@@ -126,11 +127,11 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
     yield { type: 'stage', stage: 'record', message: 'recording in runs.db' };
     const { row, runId } = store.atomically(() => {
       const row = store.addDataset(
-        { name, digest, source: path ?? file, format, path: outPath, raw_path: rawPath, rows: dataset.rows, schema: schemaOf(dataset) },
+        { name, digest, source: path ?? file, format, path: outPath, raw_path: rawPath, rows: dataset.rows, schema: schemaOf(dataset), roles },
         version,
       );
       const runId = store.startRun('ingest', `ingest ${name} v${version}`);
-      store.logParams(runId, { source: path ?? file, format, name, sha256: digest });
+      store.logParams(runId, { source: path ?? file, format, name, sha256: digest, roles });
       store.logMetrics(runId, { rows: dataset.rows, columns: dataset.features.length + 1, bad_rate: badRate(dataset) });
       store.logInput(runId, row.dataset_id, 'ingested');
       store.logArtifact(runId, outPath, sha256(readFileSync(outPath)), readFileSync(outPath).length);

@@ -84,7 +84,7 @@ describe.skipIf(!HAS_REAL_DATA)('App on a project with data and a model', () => 
   it('home lists each workflow step with its state', () => {
     const { lastFrame } = render(<App services={services} />);
     const f = lastFrame()!;
-    expect(f).toContain('1. Data          1000 rows ingested (statlog_german@1)');
+    expect(f).toMatch(/1\. Data          1000 rows ingested \(statlog_german@[12]\)/);
     expect(f).toMatch(/6\. Models\s+champion v1 \((logreg|tree)\), test AUC 0\.\d\d/);
     expect(f).toContain('↑↓/jk move · Enter open · 1-8 jump · ? help · q quit');
   });
@@ -100,6 +100,30 @@ describe.skipIf(!HAS_REAL_DATA)('App on a project with data and a model', () => 
     stdin.write('j');
     await tick();
     expect(lastFrame()).toContain('❯ 2. Explore');
+  });
+
+  it('data: change a column role and re-ingest it as a new version', async () => {
+    const { lastFrame, stdin } = render(<App services={services} />);
+    await tick();
+    stdin.write('1');
+    await tick(100);
+    stdin.write('\t');
+    await tick(100);
+    for (let i = 0; i < 7; i++) {
+      stdin.write('j'); // to installment_rate
+      await tick(80);
+    }
+    expect(lastFrame()).toMatch(/❯ installment_rate\s+numeric/);
+    stdin.write('r');
+    await tick(80);
+    expect(lastFrame()).toMatch(/❯ installment_rate\s+categorical\s+\(was numeric\)/);
+    stdin.write('a');
+    for (let i = 0; i < 50 && !/ingested statlog_german@2/.test(lastFrame()!); i++) await tick(100);
+    expect(lastFrame()).toContain('ingested statlog_german@2');
+    const v2 = services.store.resolveDataset('statlog_german@2');
+    expect(v2.schema.find((c) => c.name === 'installment_rate')!.role).toBe('categorical');
+    expect(v2.roles).toEqual({ installment_rate: 'categorical' });
+    expect(v2.digest).toBe(services.store.resolveDataset('statlog_german@1').digest);
   });
 
   it('explore shows the columns ranked by information value', async () => {

@@ -55,9 +55,11 @@ export const MIGRATIONS: readonly string[] = [
     rows INTEGER NOT NULL,
     columns INTEGER NOT NULL,
     schema_json TEXT NOT NULL,
+    -- column-role overrides the file was typed with: the same bytes typed differently is another version
+    roles_json TEXT NOT NULL DEFAULT '{}',
     created_at INTEGER NOT NULL,
     UNIQUE (name, version),
-    UNIQUE (name, digest)
+    UNIQUE (name, digest, roles_json)
   );
   CREATE TABLE inputs (
     run_id TEXT NOT NULL REFERENCES runs(run_id),

@@ -38,6 +38,8 @@ export interface DatasetRow {
   readonly rows: number;
   readonly columns: number;
   readonly schema: readonly ColumnSchema[];
+  /** Column-role overrides used when typing the file. */
+  readonly roles: Readonly<Record<string, string>>;
   readonly created_at: number;
 }
 
@@ -55,6 +57,11 @@ export interface ModelVersionRow {
 }
 
 export type NewDataset = Omit<DatasetRow, 'dataset_id' | 'version' | 'columns' | 'created_at'>;
+
+/** Canonical JSON of role overrides (sorted keys), so equal overrides compare equal in SQL. */
+function rolesKey(roles: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(roles).sort(([a], [b]) => a.localeCompare(b))));
+}
 
 /**
  * The project's tracking store. Every write is a parameterised statement inside a transaction, WAL keeps
@@ -246,12 +253,13 @@ export class RunStore {
   // ---- datasets ---------------------------------------------------------------------------------------
 
   private toDataset(r: Record<string, unknown>): DatasetRow {
-    const { schema_json, ...rest } = r;
-    return { ...(rest as Omit<DatasetRow, 'schema'>), schema: JSON.parse(schema_json as string) as ColumnSchema[] };
+    const { schema_json, roles_json, ...rest } = r;
+    return { ...(rest as Omit<DatasetRow, 'schema' | 'roles'>), schema: JSON.parse(schema_json as string) as ColumnSchema[], roles: JSON.parse(roles_json as string) as Record<string, string> };
   }
 
-  findDatasetByDigest(digest: string): DatasetRow | undefined {
-    const r = this.db.prepare('SELECT * FROM datasets WHERE digest = ? ORDER BY dataset_id LIMIT 1').get(digest) as Record<string, unknown> | undefined;
+  /** A dataset ingested from the same bytes with the same role overrides, if any. */
+  findDatasetByDigest(digest: string, roles: Readonly<Record<string, string>> = {}): DatasetRow | undefined {
+    const r = this.db.prepare('SELECT * FROM datasets WHERE digest = ? AND roles_json = ? ORDER BY dataset_id LIMIT 1').get(digest, rolesKey(roles)) as Record<string, unknown> | undefined;
     return r ? this.toDataset(r) : undefined;
   }
 
@@ -263,10 +271,10 @@ export class RunStore {
   addDataset(d: NewDataset, version: number): DatasetRow {
     const info = this.db
       .prepare(
-        `INSERT INTO datasets (name, version, digest, source, format, path, raw_path, rows, columns, schema_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO datasets (name, version, digest, source, format, path, raw_path, rows, columns, schema_json, roles_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(d.name, version, d.digest, d.source, d.format, d.path, d.raw_path, d.rows, d.schema.length, JSON.stringify(d.schema), Date.now());
+      .run(d.name, version, d.digest, d.source, d.format, d.path, d.raw_path, d.rows, d.schema.length, JSON.stringify(d.schema), rolesKey(d.roles), Date.now());
     return this.getDatasetById(Number(info.lastInsertRowid));
   }
 
