@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, existsSync, openSync, readFileSync, readSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import type { Dataset, FeatureColumn } from '../core/data/dataset.js';
@@ -47,6 +47,12 @@ export type ScoreEvent =
   | { readonly type: 'started'; readonly runId: string; readonly model: number; readonly family: string; readonly input: string }
   | { readonly type: 'progress'; readonly rows: number; readonly scored: number; readonly rejected: number; readonly elapsed: number }
   | { readonly type: 'finished'; readonly summary: ScoreSummary };
+
+/** Where scored rows go when no output is named: the project's outputs/ folder, named after the input. */
+export function defaultScoreOutput(outputsDir: string, input: string): string {
+  const stem = basename(input).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_') || 'applicants';
+  return join(outputsDir, `${stem}.scored.csv`);
+}
 
 /** Exit code of `score` when some rows were rejected but the rest were scored. */
 export const EXIT_SOME_REJECTED = 4;
@@ -189,6 +195,7 @@ class AtomicWriter {
   private readonly stream: ReturnType<typeof createWriteStream>;
 
   constructor(readonly path: string) {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
     cleanStalePartials(dirname(resolve(path)));
     this.tmp = partialPath(path);
     this.stream = createWriteStream(this.tmp);

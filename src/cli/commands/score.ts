@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { EXIT_SOME_REJECTED, scoreApplicant, scoreFile, type ScoreSummary } from '../../engine/score.js';
+import { defaultScoreOutput, EXIT_SOME_REJECTED, scoreApplicant, scoreFile, type ScoreSummary } from '../../engine/score.js';
 import { err, out, withContext } from '../context.js';
 import { num, paint, sparkBars, table } from '../format.js';
 
@@ -30,7 +30,7 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('score applicants with a registered model: p(bad), decision, points and top-3 reasons')
     .argument('[file]', 'CSV or Parquet of applicants (raw codes or decoded labels)')
-    .option('-o, --output <file>', 'write scored rows to .csv, .json or .parquet (atomically)')
+    .option('-o, --output <file>', 'write scored rows to .csv, .json or .parquet, atomically (default: <home>/outputs/<name>.scored.csv)')
     .option('--rejects <file>', 'rejected rows with row, column and reason (default: <output>.rejects.csv)')
     .option('--model <version>', 'model version number (default: the champion alias)')
     .option('--alias <alias>', 'model alias', 'champion')
@@ -77,13 +77,14 @@ Examples:
           return;
         }
         if (!file) throw new UserError('nothing to score', {}, 'pass a FILE, --applicant JSON or --set key=value');
+        const output = flags.output ?? defaultScoreOutput(project.outputsDir, file);
         let summary: ScoreSummary | undefined;
         const controller = new AbortController();
         const stop = (): void => controller.abort();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          for await (const ev of scoreFile(project, store, { input: file, ...(flags.output ? { output: flags.output } : {}), ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal })) {
+          for await (const ev of scoreFile(project, store, { input: file, output, ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal })) {
             if (flags.json) out(JSON.stringify(ev));
             else if (ev.type === 'progress') err(`… ${ev.rows} rows, ${ev.rejected} rejected, ${(ev.rows / Math.max(ev.elapsed, 1e-3)).toFixed(0)} rows/s`);
             if (ev.type === 'finished') summary = ev.summary;

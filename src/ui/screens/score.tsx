@@ -2,7 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import React, { useMemo, useState } from 'react';
 import type { InputColumn } from '../../core/scoring/profile.js';
 import { loadRegisteredModel } from '../../engine/registry.js';
-import { scoreApplicant, scoreFile, type ScoredRow, type ScoreSummary } from '../../engine/score.js';
+import { defaultScoreOutput, scoreApplicant, scoreFile, type ScoredRow, type ScoreSummary } from '../../engine/score.js';
 import { Screen, SelectList, TextField, useListKeys } from '../components/basics.js';
 import { completePath } from './data.js';
 import type { Services } from '../services.js';
@@ -55,7 +55,7 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
     setError(null);
     setSummary(null);
     try {
-      const output = path.replace(/(\.[^./]+)?$/, '.scored.csv');
+      const output = defaultScoreOutput(services.project.outputsDir, path);
       for await (const ev of scoreFile(services.project, services.store, { input: path, output, scale: services.params.scoring })) {
         if (ev.type === 'progress') setProgress(`${ev.rows} rows, ${ev.rejected} rejected`);
         if (ev.type === 'finished') setSummary(ev.summary);
