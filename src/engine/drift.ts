@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { polars } from '../core/data/polars.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dataset } from '../core/data/dataset.js';
 import { datasetFromRaw, detectTextFormat, isMissing, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
-import pl from 'nodejs-polars';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
 import { UserError } from '../core/errors.js';
@@ -98,8 +98,8 @@ function parquetDriftTable(path: string, file: string, sha: string, opts: { targ
   let names: string[];
   let height: number;
   try {
-    names = pl.scanParquet(path).columns;
-    height = Number(pl.scanParquet(path).select(pl.len()).collectSync().getColumn('len').toArray()[0] ?? 0);
+    names = polars().scanParquet(path).columns;
+    height = Number(polars().scanParquet(path).select(polars().len()).collectSync().getColumn('len').toArray()[0] ?? 0);
   } catch (e) {
     throw new UserError(`not a readable Parquet file: ${String((e as Error).message).split('\n')[0]}`, { file });
   }
@@ -110,7 +110,7 @@ function parquetDriftTable(path: string, file: string, sha: string, opts: { targ
   const df = { height };
   for (const name of names) {
     if ((name === target && !opts.includeTarget) || name === '__index_level_0__') continue;
-    const s = pl.scanParquet(path).select(name).collectSync().getColumn(name);
+    const s = polars().scanParquet(path).select(name).collectSync().getColumn(name);
     const text = /String|Utf8|Categorical|Bool/.test(String(s.dtype));
     if (text) {
       const counts = new Map<string, number>();
@@ -123,7 +123,7 @@ function parquetDriftTable(path: string, file: string, sha: string, opts: { targ
       }
       columns.push({ name, kind: 'categorical', counts, missing, total: df.height });
     } else {
-      const present = s.cast(pl.Float64).dropNulls();
+      const present = s.cast(polars().Float64).dropNulls();
       const sorted = (present.sort().toTypedArray() as Float64Array).filter((v) => !Number.isNaN(v));
       columns.push({ name, kind: 'numeric', sorted, missing: df.height - sorted.length, total: df.height });
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { polars } from '../core/data/polars.js';
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import pl from 'nodejs-polars';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import type { Dataset, FeatureColumn } from '../core/data/dataset.js';
 import { detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
@@ -128,13 +128,13 @@ function openInput(path: string, file: string): InputReader {
   const head = peek(path, 1 << 16);
   if (head.length === 0) throw new UserError('empty file (0 bytes)', { file });
   if (isParquet(head)) {
-    const df0 = pl.scanParquet(path);
+    const df0 = polars().scanParquet(path);
     const header = df0.columns;
     const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
     async function* rows() {
-      const total = (df0.select(pl.len()).collectSync().getColumn('len').toArray()[0] as number) ?? 0;
+      const total = (df0.select(polars().len()).collectSync().getColumn('len').toArray()[0] as number) ?? 0;
       for (let off = 0; off < total; off += 65536) {
-        const df = pl.scanParquet(path).slice(off, 65536).collectSync();
+        const df = polars().scanParquet(path).slice(off, 65536).collectSync();
         const cols = header.map((h) => df.getColumn(h).toArray() as unknown[]);
         for (let i = 0; i < df.height; i++) {
           yield { cells: cols.map((c) => (c[i] === null || c[i] === undefined ? null : typeof c[i] === 'number' ? (c[i] as number) : String(c[i]))), line: off + i + 1 };
@@ -322,7 +322,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
     if (output && outExt === '.parquet') {
       const tmp = partialPath(output);
-      pl.DataFrame({ id: parquetCols.id, p_bad: parquetCols.p_bad, decision: parquetCols.decision, score: parquetCols.score, reason_1: parquetCols.r1, reason_2: parquetCols.r2, reason_3: parquetCols.r3 }).writeParquet(tmp);
+      polars().DataFrame({ id: parquetCols.id, p_bad: parquetCols.p_bad, decision: parquetCols.decision, score: parquetCols.score, reason_1: parquetCols.r1, reason_2: parquetCols.r2, reason_3: parquetCols.r3 }).writeParquet(tmp);
       renameSync(tmp, output);
     }
     await writer?.commit();

@@ -1,5 +1,5 @@
-import pl from 'nodejs-polars';
 import { UserError } from '../errors.js';
+import { polars } from './polars.js';
 import type { ColumnSchema, Dataset, FeatureColumn } from './dataset.js';
 import type { RawTable } from './formats.js';
 
@@ -7,11 +7,11 @@ import type { RawTable } from './formats.js';
 export function writeDatasetParquet(ds: Dataset, path: string): void {
   const series = ds.features.map((c) =>
     c.kind === 'numeric'
-      ? pl.Series(c.name, Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), pl.Float64)
-      : pl.Series(c.name, c.values as (string | null)[], pl.Utf8),
+      ? polars().Series(c.name, Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), polars().Float64)
+      : polars().Series(c.name, c.values as (string | null)[], polars().Utf8),
   );
-  series.push(pl.Series(ds.targetName, Array.from(ds.target, (v) => (v === 1 ? 'bad' : 'good')), pl.Utf8));
-  pl.DataFrame(series).writeParquet(path, { compression: 'zstd' });
+  series.push(polars().Series(ds.targetName, Array.from(ds.target, (v) => (v === 1 ? 'bad' : 'good')), polars().Utf8));
+  polars().DataFrame(series).writeParquet(path, { compression: 'zstd' });
 }
 
 export function isParquet(bytes: Uint8Array): boolean {
@@ -20,9 +20,9 @@ export function isParquet(bytes: Uint8Array): boolean {
 
 /** Reads a Parquet file into a raw table; a corrupt file is a one-line user error. */
 export function readParquetRaw(path: string, file = path): RawTable {
-  let df: pl.DataFrame;
+  let df: ReturnType<ReturnType<typeof polars>['readParquet']>;
   try {
-    df = pl.readParquet(path);
+    df = polars().readParquet(path);
   } catch (e) {
     throw new UserError(`not a readable Parquet file: ${String((e as Error).message).split('\n')[0]}`, { file });
   }

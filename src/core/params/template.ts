@@ -1,11 +1,10 @@
-import { stringify } from 'yaml';
 import { DEFAULT_GRIDS, FAMILIES } from './grids.js';
-import { DEFAULT_PARAMS } from './params.js';
+import { DEFAULT_PARAMS, yaml } from './params.js';
 
 /** The commented params.yaml that `credit-tui init` writes; every value is the default. */
 export function paramsTemplate(): string {
   const D = DEFAULT_PARAMS;
-  const grids = stringify({ grids: DEFAULT_GRIDS }, { flowCollectionPadding: false, collectionStyle: 'block' })
+  const grids = yaml().stringify({ grids: DEFAULT_GRIDS }, { flowCollectionPadding: false, collectionStyle: 'block' })
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => `  ${l}`)
