@@ -17,10 +17,13 @@ export type ApplicantValues = (number | string | null)[];
 export class RowValidator {
   private readonly index: readonly number[];
   private readonly levelSets: readonly (ReadonlySet<string> | null)[];
+  /** Per categorical column: raw token -> decoded label (tokens repeat, so each is resolved once). */
+  private readonly labels: readonly Map<string, string | undefined>[];
 
   constructor(readonly profile: InputProfile, header: readonly string[]) {
     this.index = profile.columns.map((c) => header.indexOf(c.name));
     this.levelSets = profile.columns.map((c) => (c.kind === 'categorical' ? new Set(c.levels) : null));
+    this.labels = profile.columns.map(() => new Map());
   }
 
   /** Columns the model needs that the header lacks. */
@@ -38,15 +41,23 @@ export class RowValidator {
         values[j] = col.kind === 'numeric' ? NaN : null;
         continue;
       }
-      const problem = col.kind === 'numeric' ? checkNumber(col, raw!) : null;
-      if (typeof problem === 'string') return { reject: { column: col.name, reason: problem } };
       if (col.kind === 'numeric') {
-        values[j] = parseNumber(raw!)!;
+        const n = checkNumber(col, raw!);
+        if (typeof n === 'string') return { reject: { column: col.name, reason: n } };
+        values[j] = n;
         continue;
       }
-      const s = String(raw).trim();
-      const label = this.levelSets[j]!.has(s) ? s : col.codes[s];
-      if (label === undefined || !this.levelSets[j]!.has(label)) {
+      const token = String(raw);
+      const cache = this.labels[j]!;
+      let label = cache.get(token);
+      if (label === undefined && !cache.has(token)) {
+        const s = token.trim();
+        const l = this.levelSets[j]!.has(s) ? s : col.codes[s];
+        label = l !== undefined && this.levelSets[j]!.has(l) ? l : undefined;
+        if (cache.size < 10_000) cache.set(token, label);
+      }
+      if (label === undefined) {
+        const s = token.trim();
         return { reject: { column: col.name, reason: `unknown category ${JSON.stringify(s)} (known: ${col.levels.slice(0, 6).join(' | ')}${col.levels.length > 6 ? ' | ...' : ''})` } };
       }
       values[j] = label;
@@ -55,13 +66,16 @@ export class RowValidator {
   }
 }
 
-/** Plausible range = training [min, max] widened by its span on each side, and never negative if training never was. */
-function checkNumber(col: Extract<InputColumn, { kind: 'numeric' }>, raw: string | number): string | null {
+/**
+ * The number in a cell, or why it is refused. Plausible range = training [min, max] widened by its span on
+ * each side, and never negative if training never was.
+ */
+function checkNumber(col: Extract<InputColumn, { kind: 'numeric' }>, raw: string | number): number | string {
   const n = parseNumber(raw);
   if (n === undefined) return `not a number: ${JSON.stringify(String(raw))}`;
   const span = Math.max(col.max - col.min, 1);
   const lo = col.min >= 0 ? Math.max(0, col.min - span) : col.min - span;
   const hi = col.max + span;
   if (n < lo || n > hi) return `out of range: ${n} (expected ${lo} to ${hi})`;
-  return null;
+  return n;
 }
