@@ -25,6 +25,8 @@ export interface Reason {
 /** Maps each model feature to the input column it came from (one-hot blocks collapse to one column). */
 export class ReasonIndex {
   readonly columns: readonly string[];
+  /** Column names in words ("credit_amount" -> "credit amount"), computed once. */
+  private readonly words: readonly string[];
   private readonly featureColumn: Int32Array;
   private readonly acc: Float64Array;
 
@@ -41,6 +43,7 @@ export class ReasonIndex {
       return k;
     });
     this.columns = cols;
+    this.words = cols.map((c) => c.replace(/_/g, ' '));
     this.acc = new Float64Array(cols.length);
   }
 
@@ -65,7 +68,7 @@ export class ReasonIndex {
     return picked.map((c) => {
       const column = this.columns[c]!;
       const value = valueOf(column);
-      return { column, value, effect: acc[c]!, text: `${column.replace(/_/g, ' ')} is ${value}` };
+      return { column, value, effect: acc[c]!, text: `${this.words[c]} is ${value}` };
     });
   }
 }
