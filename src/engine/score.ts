@@ -103,7 +103,7 @@ export function scoreBatch(loaded: LoadedModel, rows: readonly ApplicantValues[]
 }
 
 function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return s.includes(',') || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 interface InputReader {
