@@ -5,22 +5,6 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
-  return { rows, cols, data: data ?? new Float64Array(rows * cols) };
-}
-
-export function takeMatrixRows(m: Matrix, idx: ArrayLike<number>): Matrix {
-  const out = new Float64Array(idx.length * m.cols);
-  for (let i = 0; i < idx.length; i++) out.set(m.data.subarray(idx[i]! * m.cols, (idx[i]! + 1) * m.cols), i * m.cols);
-  return { rows: idx.length, cols: m.cols, data: out };
-}
-
-export function takeLabels(y: Uint8Array, idx: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]!]!;
-  return out;
-}
-
 /** Per-sample weights for sklearn's class_weight='balanced': n / (2 * n_class). */
 export function balancedWeights(y: Uint8Array): Float64Array {
   let pos = 0;
