@@ -3,15 +3,21 @@ import { polars } from '../core/data/polars.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dataset } from '../core/data/dataset.js';
-import { datasetFromRaw, detectTextFormat, isMissing, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
+import { datasetFromRaw, detectTextFormat, isMissing, knownSpecsFor, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { detectDelimiter } from '../core/data/delimited.js';
 import { scoreBatch } from './score.js';
 import { loadRegisteredModel } from './registry.js';
 import { RowValidator, type ApplicantValues } from '../core/scoring/validate.js';
+
+/** Delimited files at least this large go through polars' lazy scan (override: CREDIT_TUI_LAZY_CSV_BYTES). */
+const lazyCsvBytes = (): number => Number(process.env['CREDIT_TUI_LAZY_CSV_BYTES'] ?? 256 * 1024 * 1024);
+
+type LazyFrame = ReturnType<ReturnType<typeof polars>['scanParquet']>;
 
 const KNOWN_TARGETS = ['class', 'credit_risk', 'Risk', 'target', 'default', 'bad'];
 
@@ -93,33 +99,45 @@ function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
  * Parquet side, reduced inside polars: sorting, null counts and category counts run in Rust, and only
  * sorted numbers and counts cross into JavaScript (a million-row file never becomes JS objects).
  */
-function parquetDriftTable(path: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): DriftTable {
+function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): DriftTable {
   // One column at a time through a lazy scan keeps peak memory near one column, not the whole file.
   let names: string[];
   let height: number;
   try {
-    names = polars().scanParquet(path).columns;
-    height = Number(polars().scanParquet(path).select(polars().len()).collectSync().getColumn('len').toArray()[0] ?? 0);
+    names = scan().columns;
+    height = Number(scan().select(polars().len()).collectSync().getColumn('len').toArray()[0] ?? 0);
   } catch (e) {
-    throw new UserError(`not a readable Parquet file: ${String((e as Error).message).split('\n')[0]}`, { file });
+    throw new UserError(`not a readable ${kind} file: ${String((e as Error).message).split('\n')[0]}`, { file });
   }
   if (height === 0) throw new UserError('no data rows', { file });
   const target = opts.target ?? KNOWN_TARGETS.find((k) => names.includes(k)) ?? null;
   if (opts.requireTarget && opts.target && !names.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
   const columns: DriftColumn[] = [];
   const df = { height };
+  // Files in a known layout are decoded with its codebook, exactly as the in-memory path does.
+  const specs = knownSpecsFor(names);
   for (const name of names) {
-    if ((name === target && !opts.includeTarget) || name === '__index_level_0__') continue;
-    const s = polars().scanParquet(path).select(name).collectSync().getColumn(name);
-    const text = /String|Utf8|Categorical|Bool/.test(String(s.dtype));
+    if ((name === target && !opts.includeTarget) || name === '__index_level_0__' || name === '' || /^Unnamed: ?0$/.test(name)) continue;
+    const spec = specs?.find((c) => c.name === name);
+    let s: ReturnType<ReturnType<LazyFrame['collectSync']>['getColumn']>;
+    try {
+      s = scan().select(name).collectSync().getColumn(name);
+    } catch (e) {
+      throw new UserError(`cannot read column: ${String((e as Error).message).split('\n')[0]}`, { file, column: name });
+    }
+    const text = spec ? spec.role !== 'numeric' : /String|Utf8|Categorical|Bool/.test(String(s.dtype));
     if (text) {
       const counts = new Map<string, number>();
       let missing = 0;
-      for (const r of s.valueCounts().toRecords() as Record<string, unknown>[]) {
+      for (const r of s.cast(polars().Utf8).valueCounts().toRecords() as Record<string, unknown>[]) {
         const v = r[name];
         const n = Number(r['count'] ?? r['counts']);
         if (v === null || v === undefined) missing += n;
-        else counts.set(String(v), n);
+        else {
+          const token = String(v).trim();
+          const label = spec?.codes?.[token] ?? token;
+          counts.set(label, (counts.get(label) ?? 0) + n);
+        }
       }
       columns.push({ name, kind: 'categorical', counts, missing, total: df.height });
     } else {
@@ -140,14 +158,23 @@ export async function loadDriftTable(file: string, opts: { target?: string | nul
   const sha = await sha256File(path);
   let raw: RawTable;
   if (isParquet(bytes)) {
-    if (!opts.keepRaw) return parquetDriftTable(path, file, sha, opts);
+    if (!opts.keepRaw) return lazyDriftTable(() => polars().scanParquet(path), 'Parquet', file, sha, opts);
     raw = readParquetRaw(path, file);
   } else {
+    const headText = bytes.toString('utf8').replace(/^\ufeff/, '');
+    if (!opts.keepRaw && statSync(path).size >= lazyCsvBytes() && detectTextFormat(headText) === 'csv') {
+      // A large delimited file is never read into memory: polars scans it column by column.
+      const sep = detectDelimiter(headText.split(/\r?\n/).filter((l) => l.trim()).slice(0, 5), file);
+      if (sep !== 'whitespace') {
+        return lazyDriftTable(() => polars().scanCSV(path, { sep, nullValues: ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?'], inferSchemaLength: 10_000 }), 'CSV', file, sha, opts);
+      }
+    }
     const text = readFileSync(path, 'utf8');
     if (text.includes('\u0000')) throw new UserError('binary content: not a CSV, UCI text or Parquet file', { file });
     const format = detectTextFormat(text);
     raw = rawTableFromText(text, file, format);
-    if (format !== 'csv') {
+    // Known layouts (also as CSV with their column names) are decoded with their codebook.
+    if (format !== 'csv' || knownSpecsFor(raw.header.filter((h) => h !== '' && !/^Unnamed: ?0$/.test(h)))) {
       const ds = datasetFromRaw(raw, format, { name: 'drift' });
       return { file, columns: fromDataset(ds, Boolean(opts.includeTarget)), target: ds.targetName, rows: ds.rows, sha256: sha, raw };
     }

@@ -84,7 +84,7 @@ export function datasetFromRaw(raw: RawTable, format: SourceFormat, opts: ReadOp
 }
 
 /** A processed file written by ingest carries the same column names as a known format; reuse its codebook. */
-function knownSpecsFor(header: readonly string[]): readonly ColumnSpec[] | undefined {
+export function knownSpecsFor(header: readonly string[]): readonly ColumnSpec[] | undefined {
   for (const specs of [STATLOG_COLUMNS, SOUTH_GERMAN_COLUMNS, KAGGLE_COLUMNS]) {
     if (specs.every((s) => header.includes(s.name))) return specs;
   }
