@@ -89,3 +89,28 @@ export async function benchDrift(dataDir: string): Promise<void> {
   console.log(`SciPy (CSV via pandas): ${r.total_seconds.toFixed(1)} s (read ${r.read_seconds.toFixed(1)} s + statistics ${r.stats_seconds.toFixed(1)} s), peak RSS ${ref.rssMb.toFixed(0)} MB`);
   console.log(`ratio credit-tui / SciPy (total): ${(ours.seconds / r.total_seconds).toFixed(2)}`);
 }
+
+/**
+ * Memory on a ~2 GB input (`npm run bench -- big`): score and drift a generated CSV of about 23M real rows.
+ * No reference run: pandas would need many times the file size in memory.
+ */
+export async function benchBig(dataDir: string): Promise<void> {
+  const rows = Number(process.env['CREDIT_TUI_BIG_ROWS'] ?? 23_000_000);
+  console.log(`\n== resources: ${rows.toLocaleString('en')}-row CSV (~2 GB) ==`);
+  const statlog = join(dataDir, 'statlog_german.data');
+  const h = mkdtempSync(join(tmpdir(), 'credit-tui-big-'));
+  const project = projectAt(h);
+  const store = openStore(project);
+  for await (const _ of ingest(project, store, { source: statlog })) void _;
+  for await (const _ of train(project, store, DEFAULT_PARAMS, { families: ['logreg', 'xgboost'], quick: true })) void _;
+  store.close();
+  const big = join(h, 'big.csv');
+  const cur = join(h, 'big-cur.csv');
+  await bigStatlogCsv(statlog, big, rows);
+  await bigStatlogCsv(statlog, cur, rows, true);
+  console.log(`input ${(statSync(big).size / 1e9).toFixed(2)} GB`);
+  const score = timed(process.execPath, [BIN, '--home', h, 'score', big, '-o', join(h, 'scored.csv')]);
+  console.log(`score: ${score.seconds.toFixed(0)} s, ${(rows / score.seconds).toFixed(0)} rows/s, peak RSS ${score.rssMb.toFixed(0)} MB (exit ${score.status})`);
+  const drift = timed(process.execPath, [BIN, '--home', h, 'drift', big, cur, '--json']);
+  console.log(`drift (CSV vs CSV): ${drift.seconds.toFixed(0)} s, peak RSS ${drift.rssMb.toFixed(0)} MB (exit ${drift.status})`);
+}
