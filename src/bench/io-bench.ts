@@ -105,12 +105,15 @@ export async function benchBig(dataDir: string): Promise<void> {
   for await (const _ of train(project, store, DEFAULT_PARAMS, { families: ['logreg', 'xgboost'], quick: true })) void _;
   store.close();
   const big = join(h, 'big.csv');
-  const cur = join(h, 'big-cur.csv');
   await bigStatlogCsv(statlog, big, rows);
-  await bigStatlogCsv(statlog, cur, rows, true);
   console.log(`input ${(statSync(big).size / 1e9).toFixed(2)} GB`);
   const score = timed(process.execPath, [BIN, '--home', h, 'score', big, '-o', join(h, 'scored.csv')]);
   console.log(`score: ${score.seconds.toFixed(0)} s, ${(rows / score.seconds).toFixed(0)} rows/s, peak RSS ${score.rssMb.toFixed(0)} MB (exit ${score.status})`);
-  const drift = timed(process.execPath, [BIN, '--home', h, 'drift', big, cur, '--json']);
-  console.log(`drift (CSV vs CSV): ${drift.seconds.toFixed(0)} s, peak RSS ${drift.rssMb.toFixed(0)} MB (exit ${drift.status})`);
+  // Drift of two CSVs this size is not memory-bounded yet (polars' CSV scan holds ~4x the text); opt in.
+  if (process.env['CREDIT_TUI_BIG_DRIFT'] === '1') {
+    const cur = join(h, 'big-cur.csv');
+    await bigStatlogCsv(statlog, cur, rows, true);
+    const drift = timed(process.execPath, [BIN, '--home', h, 'drift', big, cur, '--json']);
+    console.log(`drift (CSV vs CSV): ${drift.seconds.toFixed(0)} s, peak RSS ${drift.rssMb.toFixed(0)} MB (exit ${drift.status})`);
+  }
 }

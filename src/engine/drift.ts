@@ -15,7 +15,7 @@ import { loadRegisteredModel } from './registry.js';
 import { RowValidator, type ApplicantValues } from '../core/scoring/validate.js';
 
 /** Delimited files at least this large go through polars' lazy scan (override: CREDIT_TUI_LAZY_CSV_BYTES). */
-const lazyCsvBytes = (): number => Number(process.env['CREDIT_TUI_LAZY_CSV_BYTES'] ?? 256 * 1024 * 1024);
+const lazyCsvBytes = (): number => Number(process.env['CREDIT_TUI_LAZY_CSV_BYTES'] ?? 32 * 1024 * 1024);
 
 type LazyFrame = ReturnType<ReturnType<typeof polars>['scanParquet']>;
 

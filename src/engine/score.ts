@@ -14,7 +14,6 @@ import type { ModelBundle } from '../core/registry/bundle.js';
 import { points, ReasonIndex, type PointsScale, type Reason } from '../core/scoring/decision.js';
 import { RowValidator, type ApplicantValues, type RowReject } from '../core/scoring/validate.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { quantileSorted } from '../core/stats.js';
 import { cleanStalePartials, isInside, partialPath, type Project } from './project.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
 
@@ -47,6 +46,59 @@ export type ScoreEvent =
   | { readonly type: 'started'; readonly runId: string; readonly model: number; readonly family: string; readonly input: string }
   | { readonly type: 'progress'; readonly rows: number; readonly scored: number; readonly rejected: number; readonly elapsed: number }
   | { readonly type: 'finished'; readonly summary: ScoreSummary };
+
+/**
+ * Counts of integer points scores: the summary's quantiles and histogram in memory that does not grow with
+ * the number of rows (a 2 GB file has ~23M scores but a few hundred distinct values).
+ */
+export class PointsTally {
+  private readonly counts = new Map<number, number>();
+  private n = 0;
+  private sum = 0;
+
+  add(points: number): void {
+    this.counts.set(points, (this.counts.get(points) ?? 0) + 1);
+    this.n++;
+    this.sum += points;
+  }
+
+  entries(): [number, number][] {
+    return [...this.counts].sort((a, b) => a[0] - b[0]);
+  }
+
+  min(): number {
+    return this.entries()[0]?.[0] ?? NaN;
+  }
+
+  max(): number {
+    return this.entries().at(-1)?.[0] ?? NaN;
+  }
+
+  mean(): number {
+    return this.sum / this.n;
+  }
+
+  /** The value at sorted position i (0-based), as if all scores were in one sorted array. */
+  private at(i: number, sorted: [number, number][]): number {
+    let seen = 0;
+    for (const [v, c] of sorted) {
+      seen += c;
+      if (i < seen) return v;
+    }
+    return sorted.at(-1)?.[0] ?? NaN;
+  }
+
+  /** Linear-interpolation quantile, the same as `quantileSorted` on the full sorted array. */
+  quantile(q: number): number {
+    if (this.n === 0) return NaN;
+    const sorted = this.entries();
+    const pos = (this.n - 1) * q;
+    const lo = Math.floor(pos);
+    const a = this.at(lo, sorted);
+    const b = this.at(Math.min(lo + 1, this.n - 1), sorted);
+    return a + (b - a) * (pos - lo);
+  }
+}
 
 /** Where scored rows go when no output is named: the project's outputs/ folder, named after the input. */
 export function defaultScoreOutput(outputsDir: string, input: string): string {
@@ -255,7 +307,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   let approve = 0;
   let decline = 0;
   let firstJson = true;
-  const scores: number[] = [];
+  const scores = new PointsTally();
   let pSum = 0;
   try {
     if (writer && outExt === '.csv') await writer.write('id,p_bad,decision,score,reason_1,reason_2,reason_3\n');
@@ -272,7 +324,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
         const r = [0, 1, 2].map((k) => s.reasons[k]?.text ?? '');
         if (s.decision === 'approve') approve++;
         else decline++;
-        scores.push(s.score);
+        scores.add(s.score);
         pSum += s.p_bad;
         if (outExt === '.csv') chunk += `${csvCell(id)},${s.p_bad},${s.decision},${s.score},${r.map(csvCell).join(',')}\n`;
         else if (outExt === '.json') {
@@ -327,16 +379,15 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     }
     await writer?.commit();
     await rejectWriter?.commit();
-    const sorted = Float64Array.from(scores).sort();
-    const lo = sorted[0]!;
-    const hi = sorted[sorted.length - 1]!;
+    const lo = scores.min();
+    const hi = scores.max();
     const width = Math.max(1, Math.ceil((hi - lo + 1) / 10));
     const histogram = Array.from({ length: 10 }, (_, b) => ({ from: lo + b * width, to: lo + (b + 1) * width, count: 0 }));
-    for (const s of sorted) histogram[Math.min(9, Math.floor((s - lo) / width))]!.count++;
+    for (const [v, c] of scores.entries()) histogram[Math.min(9, Math.floor((v - lo) / width))]!.count += c;
     const summary: ScoreSummary = {
       run_id: runId, model_version: loaded.version.version, input: path, input_sha256: input.sha256(), output, rejects_file: rejected > 0 ? rejectsPath : null,
       rows_read: rowsRead, scored: scoredN, rejected, approve, decline, threshold, p_bad_mean: pSum / scoredN,
-      score_distribution: { min: lo, p10: quantileSorted(sorted, 0.1), p50: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9), max: hi, mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, histogram },
+      score_distribution: { min: lo, p10: scores.quantile(0.1), p50: scores.quantile(0.5), p90: scores.quantile(0.9), max: hi, mean: scores.mean(), histogram },
     };
     store.atomically(() => {
       store.logParams(runId, { input_sha256: summary.input_sha256 });
