@@ -3,23 +3,25 @@ import { polars } from '../core/data/polars.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dataset } from '../core/data/dataset.js';
-import { datasetFromRaw, detectTextFormat, isMissing, knownSpecsFor, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
+import { datasetFromRaw, detectTextFormat, isMissing, KNOWN_TARGETS, knownSpecsFor, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
+import { readHead } from '../core/data/line-stream.js';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { detectDelimiter } from '../core/data/delimited.js';
 import { scoreBatch } from './score.js';
 import { loadRegisteredModel } from './registry.js';
 import { RowValidator, type ApplicantValues } from '../core/scoring/validate.js';
+import type { PointsScale } from '../core/scoring/decision.js';
+import { DEFAULT_PARAMS } from '../core/params/params.js';
 
 /** Delimited files at least this large go through polars' lazy scan (override: CREDIT_TUI_LAZY_CSV_BYTES). */
 const lazyCsvBytes = (): number => Number(process.env['CREDIT_TUI_LAZY_CSV_BYTES'] ?? 32 * 1024 * 1024);
 
 type LazyFrame = ReturnType<ReturnType<typeof polars>['scanParquet']>;
 
-const KNOWN_TARGETS = ['class', 'credit_risk', 'Risk', 'target', 'default', 'bad'];
 
 /** A file reduced to drift columns, plus the raw cells (for prediction drift) where cheap to keep. */
 export interface DriftTable {
@@ -37,16 +39,6 @@ function sha256File(path: string): Promise<string> {
     const h = createHash('sha256');
     createReadStream(path).on('data', (c) => h.update(c)).on('end', () => res(h.digest('hex'))).on('error', rej);
   });
-}
-
-function head(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(65536);
-    return b.subarray(0, readSync(fd, b, 0, b.length, 0));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function fromDataset(ds: Dataset, includeTarget: boolean): DriftColumn[] {
@@ -153,7 +145,7 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
 export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean; keepRaw?: boolean }): Promise<DriftTable> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UserError('file not found', { file });
-  const bytes = head(path);
+  const bytes = readHead(path);
   if (bytes.length === 0) throw new UserError('empty file (0 bytes)', { file });
   const sha = await sha256File(path);
   let raw: RawTable;
@@ -210,7 +202,7 @@ export function alignSchemas(ref: DriftTable, cur: DriftTable): { ref: DriftColu
   return { ref: [...ref.columns], cur: out, ignored: cur.columns.filter((c) => !names.has(c.name)).map((c) => c.name) };
 }
 
-function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: DriftTable): Float64Array {
+function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: DriftTable, scale: PointsScale): Float64Array {
   const raw = t.raw;
   if (!raw) return new Float64Array();
   const v = new RowValidator(loaded.bundle.input, raw.header);
@@ -222,12 +214,12 @@ function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: Dri
     if ('values' in r) rows.push(r.values);
   }
   const p: number[] = [];
-  for (let s = 0; s < rows.length; s += 8192) for (const x of scoreBatch(loaded, rows.slice(s, s + 8192), loaded.bundle.threshold, { base_points: 600, base_odds: 19, pdo: 50 })) p.push(x.p_bad);
+  for (let s = 0; s < rows.length; s += 8192) for (const x of scoreBatch(loaded, rows.slice(s, s + 8192), loaded.bundle.threshold, scale)) p.push(x.p_bad);
   return Float64Array.from(p).sort();
 }
 
 /** Compares two files column by column, optionally their model scores too, and records the run. */
-export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null } = {}): Promise<DriftReport> {
+export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null; scale?: PointsScale } = {}): Promise<DriftReport> {
   const keepRaw = Boolean(opts.model);
   const ref = await loadDriftTable(refFile, { ...opts, requireTarget: Boolean(opts.target), keepRaw });
   const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget), keepRaw });
@@ -237,8 +229,8 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
   let prediction: DriftReport['prediction'] = null;
   if (opts.model) {
     const loaded = loadRegisteredModel(store, opts.model);
-    const a = predictionSample(loaded, ref);
-    const b = predictionSample(loaded, cur);
+    const a = predictionSample(loaded, ref, opts.scale ?? DEFAULT_PARAMS.scoring);
+    const b = predictionSample(loaded, cur, opts.scale ?? DEFAULT_PARAMS.scoring);
     const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sorted: v, missing: 0, total: v.length });
     prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded.version.version };
   }

@@ -134,7 +134,8 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
       store.logParams(runId, { source: path ?? file, format, name, sha256: digest, roles });
       store.logMetrics(runId, { rows: dataset.rows, columns: dataset.features.length + 1, bad_rate: badRate(dataset) });
       store.logInput(runId, row.dataset_id, 'ingested');
-      store.logArtifact(runId, outPath, sha256(readFileSync(outPath)), readFileSync(outPath).length);
+      const stored = readFileSync(outPath);
+      store.logArtifact(runId, outPath, sha256(stored), stored.length);
       store.endRun(runId, 'FINISHED');
       return { row, runId };
     });

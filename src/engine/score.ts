@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { polars } from '../core/data/polars.js';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import type { Dataset, FeatureColumn } from '../core/data/dataset.js';
-import { detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
+import { csvCell, detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
 import { detectTextFormat } from '../core/data/formats.js';
-import { LineStream } from '../core/data/line-stream.js';
+import { LineStream, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { CancelledError, UserError } from '../core/errors.js';
 import { transform } from '../core/features/preprocess.js';
@@ -154,30 +154,15 @@ export function scoreBatch(loaded: LoadedModel, rows: readonly ApplicantValues[]
   });
 }
 
-function csvCell(s: string): string {
-  return s.includes(',') || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 interface InputReader {
   readonly header: readonly string[];
   readonly rows: AsyncGenerator<{ cells: readonly (string | number | null)[]; line: number } | { ragged: number; line: number; fields: number }>;
   readonly sha256: () => string;
 }
 
-function peek(path: string, bytes: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Streams rows of any format `ingest` understands: CSV/TSV (header), UCI Statlog text (no header), Parquet (in slices). */
 function openInput(path: string, file: string): InputReader {
-  const head = peek(path, 1 << 16);
+  const head = readHead(path);
   if (head.length === 0) throw new UserError('empty file (0 bytes)', { file });
   if (isParquet(head)) {
     const df0 = polars().scanParquet(path);

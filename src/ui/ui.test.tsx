@@ -14,6 +14,13 @@ import type { Services } from './services.js';
 import { INITIAL_TRAIN_VIEW, trainReducer } from './train-state.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the last frame until it matches: fixed sleeps were flaky when the whole suite loads the machine. */
+async function frameMatching(lastFrame: () => string | undefined, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+  const t0 = Date.now();
+  while (!pattern.test(lastFrame() ?? '') && Date.now() - t0 < timeoutMs) await tick(20);
+  return lastFrame() ?? '';
+}
 const quickLogreg: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, families: ['logreg', 'tree'] } };
 
 function cand(family: CandidateResult['family'], auc: number, index = 0): CandidateResult {
@@ -136,21 +143,23 @@ describe.skipIf(!HAS_REAL_DATA)('App on a project with data and a model', () => 
 
   it('models: promote a version; score: one applicant gives p(bad), a decision and reasons', async () => {
     const { lastFrame, stdin } = render(<App services={services} />);
+    await tick();
     stdin.write('6');
-    await tick();
-    expect(lastFrame()).toMatch(/❯ v1\s+(logreg|tree)/);
+    expect(await frameMatching(lastFrame, /❯ v1\s+(logreg|tree)/)).toMatch(/❯ v1\s+(logreg|tree)/);
+    await tick(100); // let the Models screen attach its key handler
     stdin.write('p');
-    await tick();
-    expect(lastFrame()).toContain('v1 is now the champion');
+    expect(await frameMatching(lastFrame, /v1 is now the champion/)).toContain('v1 is now the champion');
     stdin.write('\u001b');
-    await tick(60);
+    await frameMatching(lastFrame, /credit-tui › Home/);
+    await tick(100);
     stdin.write('7');
+    expect(await frameMatching(lastFrame, /Score one applicant \(model v1/)).toContain('Score one applicant (model v1');
     await tick(100);
-    expect(lastFrame()).toContain('Score one applicant (model v1');
     stdin.write('\r');
-    await tick(100);
-    expect(lastFrame()).toMatch(/p\(bad\) 0\.\d{4}/);
-    expect(lastFrame()).toMatch(/decision (APPROVE|DECLINE)/);
-    expect(lastFrame()).toMatch(/score \d+ points/);
+    const f = await frameMatching(lastFrame, /decision (APPROVE|DECLINE)/);
+    expect(f).toMatch(/p\(bad\) 0\.\d{4}/);
+    expect(f).toMatch(/decision (APPROVE|DECLINE)/);
+    expect(f).toMatch(/score \d+ points/);
   });
+
 });

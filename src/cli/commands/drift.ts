@@ -2,6 +2,7 @@ import { readFileSync, renameSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../core/data/dataset.js';
+import { csvCell } from '../../core/data/delimited.js';
 import type { ColumnDrift } from '../../core/drift/compare.js';
 import { parseShift, shiftDataset, type Shift } from '../../core/drift/shift.js';
 import { writeDatasetParquet } from '../../core/data/parquet.js';
@@ -38,7 +39,7 @@ Examples:
       for (const f of [flags.report]) if (f && [resolve(refFile), resolve(curFile)].includes(resolve(f))) throw new UserError('the report would overwrite an input file', { file: f });
       await withContext(cmd, async ({ store, params }) => {
         const report = await runDrift(store, refFile, curFile, params.drift, {
-          target: flags.target ?? params.data.target, includeTarget: Boolean(flags.includeTarget), model: flags.model ?? null,
+          target: flags.target ?? params.data.target, includeTarget: Boolean(flags.includeTarget), model: flags.model ?? null, scale: params.scoring,
         });
         if (flags.report) writeFileAtomic(flags.report, markdown(report));
         out(flags.json ? JSON.stringify(jsonReport(report)) : render(report));
@@ -91,10 +92,6 @@ Examples:
       } else writeFileAtomic(output, datasetCsv(shifted));
       out(`wrote ${output}: ${shifted.rows} rows, ${shifts.length} shift${shifts.length === 1 ? '' : 's'} (seed ${seed})`);
     });
-}
-
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function datasetCsv(ds: Dataset): string {

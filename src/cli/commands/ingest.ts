@@ -62,7 +62,7 @@ Examples:
 
 function report(ev: IngestEvent, json: boolean): void {
   if (json) {
-    out(JSON.stringify(ev.type === 'ingested' ? { ...ev, dataset: { ...ev.dataset } } : ev));
+    out(JSON.stringify(ev));
     return;
   }
   switch (ev.type) {

@@ -109,3 +109,8 @@ export function parseDelimited(
   }
   return { header, rows, lineNumbers, delimiter };
 }
+
+/** One CSV field, quoted (RFC 4180) only when it must be. */
+export function csvCell(s: string): string {
+  return s.includes(',') || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
+}

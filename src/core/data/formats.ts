@@ -27,7 +27,8 @@ export interface ReadOptions {
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
-const KNOWN_TARGETS = ['class', 'credit_risk', 'Risk', 'target', 'default', 'bad'];
+/** Target column names recognised without --target. */
+export const KNOWN_TARGETS = ['class', 'credit_risk', 'Risk', 'target', 'default', 'bad'];
 
 export function isMissing(cell: string | number | null | undefined): boolean {
   if (cell === null || cell === undefined) return true;

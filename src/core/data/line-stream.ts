@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 
 /**
  * Lines of a text file, streamed in bounded memory, with their 1-based line numbers; strips a BOM and
@@ -39,5 +39,16 @@ export class LineStream {
     }
     if (rest.length > 0) yield { line: rest.endsWith('\r') ? rest.slice(0, -1) : rest, number: ++n };
     this.digestValue = this.hash.digest('hex');
+  }
+}
+
+/** The first `bytes` bytes of a file (format sniffing without reading the whole file). */
+export function readHead(path: string, bytes = 1 << 16): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
   }
 }
