@@ -11,9 +11,8 @@ import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { readFileSync, statSync } from 'node:fs';
 import { detectDelimiter } from '../core/data/delimited.js';
-import { scoreBatch } from './score.js';
 import { loadRegisteredModel } from './registry.js';
-import { RowValidator, type ApplicantValues } from '../core/scoring/validate.js';
+import { BatchScorer } from '../core/scoring/batch-scorer.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import { DEFAULT_PARAMS } from '../core/params/params.js';
 
@@ -205,16 +204,17 @@ export function alignSchemas(ref: DriftTable, cur: DriftTable): { ref: DriftColu
 function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: DriftTable, scale: PointsScale): Float64Array {
   const raw = t.raw;
   if (!raw) return new Float64Array();
-  const v = new RowValidator(loaded.bundle.input, raw.header);
-  const missing = v.missingColumns();
+  const scorer = new BatchScorer(loaded.bundle, loaded.model, { header: raw.header, delimiter: ',', idColumn: -1, threshold: loaded.bundle.threshold, scale, format: 'rows', reasons: false });
+  const missing = scorer.missingColumns();
   if (missing.length) throw new UserError(`cannot score for prediction drift: missing column '${missing[0]}'`, { file: t.file, column: missing[0]! });
-  const rows: ApplicantValues[] = [];
-  for (let i = 0; i < raw.rows; i++) {
-    const r = v.validate(raw.cells.map((c) => c[i] ?? null));
-    if ('values' in r) rows.push(r.values);
-  }
   const p: number[] = [];
-  for (let s = 0; s < rows.length; s += 8192) for (const x of scoreBatch(loaded, rows.slice(s, s + 8192), loaded.bundle.threshold, scale)) p.push(x.p_bad);
+  const cells: (string | number | null)[] = new Array(raw.header.length);
+  for (let i = 0; i < raw.rows; i++) {
+    for (let j = 0; j < cells.length; j++) cells[j] = raw.cells[j]![i] ?? null;
+    scorer.add(cells, i + 1);
+    if ((i + 1) % 8192 === 0) for (const r of scorer.take().rows) p.push(r.p_bad);
+  }
+  for (const r of scorer.take().rows) p.push(r.p_bad);
   return Float64Array.from(p).sort();
 }
 

@@ -6,10 +6,11 @@ import { executeTask, type SearchTask, type TaskResult } from '../core/search/ta
 
 type Reply = { ok: true; result: TaskResult } | { ok: false; error: string };
 
-function workerScript(): URL {
-  const sibling = new URL('./search-worker.js', import.meta.url);
+/** A worker thread's script beside this module (`name` without extension). */
+export function workerScript(name: string): URL {
+  const sibling = new URL(`./${name}.js`, import.meta.url);
   // Under vitest this module runs from src/; the compiled worker lives in dist/.
-  return existsSync(fileURLToPath(sibling)) ? sibling : new URL('../../dist/engine/search-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(sibling)) ? sibling : new URL(`../../dist/engine/${name}.js`, import.meta.url);
 }
 
 /**
@@ -27,7 +28,7 @@ export class TaskPool {
   constructor(readonly size: number) {
     if (size <= 1) return;
     for (let i = 0; i < size; i++) {
-      const w = new Worker(workerScript());
+      const w = new Worker(workerScript('search-worker'));
       w.unref();
       this.workers.push(w);
       this.idle.push(w);

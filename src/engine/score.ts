@@ -1,29 +1,22 @@
 import { createHash } from 'node:crypto';
-import { polars } from '../core/data/polars.js';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
-import type { Dataset, FeatureColumn } from '../core/data/dataset.js';
-import { csvCell, detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
+import { detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
 import { detectTextFormat } from '../core/data/formats.js';
-import { LineStream, readHead } from '../core/data/line-stream.js';
+import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
+import { polars } from '../core/data/polars.js';
 import { CancelledError, UserError } from '../core/errors.js';
-import { transform } from '../core/features/preprocess.js';
-import type { ModelBundle } from '../core/registry/bundle.js';
-import { points, ReasonIndex, type PointsScale, type Reason } from '../core/scoring/decision.js';
-import { RowValidator, type ApplicantValues, type RowReject } from '../core/scoring/validate.js';
+import { BatchScorer, emptyChunkResult, type ChunkResult, type ParquetColumns, type ScoredRow, type ScorerConfig } from '../core/scoring/batch-scorer.js';
+import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { cleanStalePartials, isInside, partialPath, type Project } from './project.js';
-import { loadRegisteredModel, type LoadedModel } from './registry.js';
+import { loadRegisteredModel } from './registry.js';
+import { inProcessScorer, threadScorer, type ChunkScorer } from './score-threads.js';
 
-export interface ScoredRow {
-  readonly id: string;
-  readonly p_bad: number;
-  readonly decision: 'approve' | 'decline';
-  readonly score: number;
-  readonly reasons: readonly Reason[];
-}
+export type { ScoredRow } from '../core/scoring/batch-scorer.js';
 
 export interface ScoreSummary {
   readonly run_id: string;
@@ -56,10 +49,10 @@ export class PointsTally {
   private n = 0;
   private sum = 0;
 
-  add(points: number): void {
-    this.counts.set(points, (this.counts.get(points) ?? 0) + 1);
-    this.n++;
-    this.sum += points;
+  add(points: number, count = 1): void {
+    this.counts.set(points, (this.counts.get(points) ?? 0) + count);
+    this.n += count;
+    this.sum += points * count;
   }
 
   entries(): [number, number][] {
@@ -109,99 +102,57 @@ export function defaultScoreOutput(outputsDir: string, input: string): string {
 /** Exit code of `score` when some rows were rejected but the rest were scored. */
 export const EXIT_SOME_REJECTED = 4;
 
-const BATCH = 8192;
+/** Below this size a file is scored on the main thread: starting workers would cost more than it saves. */
+const THREADED_FROM_BYTES = 8 << 20;
 
-/** A batch of validated applicants as a dataset the bundle's preprocessor can transform. */
-function toDataset(bundle: ModelBundle, rows: readonly ApplicantValues[]): Dataset {
-  const features: FeatureColumn[] = bundle.input.columns.map((c, j) =>
-    c.kind === 'numeric'
-      ? { name: c.name, kind: 'numeric', values: Float64Array.from(rows, (r) => r[j] as number) }
-      : { name: c.name, kind: 'categorical', ordinal: false, values: rows.map((r) => r[j] as string | null), levels: c.levels },
-  );
-  return { name: 'score', features, target: new Uint8Array(rows.length), targetName: bundle.input.target, rows: rows.length };
-}
+/** An input file of any format `ingest` understands: CSV/TSV (header), UCI Statlog text (no header), Parquet. */
+type ScoreInput =
+  | { readonly kind: 'text'; readonly header: readonly string[]; readonly delimiter: Delimiter; readonly skipHeader: boolean }
+  | { readonly kind: 'parquet'; readonly header: readonly string[] };
 
-const reasonIndexes = new WeakMap<LoadedModel, ReasonIndex>();
-function reasonIndex(loaded: LoadedModel): ReasonIndex {
-  let r = reasonIndexes.get(loaded);
-  if (!r) {
-    r = new ReasonIndex(loaded.bundle.preprocessor);
-    reasonIndexes.set(loaded, r);
-  }
-  return r;
-}
-
-/** Scores validated applicants: p(bad), decision at the threshold, points, top-3 reasons. */
-export function scoreBatch(loaded: LoadedModel, rows: readonly ApplicantValues[], threshold: number, scale: PointsScale): Omit<ScoredRow, 'id'>[] {
-  const { bundle, model } = loaded;
-  const X = transform(bundle.preprocessor, toDataset(bundle, rows));
-  const p = model.predictProba(X);
-  const baseline = bundle.input.feature_means;
-  const reasons = reasonIndex(loaded);
-  const position = new Map(bundle.input.columns.map((c, j) => [c.name, j]));
-  return rows.map((r, i) => {
-    const pb = p[i]!;
-    const valueOf = (column: string): string => {
-      const v = r[position.get(column)!];
-      return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? 'missing' : String(v);
-    };
-    return {
-      p_bad: pb,
-      decision: pb >= threshold ? 'decline' : 'approve',
-      score: points(pb, scale),
-      reasons: reasons.top(model.contributions(X, i, baseline), valueOf),
-    };
-  });
-}
-
-interface InputReader {
-  readonly header: readonly string[];
-  readonly rows: AsyncGenerator<{ cells: readonly (string | number | null)[]; line: number } | { ragged: number; line: number; fields: number }>;
-  readonly sha256: () => string;
-}
-
-/** Streams rows of any format `ingest` understands: CSV/TSV (header), UCI Statlog text (no header), Parquet (in slices). */
-function openInput(path: string, file: string): InputReader {
+function openInput(path: string, file: string): ScoreInput {
   const head = readHead(path);
   if (head.length === 0) throw new UserError('empty file (0 bytes)', { file });
-  if (isParquet(head)) {
-    const df0 = polars().scanParquet(path);
-    const header = df0.columns;
-    const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
-    async function* rows() {
-      const total = (df0.select(polars().len()).collectSync().getColumn('len').toArray()[0] as number) ?? 0;
-      for (let off = 0; off < total; off += 65536) {
-        const df = polars().scanParquet(path).slice(off, 65536).collectSync();
-        const cols = header.map((h) => df.getColumn(h).toArray() as unknown[]);
-        for (let i = 0; i < df.height; i++) {
-          yield { cells: cols.map((c) => (c[i] === null || c[i] === undefined ? null : typeof c[i] === 'number' ? (c[i] as number) : String(c[i]))), line: off + i + 1 };
-        }
-      }
-    }
-    return { header, rows: rows(), sha256: () => sha };
-  }
+  if (isParquet(head)) return { kind: 'parquet', header: polars().scanParquet(path).columns };
   const text = head.toString('utf8').replace(/^\ufeff/, '');
   if (text.includes('\u0000')) throw new UserError('binary content: not a CSV, UCI text or Parquet file', { file });
   const firstLines = text.split(/\r?\n/).filter((l) => l.trim().length > 0).slice(0, 5);
   if (firstLines.length === 0) throw new UserError('empty file: no header and no rows', { file });
-  const statlog = detectTextFormat(text) === 'statlog';
-  const delimiter: Delimiter = statlog || detectTextFormat(text) === 'south-german' ? 'whitespace' : detectDelimiter(firstLines, file);
+  const format = detectTextFormat(text);
+  const statlog = format === 'statlog';
+  const delimiter: Delimiter = statlog || format === 'south-german' ? 'whitespace' : detectDelimiter(firstLines, file);
   const header = statlog ? STATLOG_COLUMNS.map((c) => c.name) : (splitLine(firstLines[0]!, delimiter) ?? []).map((h) => h.trim());
-  const stream = new LineStream(path);
-  async function* rows() {
-    let skippedHeader = statlog;
-    for await (const { line, number } of stream.lines()) {
-      if (line.trim().length === 0) continue;
-      if (!skippedHeader) {
-        skippedHeader = true;
-        continue;
+  return { kind: 'text', header, delimiter, skipHeader: !statlog };
+}
+
+/** A Parquet file in slices of rows, each scored on this thread as one chunk. */
+async function* parquetChunks(path: string, header: readonly string[], scorer: BatchScorer): AsyncGenerator<ChunkResult> {
+  const total = (polars().scanParquet(path).select(polars().len()).collectSync().getColumn('len').toArray()[0] as number) ?? 0;
+  const cells: (string | number | null)[] = new Array(header.length);
+  for (let off = 0; off < total; off += 65536) {
+    const df = polars().scanParquet(path).slice(off, 65536).collectSync();
+    const cols = header.map((h) => df.getColumn(h).toArray() as unknown[]);
+    for (let i = 0; i < df.height; i++) {
+      for (let j = 0; j < cols.length; j++) {
+        const v = cols[j]![i];
+        cells[j] = v === null || v === undefined ? null : typeof v === 'number' ? v : String(v);
       }
-      const cells = splitLine(line, delimiter);
-      if (!cells || cells.length !== header.length) yield { ragged: header.length, line: number, fields: cells?.length ?? 0 };
-      else yield { cells, line: number };
+      scorer.add(cells, off + i + 1);
     }
+    yield scorer.take();
   }
-  return { header, rows: rows(), sha256: () => stream.sha256 };
+}
+
+/** A text file in chunks of lines, scored on worker threads (or this one), results in file order. */
+async function* textChunks(lines: LineChunks, runner: ChunkScorer, inFlight: number): AsyncGenerator<ChunkResult> {
+  const pending: Promise<ChunkResult>[] = [];
+  for await (const chunk of lines.chunks()) {
+    pending.push(runner.score(chunk));
+    // Catch early so a failed chunk that is not awaited yet cannot become an unhandled rejection.
+    pending.at(-1)!.catch(() => undefined);
+    if (pending.length >= inFlight) yield await pending.shift()!;
+  }
+  while (pending.length > 0) yield await pending.shift()!;
 }
 
 export interface ScoreOptions {
@@ -212,6 +163,10 @@ export interface ScoreOptions {
   readonly threshold?: number;
   readonly scale: PointsScale;
   readonly signal?: AbortSignal;
+  /** Worker threads for text input; default one per core (at most 4) from 8 MB, else this thread. */
+  readonly workers?: number;
+  /** Bytes of text per chunk (tests use small chunks to cross chunk boundaries). */
+  readonly chunkBytes?: number;
 }
 
 /** Output paths must not overwrite the input; a temp file + rename means no half-written output ever exists. */
@@ -257,8 +212,9 @@ class AtomicWriter {
 }
 
 /**
- * Batch scoring, streamed: rows are read, validated, scored and written in batches, so memory stays flat
- * whatever the file size. Bad rows go to the rejects file with row, column and reason; the batch goes on.
+ * Batch scoring, streamed: the file is read in chunks of whole lines, each chunk is validated, scored and
+ * formatted (on worker threads for large files), and the results are written in file order, so memory stays
+ * flat whatever the file size. Bad rows go to the rejects file with row, column and reason; the batch goes on.
  */
 export async function* scoreFile(project: Project, store: RunStore, opts: ScoreOptions): AsyncGenerator<ScoreEvent, ScoreSummary> {
   const file = opts.input;
@@ -268,17 +224,20 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const { bundle } = loaded;
   const threshold = opts.threshold ?? bundle.threshold;
   const input = openInput(path, file);
-  const validator = new RowValidator(bundle.input, input.header);
-  const missing = validator.missingColumns();
+  const output = opts.output ?? null;
+  const outExt = output ? extname(output).toLowerCase() : '';
+  const config: ScorerConfig = {
+    header: input.header, delimiter: input.kind === 'text' ? input.delimiter : ',', idColumn: input.header.findIndex((h) => /^(id|applicant_id)$/i.test(h)),
+    threshold, scale: opts.scale, format: outExt === '.json' ? 'json' : outExt === '.parquet' ? 'parquet' : 'csv',
+  };
+  const scorer = new BatchScorer(bundle, loaded.model, config);
+  const missing = scorer.missingColumns();
   if (missing.length > 0) {
     throw new UserError(`the file lacks column${missing.length > 1 ? 's' : ''} the model needs: ${missing.join(', ')}`, { file, row: 1, column: missing[0]! }, `model v${loaded.version.version} expects ${bundle.input.columns.map((c) => c.name).join(', ')}`);
   }
-  const output = opts.output ?? null;
   if (output) checkOutputPath(output, path, project);
   const rejectsPath = opts.rejects ?? (output ? output.replace(/(\.[^.]+)?$/, '.rejects.csv') : null);
   if (rejectsPath) checkOutputPath(rejectsPath, path, project);
-  const idCol = input.header.findIndex((h) => /^(id|applicant_id)$/i.test(h));
-  const outExt = output ? extname(output).toLowerCase() : '';
 
   const runId = store.startRun('score', `score ${file}`);
   store.logParams(runId, { input: path, model_version: loaded.version.version, model_sha256: loaded.version.sha256, threshold, output: output ?? '' });
@@ -286,80 +245,43 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const t0 = performance.now();
   const writer = output && outExt !== '.parquet' ? new AtomicWriter(output) : null;
   const rejectWriter = rejectsPath ? new AtomicWriter(rejectsPath) : null;
-  const parquetCols: { id: string[]; p_bad: number[]; decision: string[]; score: number[]; r1: string[]; r2: string[]; r3: string[] } = { id: [], p_bad: [], decision: [], score: [], r1: [], r2: [], r3: [] };
-  let rowsRead = 0;
-  let rejected = 0;
-  let approve = 0;
-  let decline = 0;
-  let firstJson = true;
+  const total = emptyChunkResult(config.format);
   const scores = new PointsTally();
-  let pSum = 0;
+  const workers = input.kind === 'text' ? (opts.workers ?? (statSync(path).size >= THREADED_FROM_BYTES ? Math.min(4, availableParallelism()) : 1)) : 1;
+  const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, config) : inProcessScorer(scorer)) : null;
+  const lines = input.kind === 'text' ? new LineChunks(path, { skipHeader: input.skipHeader, ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}) }) : null;
+  let lastProgress = 0;
   try {
     if (writer && outExt === '.csv') await writer.write('id,p_bad,decision,score,reason_1,reason_2,reason_3\n');
     if (writer && outExt === '.json') await writer.write('[\n');
     if (rejectWriter) await rejectWriter.write('row,column,reason\n');
-    let batch: ApplicantValues[] = [];
-    let ids: string[] = [];
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const scored = scoreBatch(loaded, batch, threshold, opts.scale);
-      let chunk = '';
-      scored.forEach((s, i) => {
-        const id = ids[i]!;
-        const r = [0, 1, 2].map((k) => s.reasons[k]?.text ?? '');
-        if (s.decision === 'approve') approve++;
-        else decline++;
-        scores.add(s.score);
-        pSum += s.p_bad;
-        if (outExt === '.csv') chunk += `${csvCell(id)},${s.p_bad},${s.decision},${s.score},${r.map(csvCell).join(',')}\n`;
-        else if (outExt === '.json') {
-          chunk += `${firstJson ? '' : ',\n'}${JSON.stringify({ id, p_bad: s.p_bad, decision: s.decision, score: s.score, reason_1: r[0], reason_2: r[1], reason_3: r[2] })}`;
-          firstJson = false;
-        } else if (outExt === '.parquet') {
-          parquetCols.id.push(id);
-          parquetCols.p_bad.push(s.p_bad);
-          parquetCols.decision.push(s.decision);
-          parquetCols.score.push(s.score);
-          parquetCols.r1.push(r[0]!);
-          parquetCols.r2.push(r[1]!);
-          parquetCols.r3.push(r[2]!);
-        }
-      });
-      if (writer && chunk) await writer.write(chunk);
-      batch = [];
-      ids = [];
-    };
-    const reject = async (line: number, rj: RowReject): Promise<void> => {
-      rejected++;
-      if (rejectWriter) await rejectWriter.write(`${line},${csvCell(rj.column)},${csvCell(rj.reason)}\n`);
-    };
-    for await (const row of input.rows) {
-      rowsRead++;
-      if ('ragged' in row) {
-        await reject(row.line, { column: '(row)', reason: `expected ${row.ragged} fields, found ${row.fields}` });
-        continue;
-      }
-      const v = validator.validate(row.cells);
-      if ('reject' in v) {
-        await reject(row.line, v.reject);
-        continue;
-      }
-      batch.push(v.values);
-      ids.push(idCol >= 0 ? String(row.cells[idCol] ?? row.line) : String(row.line));
-      if (batch.length >= BATCH) {
-        if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
-        await flush();
-        yield { type: 'progress', rows: rowsRead, scored: rowsRead - rejected, rejected, elapsed: (performance.now() - t0) / 1000 };
+    const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, scorer);
+    for await (const r of chunks) {
+      if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
+      if (writer && r.out) await writer.write(outExt === '.json' && total.out ? `,\n${r.out}` : r.out);
+      if (r.out) total.out = 'written';
+      if (rejectWriter && r.rejects) await rejectWriter.write(r.rejects);
+      total.rowsRead += r.rowsRead;
+      total.rejected += r.rejected;
+      total.approve += r.approve;
+      total.decline += r.decline;
+      total.pSum += r.pSum;
+      for (let k = 0; k < r.points.length; k += 2) scores.add(r.points[k]!, r.points[k + 1]!);
+      if (r.parquet) for (const key of Object.keys(r.parquet) as (keyof ParquetColumns)[]) for (const v of r.parquet[key]) (total.parquet![key] as unknown[]).push(v);
+      const now = performance.now();
+      if (now - lastProgress > 250) {
+        lastProgress = now;
+        yield { type: 'progress', rows: total.rowsRead, scored: total.rowsRead - total.rejected, rejected: total.rejected, elapsed: (now - t0) / 1000 };
       }
     }
-    await flush();
+    const { rowsRead, rejected, approve, decline } = total;
     const scoredN = rowsRead - rejected;
     if (scoredN === 0) throw new UserError(rowsRead === 0 ? 'no data rows' : `no usable rows: all ${rowsRead} rows were rejected`, { file }, rejectsPath ? `see ${rejectsPath}` : 'pass -o OUT to get a rejects file');
     if (writer && outExt === '.json') await writer.write('\n]\n');
     if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
     if (output && outExt === '.parquet') {
       const tmp = partialPath(output);
-      polars().DataFrame({ id: parquetCols.id, p_bad: parquetCols.p_bad, decision: parquetCols.decision, score: parquetCols.score, reason_1: parquetCols.r1, reason_2: parquetCols.r2, reason_3: parquetCols.r3 }).writeParquet(tmp);
+      polars().DataFrame({ ...total.parquet! }).writeParquet(tmp);
       renameSync(tmp, output);
     }
     await writer?.commit();
@@ -369,9 +291,10 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     const width = Math.max(1, Math.ceil((hi - lo + 1) / 10));
     const histogram = Array.from({ length: 10 }, (_, b) => ({ from: lo + b * width, to: lo + (b + 1) * width, count: 0 }));
     for (const [v, c] of scores.entries()) histogram[Math.min(9, Math.floor((v - lo) / width))]!.count += c;
+    const sha = lines ? lines.sha256 : createHash('sha256').update(readFileSync(path)).digest('hex');
     const summary: ScoreSummary = {
-      run_id: runId, model_version: loaded.version.version, input: path, input_sha256: input.sha256(), output, rejects_file: rejected > 0 ? rejectsPath : null,
-      rows_read: rowsRead, scored: scoredN, rejected, approve, decline, threshold, p_bad_mean: pSum / scoredN,
+      run_id: runId, model_version: loaded.version.version, input: path, input_sha256: sha, output, rejects_file: rejected > 0 ? rejectsPath : null,
+      rows_read: rowsRead, scored: scoredN, rejected, approve, decline, threshold, p_bad_mean: total.pSum / scoredN,
       score_distribution: { min: lo, p10: scores.quantile(0.1), p50: scores.quantile(0.5), p90: scores.quantile(0.9), max: hi, mean: scores.mean(), histogram },
     };
     store.atomically(() => {
@@ -389,21 +312,25 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     const cancelled = e instanceof CancelledError || opts.signal?.aborted;
     store.endRun(runId, cancelled ? 'KILLED' : 'FAILED', (e as Error).message);
     throw cancelled && !(e instanceof CancelledError) ? new CancelledError('scoring stopped') : e;
+  } finally {
+    await runner?.close();
   }
 }
 
-/** One applicant from a JSON object or key=value pairs, validated like a file row. */
+/** Values of a JSON record or `--set` pairs as cells, in the record's key order. */
+function recordCells(record: Readonly<Record<string, unknown>>): (string | number | null)[] {
+  return Object.values(record).map((x) => (x === null || x === undefined ? null : typeof x === 'number' ? x : String(x)));
+}
+
+/** One applicant from a JSON object or key=value pairs, validated and scored like a file row. */
 export function scoreApplicant(store: RunStore, record: Readonly<Record<string, unknown>>, opts: { model?: string; threshold?: number; scale: PointsScale }): ScoredRow & { model_version: number; family: string } {
   const loaded = loadRegisteredModel(store, opts.model ?? 'champion');
-  const header = Object.keys(record);
-  const validator = new RowValidator(loaded.bundle.input, header);
-  const missing = validator.missingColumns();
+  const scorer = new BatchScorer(loaded.bundle, loaded.model, { header: Object.keys(record), delimiter: ',', idColumn: -1, threshold: opts.threshold ?? loaded.bundle.threshold, scale: opts.scale, format: 'rows' });
+  const missing = scorer.missingColumns();
   if (missing.length > 0) throw new UserError(`missing field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { column: missing[0]! }, `the model needs ${loaded.bundle.input.columns.map((c) => c.name).join(', ')}`);
-  const v = validator.validate(header.map((h) => {
-    const x = record[h];
-    return x === null || x === undefined ? null : typeof x === 'number' ? x : String(x);
-  }));
-  if ('reject' in v) throw new UserError(v.reject.reason, { column: v.reject.column });
-  const [s] = scoreBatch(loaded, [v.values], opts.threshold ?? loaded.bundle.threshold, opts.scale);
-  return { id: String(record['id'] ?? 'applicant'), ...s!, model_version: loaded.version.version, family: loaded.bundle.family };
+  scorer.add(recordCells(record), 1);
+  const r = scorer.take();
+  const s = r.rows[0];
+  if (!s) throw new UserError(r.firstReject!.reason, { column: r.firstReject!.column });
+  return { ...s, id: String(record['id'] ?? 'applicant'), model_version: loaded.version.version, family: loaded.bundle.family };
 }

@@ -13,6 +13,7 @@ interface ScoreFlags {
   applicant?: string;
   set?: string[];
   json?: boolean;
+  workers?: string;
 }
 
 function parseSet(pairs: readonly string[]): Record<string, string> {
@@ -38,6 +39,7 @@ export function registerScore(program: Command): void {
     .option('--applicant <json>', 'one applicant as a JSON object')
     .option('--set <key=value...>', 'one applicant as key=value pairs')
     .option('--json', 'machine-readable output')
+    .option('--workers <n>', 'threads scoring a CSV/text file (default: one per core, at most 4, for files from 8 MB)')
     .addHelpText('after', `
 Exit codes: 0 all rows scored; ${EXIT_SOME_REJECTED} some rows rejected (see the rejects file); 1 error (no usable rows,
 missing or tampered model, a file without the model's columns).
@@ -54,6 +56,8 @@ Examples:
         if (!(threshold > 0 && threshold < 1)) throw new UserError(`invalid --threshold ${JSON.stringify(flags.threshold)}`, {}, 'a probability between 0 and 1');
       }
       const model = flags.model ?? flags.alias ?? 'champion';
+      const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 1 to 64');
       await withContext(cmd, async ({ project, store, params }) => {
         const scale = params.scoring;
         if (flags.applicant !== undefined || (flags.set && flags.set.length > 0)) {
@@ -84,7 +88,7 @@ Examples:
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          for await (const ev of scoreFile(project, store, { input: file, output, ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal })) {
+          for await (const ev of scoreFile(project, store, { input: file, output, ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal, ...(workers ? { workers } : {}) })) {
             if (flags.json) out(JSON.stringify(ev));
             else if (ev.type === 'progress') err(`… ${ev.rows} rows, ${ev.rejected} rejected, ${(ev.rows / Math.max(ev.elapsed, 1e-3)).toFixed(0)} rows/s`);
             if (ev.type === 'finished') summary = ev.summary;

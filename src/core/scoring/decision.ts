@@ -47,28 +47,34 @@ export class ReasonIndex {
     this.acc = new Float64Array(cols.length);
   }
 
+  /** Column name in words ("credit_amount" -> "credit amount"). */
+  wordsOf(c: number): string {
+    return this.words[c]!;
+  }
+
   /**
    * Top reasons for one applicant: per-feature contributions summed per input column, keeping those that
-   * pushed p(bad) up, largest first (ties by column name). `valueOf` gives the applicant's value in words.
+   * pushed p(bad) up, largest first (ties by column name). Writes up to k column indices and their summed
+   * effects at `at` in `cols`/`effects` and returns how many there were.
    */
-  top(contrib: Float64Array, valueOf: (column: string) => string, k = 3): Reason[] {
+  topInto(contrib: Float64Array, cols: Int32Array, effects: Float64Array, at: number, k = 3): number {
     const acc = this.acc;
     acc.fill(0);
     for (let j = 0; j < contrib.length; j++) acc[this.featureColumn[j]!]! += contrib[j]!;
-    const picked: number[] = [];
+    let found = 0;
     for (let r = 0; r < k; r++) {
       let best = -1;
       for (let c = 0; c < acc.length; c++) {
-        if (acc[c]! <= 1e-12 || picked.includes(c)) continue;
-        if (best < 0 || acc[c]! > acc[best]! || (acc[c] === acc[best] && this.columns[c]! < this.columns[best]!)) best = c;
+        const v = acc[c]!;
+        if (v <= 1e-12) continue;
+        if (best < 0 || v > acc[best]! || (v === acc[best] && this.columns[c]! < this.columns[best]!)) best = c;
       }
       if (best < 0) break;
-      picked.push(best);
+      cols[at + found] = best;
+      effects[at + found] = acc[best]!;
+      acc[best] = 0; // taken: the next pass looks for the runner-up
+      found++;
     }
-    return picked.map((c) => {
-      const column = this.columns[c]!;
-      const value = valueOf(column);
-      return { column, value, effect: acc[c]!, text: `${this.words[c]} is ${value}` };
-    });
+    return found;
   }
 }

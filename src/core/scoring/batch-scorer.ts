@@ -1,0 +1,345 @@
+import type { Dataset, FeatureColumn } from '../data/dataset.js';
+import { csvCell, splitLine, type Delimiter } from '../data/delimited.js';
+import { transform } from '../features/preprocess.js';
+import type { Model } from '../models/model.js';
+import type { ModelBundle } from '../registry/bundle.js';
+import { points, ReasonIndex, type PointsScale, type Reason } from './decision.js';
+import { RowValidator, type RowReject, type ValueSink } from './validate.js';
+
+/** How scored rows are serialised: CSV lines, JSON objects, Parquet columns, or kept as objects. */
+export type ScoredFormat = 'csv' | 'json' | 'parquet' | 'rows';
+
+export interface ScorerConfig {
+  /** Column names of the input, in file order. */
+  readonly header: readonly string[];
+  readonly delimiter: Delimiter;
+  /** Index of the id column in `header`, or -1 to use the line number. */
+  readonly idColumn: number;
+  readonly threshold: number;
+  readonly scale: PointsScale;
+  readonly format: ScoredFormat;
+  /** Reason codes cost one attribution per row; prediction drift needs only p(bad). */
+  readonly reasons?: boolean;
+}
+
+export interface ScoredRow {
+  readonly id: string;
+  readonly p_bad: number;
+  readonly decision: 'approve' | 'decline';
+  readonly score: number;
+  readonly reasons: readonly Reason[];
+}
+
+export interface ParquetColumns {
+  readonly id: string[];
+  readonly p_bad: number[];
+  readonly decision: string[];
+  readonly score: number[];
+  readonly reason_1: string[];
+  readonly reason_2: string[];
+  readonly reason_3: string[];
+}
+
+/** What one chunk of input became; chunks scored on different threads merge by adding these up. */
+export interface ChunkResult {
+  /** CSV lines (each ending in \n) or JSON objects joined by ",\n"; empty for the other formats. */
+  out: string;
+  /** `row,column,reason` CSV lines of the rows that were refused. */
+  rejects: string;
+  /** The first refused row's problem (one applicant's error message). */
+  firstReject: RowReject | null;
+  rowsRead: number;
+  rejected: number;
+  approve: number;
+  decline: number;
+  pSum: number;
+  /** Points score -> count, flattened as [points, count, points, count, ...]. */
+  points: number[];
+  parquet: ParquetColumns | null;
+  rows: ScoredRow[];
+}
+
+export function emptyChunkResult(format: ScoredFormat): ChunkResult {
+  const parquet = format === 'parquet' ? { id: [], p_bad: [], decision: [], score: [], reason_1: [], reason_2: [], reason_3: [] } : null;
+  return { out: '', rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [] };
+}
+
+const BATCH = 8192;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const REASONS = 3;
+const TEXT_CACHE_LIMIT = 10_000;
+
+/**
+ * Scores applicants in batches held as typed columns: cells are validated straight into the batch, the
+ * batch is transformed and predicted as one matrix, and each row's output is formatted from cached reason
+ * texts. The same object serves a 2 GB file (one chunk of text at a time, on any thread) and one applicant.
+ */
+export class BatchScorer {
+  private readonly validator: RowValidator;
+  private readonly reasonIndex: ReasonIndex;
+  /** Input-profile position of each reason column. */
+  private readonly reasonInput: Int32Array;
+  /** Per reason column: the applicant's value -> [text, CSV-quoted text]. */
+  private readonly reasonTexts: Map<string | number, readonly [string, string]>[];
+  private readonly numeric: (Float64Array | null)[];
+  private readonly labels: ((string | null)[] | null)[];
+  private readonly batch: ValueSink;
+  private readonly dataset: Dataset;
+  private readonly ids: string[] = new Array<string>(BATCH);
+  private readonly reasonCols = new Int32Array(BATCH * REASONS);
+  private readonly reasonEffects = new Float64Array(BATCH * REASONS);
+  private readonly reasonCount = new Uint8Array(BATCH);
+  private readonly withReasons: boolean;
+  /** Field offsets and hashes of the line being read. */
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly hashes: Uint32Array;
+  private n = 0;
+  private result: ChunkResult;
+  private readonly tally = new Map<number, number>();
+
+  constructor(readonly bundle: ModelBundle, private readonly model: Model, readonly config: ScorerConfig) {
+    this.validator = new RowValidator(bundle.input, config.header);
+    this.reasonIndex = new ReasonIndex(bundle.preprocessor);
+    const position = new Map(bundle.input.columns.map((c, j) => [c.name, j]));
+    this.reasonInput = Int32Array.from(this.reasonIndex.columns, (c) => position.get(c) ?? -1);
+    this.reasonTexts = this.reasonIndex.columns.map(() => new Map());
+    this.numeric = bundle.input.columns.map((c) => (c.kind === 'numeric' ? new Float64Array(BATCH) : null));
+    this.labels = bundle.input.columns.map((c) => (c.kind === 'categorical' ? new Array<string | null>(BATCH).fill(null) : null));
+    this.batch = { numeric: this.numeric, labels: this.labels };
+    const features: FeatureColumn[] = bundle.input.columns.map((c, j) =>
+      c.kind === 'numeric'
+        ? { name: c.name, kind: 'numeric', values: this.numeric[j]! }
+        : { name: c.name, kind: 'categorical', ordinal: false, values: this.labels[j]!, levels: c.levels },
+    );
+    this.dataset = { name: 'score', features, target: new Uint8Array(BATCH), targetName: bundle.input.target, rows: 0 };
+    this.withReasons = config.reasons ?? true;
+    this.starts = new Int32Array(config.header.length);
+    this.ends = new Int32Array(config.header.length);
+    this.hashes = new Uint32Array(config.header.length);
+    this.result = emptyChunkResult(config.format);
+  }
+
+  /** Columns the model needs that the input lacks. */
+  missingColumns(): string[] {
+    return this.validator.missingColumns();
+  }
+
+  /**
+   * Scores a run of complete lines (no header) whose first line is `firstLine` in the file. Blank lines
+   * count for numbering but are not rows. Plain lines are split and validated in the buffer; a line with a
+   * quote or a non-ASCII byte takes the string path (RFC 4180 quotes, Unicode trimming), with equal results.
+   */
+  scoreBytes(bytes: Uint8Array, firstLine: number): ChunkResult {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { delimiter, header, idColumn } = this.config;
+    const fields = header.length;
+    const ws = delimiter === 'whitespace';
+    const d = ws ? -1 : delimiter.charCodeAt(0);
+    let line = firstLine - 1;
+    let start = 0;
+    while (start < bytes.length) {
+      let nl = buf.indexOf(10, start);
+      if (nl < 0) nl = bytes.length;
+      line++;
+      const from = start;
+      const end = nl > from && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      start = nl + 1;
+      let f = 0;
+      let slow = false;
+      let blank = true;
+      let a = from;
+      let h = FNV_OFFSET;
+      if (!ws) {
+        for (let k = from; k < end; k++) {
+          const c = bytes[k]!;
+          if (c === 34 || c >= 128) {
+            slow = true;
+            break;
+          }
+          if (c !== 32 && (c < 9 || c > 13)) blank = false;
+          if (c === d) {
+            if (f < fields) this.field(f, a, k, h);
+            f++;
+            a = k + 1;
+            h = FNV_OFFSET;
+          } else h = Math.imul(h ^ c, FNV_PRIME);
+        }
+        if (!slow && f < fields) this.field(f, a, end, h);
+        f++;
+      } else {
+        let inToken = false;
+        let p = from;
+        let q = end;
+        while (p < q && (bytes[p] === 32 || (bytes[p]! >= 9 && bytes[p]! <= 13))) p++;
+        while (q > p && (bytes[q - 1] === 32 || (bytes[q - 1]! >= 9 && bytes[q - 1]! <= 13))) q--;
+        blank = p === q;
+        for (let k = p; k < q; k++) {
+          const c = bytes[k]!;
+          if (c >= 128) {
+            slow = true;
+            break;
+          }
+          if (c === 32 || c === 9) {
+            if (inToken) {
+              if (f < fields) this.field(f, a, k, h);
+              f++;
+              inToken = false;
+            }
+          } else {
+            if (!inToken) {
+              inToken = true;
+              a = k;
+              h = FNV_OFFSET;
+            }
+            h = Math.imul(h ^ c, FNV_PRIME);
+          }
+        }
+        if (!slow && inToken) {
+          if (f < fields) this.field(f, a, q, h);
+          f++;
+        }
+      }
+      if (slow) {
+        const s = buf.toString('utf8', from, end);
+        if (s.trim().length === 0) continue;
+        const cells = splitLine(s, delimiter);
+        if (!cells || cells.length !== fields) this.reject(line, { column: '(row)', reason: `expected ${fields} fields, found ${cells?.length ?? 0}` });
+        else this.add(cells, line);
+        continue;
+      }
+      if (blank) continue;
+      if (f !== fields) {
+        this.reject(line, { column: '(row)', reason: `expected ${fields} fields, found ${f}` });
+        continue;
+      }
+      const rejected = this.validator.validateFields(bytes, this.starts, this.ends, this.hashes, this.batch, this.n);
+      if (rejected) {
+        this.reject(line, rejected);
+        continue;
+      }
+      this.result.rowsRead++;
+      this.ids[this.n] = idColumn >= 0 ? buf.toString('latin1', this.starts[idColumn], this.ends[idColumn]) : String(line);
+      if (++this.n === BATCH) this.flush();
+    }
+    return this.take();
+  }
+
+  private field(f: number, from: number, to: number, hash: number): void {
+    this.starts[f] = from;
+    this.ends[f] = to;
+    this.hashes[f] = hash >>> 0;
+  }
+
+  /** Adds one row of cells (in header order); it is scored when the batch fills or at `take`. */
+  add(cells: readonly (string | number | null)[], line: number): void {
+    const rejected = this.validator.validateInto(cells, this.batch, this.n);
+    if (rejected) return this.reject(line, rejected);
+    this.result.rowsRead++;
+    const idColumn = this.config.idColumn;
+    const id = idColumn >= 0 ? cells[idColumn] : null;
+    this.ids[this.n] = id === null || id === undefined ? String(line) : String(id);
+    if (++this.n === BATCH) this.flush();
+  }
+
+  /** Everything scored since the last `take` (scoring any partial batch first). */
+  take(): ChunkResult {
+    this.flush();
+    const r = this.result;
+    for (const [v, c] of this.tally) r.points.push(v, c);
+    this.tally.clear();
+    this.result = emptyChunkResult(this.config.format);
+    return r;
+  }
+
+  private reject(line: number, r: RowReject): void {
+    this.result.rowsRead++;
+    this.result.rejected++;
+    this.result.firstReject ??= r;
+    this.result.rejects += `${line},${csvCell(r.column)},${csvCell(r.reason)}\n`;
+  }
+
+  private flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.n = 0;
+    const ds = { ...this.dataset, rows: n };
+    const X = transform(this.bundle.preprocessor, ds);
+    const p = this.model.predictProba(X);
+    if (this.withReasons) {
+      const baseline = this.bundle.input.feature_means;
+      for (let i = 0; i < n; i++) {
+        this.reasonCount[i] = this.reasonIndex.topInto(this.model.contributions(X, i, baseline), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
+      }
+    } else this.reasonCount.fill(0);
+    const { threshold, scale, format } = this.config;
+    const r = this.result;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      const pb = p[i]!;
+      const decline = pb >= threshold;
+      if (decline) r.decline++;
+      else r.approve++;
+      const score = points(pb, scale);
+      this.tally.set(score, (this.tally.get(score) ?? 0) + 1);
+      r.pSum += pb;
+      const k = this.reasonCount[i]!;
+      const decision = decline ? 'decline' : 'approve';
+      if (format === 'csv') {
+        out += `${csvCell(this.ids[i]!)},${pb},${decision},${score},${this.reasonCsv(i, 0, k)},${this.reasonCsv(i, 1, k)},${this.reasonCsv(i, 2, k)}\n`;
+      } else if (format === 'json') {
+        const row = { id: this.ids[i]!, p_bad: pb, decision, score, reason_1: this.reasonText(i, 0, k), reason_2: this.reasonText(i, 1, k), reason_3: this.reasonText(i, 2, k) };
+        out += `${out || r.out ? ',\n' : ''}${JSON.stringify(row)}`;
+      } else if (format === 'parquet') {
+        const q = r.parquet!;
+        q.id.push(this.ids[i]!);
+        q.p_bad.push(pb);
+        q.decision.push(decision);
+        q.score.push(score);
+        q.reason_1.push(this.reasonText(i, 0, k));
+        q.reason_2.push(this.reasonText(i, 1, k));
+        q.reason_3.push(this.reasonText(i, 2, k));
+      } else {
+        const reasons: Reason[] = [];
+        for (let m = 0; m < k; m++) {
+          const c = this.reasonCols[i * REASONS + m]!;
+          reasons.push({ column: this.reasonIndex.columns[c]!, value: this.valueText(c, i), effect: this.reasonEffects[i * REASONS + m]!, text: this.reasonText(i, m, k) });
+        }
+        r.rows.push({ id: this.ids[i]!, p_bad: pb, decision, score, reasons });
+      }
+    }
+    r.out += out;
+  }
+
+  /** The applicant's value of reason column c in words ("missing" when absent). */
+  private valueText(c: number, i: number): string {
+    const j = this.reasonInput[c]!;
+    const num = this.numeric[j];
+    if (num) return Number.isNaN(num[i]!) ? 'missing' : String(num[i]);
+    return this.labels[j]![i] ?? 'missing';
+  }
+
+  private texts(i: number, m: number): readonly [string, string] {
+    const c = this.reasonCols[i * REASONS + m]!;
+    const j = this.reasonInput[c]!;
+    const num = this.numeric[j];
+    const key: string | number = num ? num[i]! : (this.labels[j]![i] ?? 'missing');
+    const cache = this.reasonTexts[c]!;
+    let t = cache.get(key);
+    if (!t) {
+      const text = `${this.reasonIndex.wordsOf(c)} is ${this.valueText(c, i)}`;
+      t = [text, csvCell(text)];
+      if (cache.size < TEXT_CACHE_LIMIT) cache.set(key, t);
+    }
+    return t;
+  }
+
+  private reasonText(i: number, m: number, k: number): string {
+    return m < k ? this.texts(i, m)[0] : '';
+  }
+
+  private reasonCsv(i: number, m: number, k: number): string {
+    return m < k ? this.texts(i, m)[1] : '';
+  }
+}

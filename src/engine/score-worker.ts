@@ -1,0 +1,18 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadModel } from '../core/models/engines.js';
+import type { ModelBundle } from '../core/registry/bundle.js';
+import { BatchScorer, type ScorerConfig } from '../core/scoring/batch-scorer.js';
+import type { ChunkJob, ChunkReply } from './score-threads.js';
+
+// A scoring worker thread: one model, chunks of complete lines in, scored text out.
+const init = workerData as { bundle: ModelBundle; config: ScorerConfig };
+const scorer = new BatchScorer(init.bundle, loadModel(init.bundle.model), init.config);
+parentPort?.on('message', (job: ChunkJob) => {
+  let reply: ChunkReply;
+  try {
+    reply = { ok: true, result: scorer.scoreBytes(job.bytes, job.firstLine) };
+  } catch (e) {
+    reply = { ok: false, error: (e as Error).stack ?? String(e) };
+  }
+  parentPort!.postMessage(reply);
+});
