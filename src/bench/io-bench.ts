@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import { DEFAULT_PARAMS } from '../core/params/params.js';
@@ -58,13 +58,17 @@ export async function benchScoring(dataDir: string, referenceDir: string, home?:
   const big = join(h, 'applicants.csv');
   await bigStatlogCsv(statlog, big, ROWS);
   console.log(`input ${big}: ${(statSync(big).size / 1e6).toFixed(0)} MB; champion ${champion.bundle.family} ${JSON.stringify(champion.bundle.candidate)}`);
+  // Whole process (start-up, model check, reason codes, writing the output), default threads and one thread.
   const ours = timed(process.execPath, [BIN, '--home', h, 'score', big, '-o', join(h, 'scored.csv')]);
-  console.log(`credit-tui: ${ours.seconds.toFixed(1)} s, ${(ROWS / ours.seconds).toFixed(0)} rows/s (incl. reason codes and writing the output), peak RSS ${ours.rssMb.toFixed(0)} MB (exit ${ours.status})`);
+  const single = timed(process.execPath, [BIN, '--home', h, 'score', big, '-o', join(h, 'scored-1.csv'), '--workers', '1']);
+  for (const [label, t] of [[`default (${Math.min(4, availableParallelism())} worker threads)`, ours], ['--workers 1', single]] as const) {
+    console.log(`credit-tui ${label}: ${t.seconds.toFixed(1)} s, ${(ROWS / t.seconds).toFixed(0)} rows/s (whole process, incl. reason codes and writing the output), peak RSS ${t.rssMb.toFixed(0)} MB (exit ${t.status})`);
+  }
   if (!hasPythonReference()) return console.log('scikit-learn reference: not installed; no ratio');
   const ref = timed(PYTHON, [resolve('scripts', 'score_reference.py'), statlog, big, champion.bundle.family, JSON.stringify(champion.bundle.candidate)]);
   const r = JSON.parse(ref.stdout.trim().split('\n').at(-1)!) as { seconds: number };
-  console.log(`scikit-learn: ${r.seconds.toFixed(1)} s, ${(ROWS / r.seconds).toFixed(0)} rows/s (read_csv + transform + predict_proba only), peak RSS ${ref.rssMb.toFixed(0)} MB`);
-  console.log(`throughput ratio credit-tui / scikit-learn: ${(r.seconds / ours.seconds).toFixed(2)}  (target >= 1.0; RSS target < 1024 MB)`);
+  console.log(`scikit-learn: ${r.seconds.toFixed(1)} s, ${(ROWS / r.seconds).toFixed(0)} rows/s (read_csv + transform + predict_proba only, one thread), peak RSS ${ref.rssMb.toFixed(0)} MB`);
+  console.log(`throughput ratio credit-tui / scikit-learn: ${(r.seconds / ours.seconds).toFixed(2)} default, ${(r.seconds / single.seconds).toFixed(2)} with one thread  (target >= 1.0; RSS target < 1024 MB)`);
   void referenceDir;
 }
 

@@ -9,7 +9,8 @@ import { loadStoredDataset } from './datasets.js';
 import { ingest } from './ingest.js';
 import { openStore, projectAt } from './project.js';
 import { loadRegisteredModel } from './registry.js';
-import { scoreApplicant, scoreFile, type ScoreSummary } from './score.js';
+import { scoreApplicant, scoreFile, type ScoreOptions, type ScoreSummary } from './score.js';
+import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import { train } from './train.js';
 
 const scale = DEFAULT_PARAMS.scoring;
@@ -43,11 +44,11 @@ describe.skipIf(!HAS_REAL_DATA)('score', () => {
   const project = projectAt(home);
   const logregOnly: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, grids: { ...DEFAULT_PARAMS.search.grids, logreg: { C: [0.1], class_weight: [null], smote: [false] } } } };
 
-  async function scoreRun(input: string, output?: string) {
+  async function scoreRun(input: string, output?: string, more: Partial<ScoreOptions> = {}) {
     const store = openStore(project);
     try {
       let s: ScoreSummary | undefined;
-      for await (const ev of scoreFile(project, store, { input, ...(output ? { output } : {}), scale })) if (ev.type === 'finished') s = ev.summary;
+      for await (const ev of scoreFile(project, store, { input, ...(output ? { output } : {}), scale, ...more })) if (ev.type === 'finished') s = ev.summary;
       return s!;
     } finally {
       store.close();
@@ -76,6 +77,41 @@ describe.skipIf(!HAS_REAL_DATA)('score', () => {
     const p = model.predictProba(transform(bundle.preprocessor, ds));
     rows.forEach((r, i) => expect(Number(r['p_bad'])).toBe(p[i]));
     rows.forEach((r) => expect(r['decision']).toBe(Number(r['p_bad']) >= bundle.threshold ? 'decline' : 'approve'));
+  });
+
+  it('worker threads and chunk boundaries change nothing: same rows, same rejects, same row numbers', async () => {
+    const src = statlogLines().map((l) => l.trim().split(/\s+/).slice(0, 20));
+    const lines = [`\ufeffid,${STATLOG_COLUMNS.slice(0, 20).map((c) => c.name).join(',')}`];
+    const where = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      if (i % 97 === 0) lines.push('');
+      const t = [...src[i % 1000]!];
+      if (i === 1234) t[0] = 'A19'; // unknown category
+      if (i === 2000) t.forEach((v, k) => (t[k] = `"${v}"`)); // quoted: the string path
+      if (i === 2500) t[0] = `${t[0]}\u00a0`; // non-ASCII padding that trims away: the string path
+      lines.push(`${i + 1},${t.join(',')}${i % 5 === 0 ? '\r' : ''}`);
+      where.set(String(i + 1), lines.length);
+    }
+    const input = join(home, 'chunks.csv');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const runs = [{ workers: 1 }, { workers: 2, chunkBytes: 4096 }, { workers: 1, chunkBytes: 777 }];
+    const texts = [];
+    for (const [k, more] of runs.entries()) {
+      const s = await scoreRun(input, join(home, `chunks-${k}.csv`), more);
+      expect(s).toMatchObject({ rows_read: 3000, scored: 2999, rejected: 1 });
+      texts.push([readFileSync(join(home, `chunks-${k}.csv`), 'utf8'), readFileSync(join(home, `chunks-${k}.rejects.csv`), 'utf8')]);
+    }
+    expect(texts[1]).toEqual(texts[0]);
+    expect(texts[2]).toEqual(texts[0]);
+    const rejects = parseCsv(join(home, 'chunks-0.rejects.csv'));
+    expect(rejects).toEqual([{ row: String(where.get('1235')), column: 'checking_status', reason: expect.stringMatching(/unknown category "A19"/) as unknown as string }]);
+    const byId = new Map(parseCsv(join(home, 'chunks-0.csv')).map((r) => [r['id']!, r]));
+    const { id: _a, ...plain } = byId.get('1')!;
+    const { id: _b, ...quoted } = byId.get('2001')!;
+    const { id: _c, ...padded } = byId.get('2501')!;
+    const { id: _d, ...padPlain } = byId.get('501')!;
+    expect(quoted).toEqual(plain);
+    expect(padded).toEqual(padPlain);
   });
 
   it('one applicant scores exactly as its row in the batch, labels or codes alike', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../core/random.js';
@@ -26,6 +26,25 @@ function start(args: readonly string[], home: string, signal?: NodeJS.Signals, a
       if (timer) clearTimeout(timer);
       resolve({ code, signal: sig, stderr });
     });
+  });
+}
+
+/** Starts the real binary and sends `signal` once its stderr matches `when` (the run is surely under way). */
+function signalWhen(args: readonly string[], home: string, signal: NodeJS.Signals, when: RegExp): Promise<Exit> {
+  return new Promise((resolve) => {
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+    delete env['CREDIT_TUI_HOME'];
+    const child = spawn(process.execPath, [BIN, '--home', home, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('exit', (code, sig) => resolve({ code, signal: sig, stderr: sent ? stderr : `(never signalled) ${stderr}` }));
   });
 }
 
@@ -84,6 +103,23 @@ describe.skipIf(!HAS_REAL_DATA)('killed, interrupted and concurrent runs', () =>
       const last = store.listRuns({ experiment: 'train', parent: null, limit: 1 })[0]!;
       expect(last.status).toBe('KILLED');
       expect(store.listRuns({ parent: last.run_id, limit: 1000 }).every((c) => c.status !== 'RUNNING')).toBe(true);
+      store.close();
+    }
+  });
+
+  it('SIGTERM and SIGINT stop a batch score cleanly: exit 130, run KILLED, no output and no partial file', async () => {
+    const rows = readFileSync(STATLOG, 'utf8').trim().split('\n');
+    const big = join(home, 'many.data');
+    writeFileSync(big, Array.from({ length: 300 }, () => rows.join('\n')).join('\n') + '\n'); // 300,000 rows
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      const target = join(home, `stopped-${sig}.csv`);
+      const r = await signalWhen(['score', big, '-o', target], home, sig, /… \d+ rows/);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain('scoring stopped');
+      expect(existsSync(target)).toBe(false);
+      expect(readdirSync(home).filter((f) => f.includes('.partial-'))).toEqual([]);
+      const store = RunStore.open(join(home, 'runs.db'));
+      expect(store.listRuns({ experiment: 'score', parent: null, limit: 1 })[0]!.status).toBe('KILLED');
       store.close();
     }
   });

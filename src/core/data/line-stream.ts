@@ -105,8 +105,14 @@ export class LineChunks {
         const eof = bytesRead === 0;
         this.hash.update(buf.subarray(0, bytesRead));
         let data = rest.length > 0 ? Buffer.concat([rest, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-        if (first && data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
-        first = false;
+        if (first) {
+          if (data.length < 3 && !eof) {
+            rest = Buffer.from(data);
+            continue;
+          }
+          if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+          first = false;
+        }
         let pos = 0;
         while (headerPending) {
           const nl = data.indexOf(10, pos);
