@@ -62,22 +62,26 @@ describe.skipIf(!HAS_REAL_DATA)('credit-tui drift and shift as processes', () =>
     expect(age.reason).toContain('missing share 0.0% -> 30.0%');
   });
 
-  it('a large CSV is scanned column by column by polars and gives the same numbers as the in-memory path', () => {
+  it('a large CSV is streamed into per-column counts and gives the same numbers as the in-memory path', () => {
     const csv = join(home, 'codes.csv');
     const names = 'checking_status,duration,credit_history,purpose,credit_amount,savings,employment,installment_rate,personal_status,other_debtors,residence_since,property,age,other_plans,housing,existing_credits,job,num_dependents,telephone,foreign_worker,class';
     const rows = readFileSync(STATLOG, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).join(','));
     writeFileSync(csv, `${names}\n${rows.map((r, i) => (i % 9 === 0 ? r.replace(/^(([^,]*,){12})[^,]*/, '$1') : r)).join('\n')}\n`);
     const inMemory = runCli(['drift', ref, csv, '--json'], { home });
-    const lazy = runCli(['drift', ref, csv, '--json'], { home, env: { CREDIT_TUI_LAZY_CSV_BYTES: '0' } });
+    const lazy = runCli(['drift', ref, csv, '--json'], { home, env: { CREDIT_TUI_STREAM_CSV_BYTES: '0' } });
     expect(lazy.status).toBe(inMemory.status);
-    type Col = { column: string; psi: number; ks_p: number | null; chi2_p: number | null; miss_cur: number; drifted: boolean };
+    type Col = Record<string, unknown> & { column: string; psi: number; miss_cur: number; drifted: boolean };
     const a = (JSON.parse(inMemory.stdout) as { columns: Col[] }).columns;
     const b = (JSON.parse(lazy.stdout) as { columns: Col[] }).columns;
     expect(b.map((c) => c.column)).toEqual(a.map((c) => c.column));
     b.forEach((c, i) => {
-      expect(c.psi).toBeCloseTo(a[i]!.psi, 12);
-      expect(c.miss_cur).toBeCloseTo(a[i]!.miss_cur, 12);
+      for (const k of ['psi', 'miss_ref', 'miss_cur', 'ks_stat', 'ks_p', 'wasserstein', 'wasserstein_normed', 'chi2', 'chi2_p', 'js_distance']) {
+        const [x, y] = [c[k], a[i]![k]];
+        if (typeof y === 'number') expect(x, `${c.column}.${k}`).toBeCloseTo(y, 12);
+        else expect(x, `${c.column}.${k}`).toBe(y);
+      }
       expect(c.drifted).toBe(a[i]!.drifted);
+      expect(c['test']).toBe(a[i]!['test']);
     });
     expect(b.find((c) => c.column === 'age')!.miss_cur).toBeCloseTo(112 / 1000, 12);
     expect(b.find((c) => c.column === 'checking_status')!.psi).toBe(0); // codes decoded like the in-memory path

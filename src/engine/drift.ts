@@ -10,14 +10,14 @@ import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, ty
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { readFileSync, statSync } from 'node:fs';
-import { detectDelimiter } from '../core/data/delimited.js';
+import { streamDriftTable } from './drift-stream.js';
 import { loadRegisteredModel } from './registry.js';
 import { BatchScorer } from '../core/scoring/batch-scorer.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import { DEFAULT_PARAMS } from '../core/params/params.js';
 
-/** Delimited files at least this large go through polars' lazy scan (override: CREDIT_TUI_LAZY_CSV_BYTES). */
-const lazyCsvBytes = (): number => Number(process.env['CREDIT_TUI_LAZY_CSV_BYTES'] ?? 32 * 1024 * 1024);
+/** Delimited files at least this large are streamed, never read whole (override: CREDIT_TUI_STREAM_CSV_BYTES). */
+const streamCsvBytes = (): number => Number(process.env['CREDIT_TUI_STREAM_CSV_BYTES'] ?? 32 * 1024 * 1024);
 
 type LazyFrame = ReturnType<ReturnType<typeof polars>['scanParquet']>;
 
@@ -31,6 +31,8 @@ export interface DriftTable {
   readonly sha256: string;
   /** Header and column-wise cells, for scoring both files with a model. */
   readonly raw: RawTable | null;
+  /** Releases temp files of a streamed table. */
+  readonly close?: () => void;
 }
 
 function sha256File(path: string): Promise<string> {
@@ -146,20 +148,20 @@ export async function loadDriftTable(file: string, opts: { target?: string | nul
   if (!existsSync(path)) throw new UserError('file not found', { file });
   const bytes = readHead(path);
   if (bytes.length === 0) throw new UserError('empty file (0 bytes)', { file });
-  const sha = await sha256File(path);
   let raw: RawTable;
+  let sha: string;
   if (isParquet(bytes)) {
+    sha = await sha256File(path);
     if (!opts.keepRaw) return lazyDriftTable(() => polars().scanParquet(path), 'Parquet', file, sha, opts);
     raw = readParquetRaw(path, file);
   } else {
     const headText = bytes.toString('utf8').replace(/^\ufeff/, '');
-    if (!opts.keepRaw && statSync(path).size >= lazyCsvBytes() && detectTextFormat(headText) === 'csv') {
-      // A large delimited file is never read into memory: polars scans it column by column.
-      const sep = detectDelimiter(headText.split(/\r?\n/).filter((l) => l.trim()).slice(0, 5), file);
-      if (sep !== 'whitespace') {
-        return lazyDriftTable(() => polars().scanCSV(path, { sep, nullValues: ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?'], inferSchemaLength: 10_000 }), 'CSV', file, sha, opts);
-      }
+    if (!opts.keepRaw && statSync(path).size >= streamCsvBytes() && detectTextFormat(headText) === 'csv') {
+      // A large delimited file is never held in memory: one pass reduces it to per-column token counts.
+      const t = await streamDriftTable(path, file, opts);
+      return { file, columns: t.columns, target: t.target, rows: t.rows, sha256: t.sha256, raw: null, close: t.close };
     }
+    sha = await sha256File(path);
     const text = readFileSync(path, 'utf8');
     if (text.includes('\u0000')) throw new UserError('binary content: not a CSV, UCI text or Parquet file', { file });
     const format = detectTextFormat(text);
@@ -222,10 +224,18 @@ function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: Dri
 export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null; scale?: PointsScale } = {}): Promise<DriftReport> {
   const keepRaw = Boolean(opts.model);
   const ref = await loadDriftTable(refFile, { ...opts, requireTarget: Boolean(opts.target), keepRaw });
-  const cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget), keepRaw });
-  const aligned = alignSchemas(ref, cur);
-  if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
-  const result = compareDatasets(aligned.ref, aligned.cur, t);
+  let cur: DriftTable | undefined;
+  let aligned: ReturnType<typeof alignSchemas>;
+  let result: DatasetDrift;
+  try {
+    cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget), keepRaw });
+    aligned = alignSchemas(ref, cur);
+    if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
+    result = compareDatasets(aligned.ref, aligned.cur, t);
+  } finally {
+    ref.close?.();
+    cur?.close?.();
+  }
   let prediction: DriftReport['prediction'] = null;
   if (opts.model) {
     const loaded = loadRegisteredModel(store, opts.model);

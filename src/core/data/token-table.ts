@@ -44,6 +44,12 @@ export class TokenTable<V> {
     }
   }
 
+  /** Every key (decoded as UTF-8) with its value, in insertion order. */
+  entries(): [string, V][] {
+    const text = Buffer.from(this.arena.buffer, this.arena.byteOffset, this.arenaUsed);
+    return this.values.map((v, e) => [text.toString('utf8', this.starts[e]!, this.starts[e]! + this.lengths[e]!), v]);
+  }
+
   /** Adds a key known to be absent; ignored once the table is full. */
   set(bytes: Uint8Array, from: number, to: number, hash: number, value: V): void {
     const e = this.values.length;

@@ -2,9 +2,12 @@ import type { Params } from '../params/params.js';
 import { ks2samp } from './ks.js';
 import { alignCounts, chi2Contingency, jensenShannon, populationStd, psiFromShares, quantileBinShares, wasserstein } from './stats.js';
 
-/** One column of one sample, reduced to what the statistics need. Missing values are counted, not used. */
+/**
+ * One column of one sample, reduced to what the statistics need. Missing values are counted, not used.
+ * A streamed file gives its sorted values as a function, so only the column being compared is in memory.
+ */
 export type DriftColumn =
-  | { readonly name: string; readonly kind: 'numeric'; readonly sorted: Float64Array; readonly missing: number; readonly total: number }
+  | { readonly name: string; readonly kind: 'numeric'; readonly sorted: Float64Array | (() => Float64Array); readonly missing: number; readonly total: number }
   | { readonly name: string; readonly kind: 'categorical'; readonly counts: ReadonlyMap<string, number>; readonly missing: number; readonly total: number };
 
 /** Thresholds of params.yaml's `drift` section. */
@@ -51,8 +54,15 @@ function distinctSorted(x: Float64Array): number {
   return d;
 }
 
+type NumericColumn = Extract<DriftColumn, { kind: 'numeric' }> & { readonly sorted: Float64Array };
+
+/** The column with its sorted values in memory (built now for a streamed column). */
+function materialize(c: DriftColumn): DriftColumn {
+  return c.kind === 'numeric' && typeof c.sorted === 'function' ? { ...c, sorted: c.sorted() } : c;
+}
+
 /** A numeric column with few distinct values is compared as categories (Evidently's rule). */
-function asCategorical(c: Extract<DriftColumn, { kind: 'numeric' }>): Extract<DriftColumn, { kind: 'categorical' }> {
+function asCategorical(c: NumericColumn): Extract<DriftColumn, { kind: 'categorical' }> {
   const counts = new Map<string, number>();
   for (const v of c.sorted) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   return { name: c.name, kind: 'categorical', counts, missing: c.missing, total: c.total };
@@ -65,7 +75,9 @@ function band(psi: number, t: DriftThresholds): ColumnDrift['psi_band'] {
 const fmt = (x: number): string => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toExponential(1));
 
 /** Compares one column of the reference with the current sample. */
-export function compareColumn(ref: DriftColumn, cur: DriftColumn, t: DriftThresholds): ColumnDrift {
+export function compareColumn(refColumn: DriftColumn, curColumn: DriftColumn, t: DriftThresholds): ColumnDrift {
+  const ref = materialize(refColumn) as (NumericColumn | Extract<DriftColumn, { kind: 'categorical' }>);
+  const cur = materialize(curColumn) as (NumericColumn | Extract<DriftColumn, { kind: 'categorical' }>);
   const missRef = ref.total ? ref.missing / ref.total : 0;
   const missCur = cur.total ? cur.missing / cur.total : 0;
   const refPresent = ref.total - ref.missing;

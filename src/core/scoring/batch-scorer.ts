@@ -1,5 +1,6 @@
 import type { Dataset, FeatureColumn } from '../data/dataset.js';
 import { csvCell, splitLine, type Delimiter } from '../data/delimited.js';
+import { FieldScanner } from '../data/field-scanner.js';
 import { transform } from '../features/preprocess.js';
 import type { Model } from '../models/model.js';
 import type { ModelBundle } from '../registry/bundle.js';
@@ -65,8 +66,6 @@ export function emptyChunkResult(format: ScoredFormat): ChunkResult {
 }
 
 const BATCH = 8192;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const REASONS = 3;
 const TEXT_CACHE_LIMIT = 10_000;
 
@@ -91,10 +90,7 @@ export class BatchScorer {
   private readonly reasonEffects = new Float64Array(BATCH * REASONS);
   private readonly reasonCount = new Uint8Array(BATCH);
   private readonly withReasons: boolean;
-  /** Field offsets and hashes of the line being read. */
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
-  private readonly hashes: Uint32Array;
+  private readonly scanner: FieldScanner;
   private n = 0;
   private result: ChunkResult;
   private readonly tally = new Map<number, number>();
@@ -115,9 +111,7 @@ export class BatchScorer {
     );
     this.dataset = { name: 'score', features, target: new Uint8Array(BATCH), targetName: bundle.input.target, rows: 0 };
     this.withReasons = config.reasons ?? true;
-    this.starts = new Int32Array(config.header.length);
-    this.ends = new Int32Array(config.header.length);
-    this.hashes = new Uint32Array(config.header.length);
+    this.scanner = new FieldScanner(config.delimiter, config.header.length);
     this.result = emptyChunkResult(config.format);
   }
 
@@ -134,102 +128,39 @@ export class BatchScorer {
   scoreBytes(bytes: Uint8Array, firstLine: number): ChunkResult {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const { delimiter, header, idColumn } = this.config;
-    const fields = header.length;
-    const ws = delimiter === 'whitespace';
-    const d = ws ? -1 : delimiter.charCodeAt(0);
+    const scanner = this.scanner;
     let line = firstLine - 1;
-    let start = 0;
-    while (start < bytes.length) {
+    for (let start = 0; start < bytes.length; ) {
       let nl = buf.indexOf(10, start);
       if (nl < 0) nl = bytes.length;
-      line++;
       const from = start;
-      const end = nl > from && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      const to = nl > from && bytes[nl - 1] === 13 ? nl - 1 : nl;
       start = nl + 1;
-      let f = 0;
-      let slow = false;
-      let blank = true;
-      let a = from;
-      let h = FNV_OFFSET;
-      if (!ws) {
-        for (let k = from; k < end; k++) {
-          const c = bytes[k]!;
-          if (c === 34 || c >= 128) {
-            slow = true;
-            break;
-          }
-          if (c !== 32 && (c < 9 || c > 13)) blank = false;
-          if (c === d) {
-            if (f < fields) this.field(f, a, k, h);
-            f++;
-            a = k + 1;
-            h = FNV_OFFSET;
-          } else h = Math.imul(h ^ c, FNV_PRIME);
-        }
-        if (!slow && f < fields) this.field(f, a, end, h);
-        f++;
-      } else {
-        let inToken = false;
-        let p = from;
-        let q = end;
-        while (p < q && (bytes[p] === 32 || (bytes[p]! >= 9 && bytes[p]! <= 13))) p++;
-        while (q > p && (bytes[q - 1] === 32 || (bytes[q - 1]! >= 9 && bytes[q - 1]! <= 13))) q--;
-        blank = p === q;
-        for (let k = p; k < q; k++) {
-          const c = bytes[k]!;
-          if (c >= 128) {
-            slow = true;
-            break;
-          }
-          if (c === 32 || c === 9) {
-            if (inToken) {
-              if (f < fields) this.field(f, a, k, h);
-              f++;
-              inToken = false;
-            }
-          } else {
-            if (!inToken) {
-              inToken = true;
-              a = k;
-              h = FNV_OFFSET;
-            }
-            h = Math.imul(h ^ c, FNV_PRIME);
-          }
-        }
-        if (!slow && inToken) {
-          if (f < fields) this.field(f, a, q, h);
-          f++;
-        }
-      }
-      if (slow) {
-        const s = buf.toString('utf8', from, end);
+      line++;
+      const f = scanner.scan(bytes, from, to);
+      if (f < 0) {
+        const s = buf.toString('utf8', from, to);
         if (s.trim().length === 0) continue;
         const cells = splitLine(s, delimiter);
-        if (!cells || cells.length !== fields) this.reject(line, { column: '(row)', reason: `expected ${fields} fields, found ${cells?.length ?? 0}` });
+        if (!cells || cells.length !== header.length) this.reject(line, { column: '(row)', reason: `expected ${header.length} fields, found ${cells?.length ?? 0}` });
         else this.add(cells, line);
         continue;
       }
-      if (blank) continue;
-      if (f !== fields) {
-        this.reject(line, { column: '(row)', reason: `expected ${fields} fields, found ${f}` });
+      if (f === 0) continue;
+      if (f !== header.length) {
+        this.reject(line, { column: '(row)', reason: `expected ${header.length} fields, found ${f}` });
         continue;
       }
-      const rejected = this.validator.validateFields(bytes, this.starts, this.ends, this.hashes, this.batch, this.n);
+      const rejected = this.validator.validateFields(bytes, scanner.starts, scanner.ends, scanner.hashes, this.batch, this.n);
       if (rejected) {
         this.reject(line, rejected);
         continue;
       }
       this.result.rowsRead++;
-      this.ids[this.n] = idColumn >= 0 ? buf.toString('latin1', this.starts[idColumn], this.ends[idColumn]) : String(line);
+      this.ids[this.n] = idColumn >= 0 ? buf.toString('latin1', scanner.starts[idColumn], scanner.ends[idColumn]) : String(line);
       if (++this.n === BATCH) this.flush();
     }
     return this.take();
-  }
-
-  private field(f: number, from: number, to: number, hash: number): void {
-    this.starts[f] = from;
-    this.ends[f] = to;
-    this.hashes[f] = hash >>> 0;
   }
 
   /** Adds one row of cells (in header order); it is scored when the batch fills or at `take`. */
