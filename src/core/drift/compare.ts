@@ -64,7 +64,12 @@ function materialize(c: DriftColumn): DriftColumn {
 /** A numeric column with few distinct values is compared as categories (Evidently's rule). */
 function asCategorical(c: NumericColumn): Extract<DriftColumn, { kind: 'categorical' }> {
   const counts = new Map<string, number>();
-  for (const v of c.sorted) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  const x = c.sorted;
+  // Sorted: each distinct value is one run.
+  for (let i = 0, j = 0; i < x.length; i = j) {
+    while (j < x.length && x[j] === x[i]) j++;
+    counts.set(String(x[i]), (counts.get(String(x[i])) ?? 0) + (j - i));
+  }
   return { name: c.name, kind: 'categorical', counts, missing: c.missing, total: c.total };
 }
 
