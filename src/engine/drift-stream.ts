@@ -1,9 +1,9 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectDelimiter, hintForOtherDelimiter, splitLine } from '../core/data/delimited.js';
 import { FieldScanner } from '../core/data/field-scanner.js';
-import { KNOWN_TARGETS, knownSpecsFor } from '../core/data/formats.js';
+import { isIdColumn, KNOWN_TARGETS, knownSpecsFor } from '../core/data/formats.js';
 import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { ColumnTally, type NumberSpill } from '../core/drift/column-tally.js';
 import type { DriftColumn } from '../core/drift/compare.js';
@@ -13,6 +13,7 @@ import { UserError } from '../core/errors.js';
 class FileSpill implements NumberSpill {
   private readonly block = new Float64Array(65536);
   private used = 0;
+  private written = 0;
   private fd: number | null = null;
 
   constructor(private readonly path: string) {}
@@ -22,11 +23,25 @@ class FileSpill implements NumberSpill {
     if (this.used === this.block.length) this.flush();
   }
 
-  values(): Float64Array {
+  get size(): number {
+    return this.written + this.used;
+  }
+
+  readInto(target: Float64Array, offset: number): void {
     this.flush();
-    if (this.fd === null) return new Float64Array();
-    const bytes = readFileSync(this.path);
-    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    if (this.fd === null) return;
+    // Straight into the caller's array: the spill never exists twice in memory.
+    const fd = openSync(this.path, 'r');
+    try {
+      const into = new Uint8Array(target.buffer, target.byteOffset + offset * 8, this.written * 8);
+      for (let got = 0; got < into.length; ) {
+        const n = readSync(fd, into, got, into.length - got, got);
+        if (n === 0) throw new Error(`spill file ${this.path} is shorter than written`);
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   close(): void {
@@ -38,6 +53,7 @@ class FileSpill implements NumberSpill {
     if (this.used === 0) return;
     this.fd ??= openSync(this.path, 'w');
     writeSync(this.fd, new Uint8Array(this.block.buffer, 0, this.used * 8));
+    this.written += this.used;
     this.used = 0;
   }
 }
@@ -51,7 +67,7 @@ export interface StreamedTable {
   readonly close: () => void;
 }
 
-const skipped = (name: string): boolean => name === '' || /^Unnamed: ?0$/.test(name) || name === '__index_level_0__';
+const skipped = (name: string): boolean => name === '' || isIdColumn(name) || /^Unnamed: ?0$/.test(name) || name === '__index_level_0__';
 
 /**
  * A delimited file with a header, read once in chunks and reduced to per-column token counts: memory

@@ -87,6 +87,35 @@ describe.skipIf(!HAS_REAL_DATA)('credit-tui drift and shift as processes', () =>
     expect(b.find((c) => c.column === 'checking_status')!.psi).toBe(0); // codes decoded like the in-memory path
   });
 
+  it('a column with more distinct numbers than the token limit spills and still equals the in-memory path; ids are not compared', () => {
+    const names = 'id,checking_status,duration,credit_history,purpose,credit_amount,savings,employment,installment_rate,personal_status,other_debtors,residence_since,property,age,other_plans,housing,existing_credits,job,num_dependents,telephone,foreign_worker,class';
+    const rows = readFileSync(STATLOG, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const write = (path: string, scale: number): void => {
+      const out: string[] = [names];
+      for (let i = 0; i < 150_000; i++) {
+        const t = [...rows[i % 1000]!];
+        t[4] = (Number(t[4]) * scale + Math.floor(i / 1000) / 1000).toFixed(3); // ~138k distinct amounts
+        out.push(`${i + 1},${t.join(',')}`);
+      }
+      writeFileSync(path, out.join('\n') + '\n');
+    };
+    const [a, b] = [join(home, 'wide-ref.csv'), join(home, 'wide-cur.csv')];
+    write(a, 1);
+    write(b, 1.02);
+    const inMemory = runCli(['drift', a, b, '--json'], { home, env: { CREDIT_TUI_STREAM_CSV_BYTES: String(1 << 30) } });
+    const streamed = runCli(['drift', a, b, '--json'], { home, env: { CREDIT_TUI_STREAM_CSV_BYTES: '0' } });
+    expect(streamed.status, streamed.stderr).toBe(inMemory.status);
+    type Col = Record<string, unknown> & { column: string };
+    const x = (JSON.parse(inMemory.stdout) as { columns: Col[] }).columns;
+    const y = (JSON.parse(streamed.stdout) as { columns: Col[] }).columns;
+    expect(y.map((c) => c.column)).toEqual(x.map((c) => c.column));
+    expect(y.map((c) => c.column)).not.toContain('id');
+    const amount = y.find((c) => c.column === 'credit_amount')!;
+    const amountRef = x.find((c) => c.column === 'credit_amount')!;
+    for (const k of ['ks_stat', 'ks_p', 'wasserstein', 'wasserstein_normed', 'psi']) expect(amount[k], k).toBeCloseTo(amountRef[k] as number, 12);
+    expect(amount['ks_stat']).toBeGreaterThan(0);
+  });
+
   it('schema mismatches are one clear line and exit 1; extra columns are listed and ignored', () => {
     const missing = join(home, 'missing.csv');
     writeFileSync(missing, 'duration,age\n12,30\n24,40\n');

@@ -3,7 +3,7 @@ import { polars } from '../core/data/polars.js';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dataset } from '../core/data/dataset.js';
-import { datasetFromRaw, detectTextFormat, isMissing, KNOWN_TARGETS, knownSpecsFor, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
+import { datasetFromRaw, detectTextFormat, isIdColumn, isMissing, KNOWN_TARGETS, knownSpecsFor, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
 import { readHead } from '../core/data/line-stream.js';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
@@ -65,7 +65,7 @@ function fromDataset(ds: Dataset, includeTarget: boolean): DriftColumn[] {
 function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
   const out: DriftColumn[] = [];
   t.header.forEach((name, j) => {
-    if (name === skip || name === '' || /^Unnamed: ?0$/.test(name) || name === '__index_level_0__') return;
+    if (name === skip || isIdColumn(name) || name === '' || /^Unnamed: ?0$/.test(name) || name === '__index_level_0__') return;
     const cells = t.cells[j]!;
     const numeric = t.dtypes ? t.dtypes[j] === 'num' : cells.every((c) => isMissing(c) || parseNumber(c as string | number) !== undefined);
     let missing = 0;
@@ -110,7 +110,7 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
   // Files in a known layout are decoded with its codebook, exactly as the in-memory path does.
   const specs = knownSpecsFor(names);
   for (const name of names) {
-    if ((name === target && !opts.includeTarget) || name === '__index_level_0__' || name === '' || /^Unnamed: ?0$/.test(name)) continue;
+    if ((name === target && !opts.includeTarget) || isIdColumn(name) || name === '__index_level_0__' || name === '' || /^Unnamed: ?0$/.test(name)) continue;
     const spec = specs?.find((c) => c.name === name);
     let s: ReturnType<ReturnType<LazyFrame['collectSync']>['getColumn']>;
     try {

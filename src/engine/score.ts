@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import { detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
-import { detectTextFormat } from '../core/data/formats.js';
+import { detectTextFormat, isIdColumn } from '../core/data/formats.js';
 import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
@@ -227,7 +227,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const output = opts.output ?? null;
   const outExt = output ? extname(output).toLowerCase() : '';
   const config: ScorerConfig = {
-    header: input.header, delimiter: input.kind === 'text' ? input.delimiter : ',', idColumn: input.header.findIndex((h) => /^(id|applicant_id)$/i.test(h)),
+    header: input.header, delimiter: input.kind === 'text' ? input.delimiter : ',', idColumn: input.header.findIndex(isIdColumn),
     threshold, scale: opts.scale, format: outExt === '.json' ? 'json' : outExt === '.parquet' ? 'parquet' : 'csv',
   };
   const scorer = new BatchScorer(bundle, loaded.model, config);

@@ -27,6 +27,9 @@ export interface ReadOptions {
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']);
+/** An applicant id column: carried through scoring, never a feature, never compared for drift. */
+export const isIdColumn = (name: string): boolean => /^(id|applicant_id)$/i.test(name);
+
 /** Target column names recognised without --target. */
 export const KNOWN_TARGETS = ['class', 'credit_risk', 'Risk', 'target', 'default', 'bad'];
 

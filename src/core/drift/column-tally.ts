@@ -7,14 +7,21 @@ import type { DriftColumn } from './compare.js';
 /** Numbers that did not fit the token table, kept outside the heap (a temp file) until the column is compared. */
 export interface NumberSpill {
   push(v: number): void;
-  /** All pushed numbers. */
-  values(): Float64Array;
+  readonly size: number;
+  /** Copies all pushed numbers into target[offset...]. */
+  readInto(target: Float64Array, offset: number): void;
 }
 
 /** In-memory spill, for small inputs and tests. */
 export function memorySpill(): NumberSpill {
   const values: number[] = [];
-  return { push: (v) => void values.push(v), values: () => Float64Array.from(values) };
+  return {
+    push: (v) => void values.push(v),
+    get size() {
+      return values.length;
+    },
+    readInto: (target, offset) => target.set(values, offset),
+  };
 }
 
 /** The value of a token of 1 to 15 ASCII digits (an id, a count), read without making a string. */
@@ -98,17 +105,13 @@ export class ColumnTally {
       const n = this.rows - missing;
       const distinct = present.map(([, c], k) => [numbers[k]!, c] as const).sort((x, y) => x[0] - y[0]);
       const sorted = (): Float64Array => {
-        // Distinct values are few: lay them out in order, then merge in the (sorted) spilled numbers.
-        const spilled = this.spill.values().sort();
+        // Distinct values are few: laid out in order they are sorted already; spilled numbers need a sort.
         const out = new Float64Array(n);
         let i = 0;
-        let s = 0;
-        for (const [v, c] of distinct) {
-          while (s < spilled.length && spilled[s]! < v) out[i++] = spilled[s++]!;
-          out.fill(v, i, (i += c));
-        }
-        while (s < spilled.length) out[i++] = spilled[s++]!;
-        return out;
+        for (const [v, c] of distinct) out.fill(v, i, (i += c));
+        if (this.spill.size === 0) return out;
+        this.spill.readInto(out, i);
+        return out.sort();
       };
       return { name: this.name, kind: 'numeric', sorted, missing, total: this.rows };
     }
