@@ -10,6 +10,7 @@ import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, ty
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { readFileSync, statSync } from 'node:fs';
+import { runsOf } from '../core/drift/runs.js';
 import { streamDriftTable } from './drift-stream.js';
 import { loadRegisteredModel } from './registry.js';
 import { BatchScorer } from '../core/scoring/batch-scorer.js';
@@ -46,7 +47,7 @@ function fromDataset(ds: Dataset, includeTarget: boolean): DriftColumn[] {
   const cols: DriftColumn[] = ds.features.map((c) => {
     if (c.kind === 'numeric') {
       const present = c.values.filter((v) => !Number.isNaN(v)).sort();
-      return { name: c.name, kind: 'numeric', sorted: present, missing: c.values.length - present.length, total: c.values.length };
+      return { name: c.name, kind: 'numeric', sample: runsOf(present), missing: c.values.length - present.length, total: c.values.length };
     }
     const counts = new Map<string, number>();
     let missing = 0;
@@ -75,7 +76,7 @@ function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
         if (isMissing(c)) missing++;
         else vals.push(parseNumber(c as string | number)!);
       }
-      out.push({ name, kind: 'numeric', sorted: Float64Array.from(vals).sort(), missing, total: cells.length });
+      out.push({ name, kind: 'numeric', sample: runsOf(Float64Array.from(vals).sort()), missing, total: cells.length });
     } else {
       const counts = new Map<string, number>();
       for (const c of cells) {
@@ -136,7 +137,7 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
     } else {
       const present = s.cast(polars().Float64).dropNulls();
       const sorted = (present.sort().toTypedArray() as Float64Array).filter((v) => !Number.isNaN(v));
-      columns.push({ name, kind: 'numeric', sorted, missing: df.height - sorted.length, total: df.height });
+      columns.push({ name, kind: 'numeric', sample: runsOf(sorted), missing: df.height - sorted.length, total: df.height });
     }
   }
   return { file, columns, target, rows: df.height, sha256: sha, raw: null };
@@ -241,7 +242,7 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
     const loaded = loadRegisteredModel(store, opts.model);
     const a = predictionSample(loaded, ref, opts.scale ?? DEFAULT_PARAMS.scoring);
     const b = predictionSample(loaded, cur, opts.scale ?? DEFAULT_PARAMS.scoring);
-    const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sorted: v, missing: 0, total: v.length });
+    const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sample: v, missing: 0, total: v.length });
     prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded.version.version };
   }
   const runId = store.atomically(() => {

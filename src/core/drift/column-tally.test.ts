@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { STATLOG_COLUMNS } from '../data/codebooks.js';
 import { Rng } from '../random.js';
 import { ColumnTally, memorySpill } from './column-tally.js';
+import { asRuns } from './runs.js';
 
+/** The column's sample expanded back to one ascending array. */
 const sortedOf = (c: ReturnType<ColumnTally['finish']>): Float64Array => {
   if (c.kind !== 'numeric') throw new Error('not numeric');
-  return typeof c.sorted === 'function' ? c.sorted() : c.sorted;
+  const r = asRuns(typeof c.sample === 'function' ? c.sample() : c.sample);
+  const out: number[] = [];
+  r.values.forEach((v, i) => out.push(...new Array<number>(r.counts[i]!).fill(v)));
+  return Float64Array.from(out);
 };
 
 describe('ColumnTally', () => {

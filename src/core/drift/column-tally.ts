@@ -3,6 +3,7 @@ import { isMissing, parseNumber } from '../data/formats.js';
 import { fnv1a, TokenTable } from '../data/token-table.js';
 import { UserError } from '../errors.js';
 import type { DriftColumn } from './compare.js';
+import { mergeRuns, type Runs } from './runs.js';
 
 /** Numbers that did not fit the token table, kept outside the heap (a temp file) until the column is compared. */
 export interface NumberSpill {
@@ -88,7 +89,7 @@ export class ColumnTally {
     this.addBytes(b, 0, b.length, fnv1a(b, 0, b.length));
   }
 
-  /** The column for drift statistics; a numeric column's sorted values are built when first compared. */
+  /** The column for drift statistics; a numeric column's runs are built (reading the spill) when compared. */
   finish(file: string, spec?: ColumnSpec): DriftColumn {
     const tokens = this.table.entries().map(([t, k]) => [t, this.counts[k]!] as const);
     let missing = this.spilledMissing;
@@ -104,16 +105,13 @@ export class ColumnTally {
       if (bad !== undefined) throw new UserError(`not a number: ${JSON.stringify(bad.trim())}`, { file, column: this.name });
       const n = this.rows - missing;
       const distinct = present.map(([, c], k) => [numbers[k]!, c] as const).sort((x, y) => x[0] - y[0]);
-      const sorted = (): Float64Array => {
-        // Distinct values are few: laid out in order they are sorted already; spilled numbers need a sort.
-        const out = new Float64Array(n);
-        let i = 0;
-        for (const [v, c] of distinct) out.fill(v, i, (i += c));
-        if (this.spill.size === 0) return out;
-        this.spill.readInto(out, i);
-        return out.sort();
+      // Distinct tokens can share a value ("1" and "1.0"): merging gives one run per value.
+      const sample = (): Runs => {
+        const spilled = new Float64Array(this.spill.size);
+        this.spill.readInto(spilled, 0);
+        return mergeRuns(distinct, spilled.sort());
       };
-      return { name: this.name, kind: 'numeric', sorted, missing, total: this.rows };
+      return { name: this.name, kind: 'numeric', sample, missing, total: this.rows };
     }
     if (this.spilled > 0 || this.firstText !== null) {
       throw new UserError(`more than ${this.maxDistinct.toLocaleString('en')} distinct values, some not numbers: too many to compare as categories`, { file, column: this.name }, 'drop the column (an id?) or clean it');

@@ -1,13 +1,15 @@
 import type { Params } from '../params/params.js';
 import { ks2samp } from './ks.js';
-import { alignCounts, chi2Contingency, jensenShannon, populationStd, psiFromShares, quantileBinShares, wasserstein } from './stats.js';
+import { asRuns, type Runs } from './runs.js';
+import { alignCounts, chi2Contingency, jensenShannon, populationStd, psiFromShares, quantileBinShares, wasserstein, type Sample } from './stats.js';
 
 /**
  * One column of one sample, reduced to what the statistics need. Missing values are counted, not used.
- * A streamed file gives its sorted values as a function, so only the column being compared is in memory.
+ * A numeric sample is its ascending values or their runs; a streamed file may give it as a function, so
+ * spilled values are read only while that column is compared.
  */
 export type DriftColumn =
-  | { readonly name: string; readonly kind: 'numeric'; readonly sorted: Float64Array | (() => Float64Array); readonly missing: number; readonly total: number }
+  | { readonly name: string; readonly kind: 'numeric'; readonly sample: Sample | (() => Sample); readonly missing: number; readonly total: number }
   | { readonly name: string; readonly kind: 'categorical'; readonly counts: ReadonlyMap<string, number>; readonly missing: number; readonly total: number };
 
 /** Thresholds of params.yaml's `drift` section. */
@@ -48,28 +50,19 @@ export interface DatasetDrift {
 const SMALL_SAMPLE = 1000;
 const FEW_VALUES = 5;
 
-function distinctSorted(x: Float64Array): number {
-  let d = 0;
-  for (let i = 0; i < x.length; i++) if (i === 0 || x[i] !== x[i - 1]) d++;
-  return d;
-}
+type NumericColumn = Extract<DriftColumn, { kind: 'numeric' }> & { readonly sample: Runs };
 
-type NumericColumn = Extract<DriftColumn, { kind: 'numeric' }> & { readonly sorted: Float64Array };
-
-/** The column with its sorted values in memory (built now for a streamed column). */
-function materialize(c: DriftColumn): DriftColumn {
-  return c.kind === 'numeric' && typeof c.sorted === 'function' ? { ...c, sorted: c.sorted() } : c;
+/** The column with its sample as runs in memory. */
+function materialize(c: DriftColumn): NumericColumn | Extract<DriftColumn, { kind: 'categorical' }> {
+  if (c.kind !== 'numeric') return c;
+  return { ...c, sample: asRuns(typeof c.sample === 'function' ? c.sample() : c.sample) };
 }
 
 /** A numeric column with few distinct values is compared as categories (Evidently's rule). */
 function asCategorical(c: NumericColumn): Extract<DriftColumn, { kind: 'categorical' }> {
   const counts = new Map<string, number>();
-  const x = c.sorted;
-  // Sorted: each distinct value is one run.
-  for (let i = 0, j = 0; i < x.length; i = j) {
-    while (j < x.length && x[j] === x[i]) j++;
-    counts.set(String(x[i]), (counts.get(String(x[i])) ?? 0) + (j - i));
-  }
+  const r = c.sample;
+  for (let i = 0; i < r.values.length; i++) counts.set(String(r.values[i]), (counts.get(String(r.values[i])) ?? 0) + r.counts[i]!);
   return { name: c.name, kind: 'categorical', counts, missing: c.missing, total: c.total };
 }
 
@@ -81,26 +74,26 @@ const fmt = (x: number): string => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(
 
 /** Compares one column of the reference with the current sample. */
 export function compareColumn(refColumn: DriftColumn, curColumn: DriftColumn, t: DriftThresholds): ColumnDrift {
-  const ref = materialize(refColumn) as (NumericColumn | Extract<DriftColumn, { kind: 'categorical' }>);
-  const cur = materialize(curColumn) as (NumericColumn | Extract<DriftColumn, { kind: 'categorical' }>);
+  const ref = materialize(refColumn);
+  const cur = materialize(curColumn);
   const missRef = ref.total ? ref.missing / ref.total : 0;
   const missCur = cur.total ? cur.missing / cur.total : 0;
   const refPresent = ref.total - ref.missing;
   const missingFlag = Math.abs(missCur - missRef) >= t.missing_share_change;
   const small = refPresent <= SMALL_SAMPLE;
-  const numeric = ref.kind === 'numeric' && cur.kind === 'numeric' && distinctSorted(ref.sorted) > FEW_VALUES;
+  const numeric = ref.kind === 'numeric' && cur.kind === 'numeric' && ref.sample.values.length > FEW_VALUES;
   let out: Omit<ColumnDrift, 'drifted' | 'reason'>;
   let statDrift: boolean;
   let statText: string;
   if (numeric) {
-    const a = ref.sorted;
-    const b = cur.sorted;
-    const ks = a.length && b.length ? ks2samp(a, b) : { statistic: NaN, pvalue: NaN };
-    const w = a.length && b.length ? wasserstein(a, b) : NaN;
+    const a = ref.sample;
+    const b = cur.sample;
+    const ks = a.n && b.n ? ks2samp(a, b) : { statistic: NaN, pvalue: NaN };
+    const w = a.n && b.n ? wasserstein(a, b) : NaN;
     const wn = w / Math.max(populationStd(a), 0.001);
     const shares = quantileBinShares(a, b, t.psi_bins);
     const psi = psiFromShares(shares.ref, shares.cur);
-    const labels = [...shares.edges.map((e, i) => `${i === 0 ? '≤' : ''}${e.toPrecision(4)}`), `>${(shares.edges.at(-1) ?? a[0] ?? 0).toPrecision(4)}`];
+    const labels = [...shares.edges.map((e, i) => `${i === 0 ? '≤' : ''}${e.toPrecision(4)}`), `>${(shares.edges.at(-1) ?? a.values[0] ?? 0).toPrecision(4)}`];
     out = {
       column: ref.name, kind: 'numeric', test: small ? 'ks' : 'wasserstein', ks_stat: ks.statistic, ks_p: ks.pvalue, psi, psi_band: band(psi, t),
       wasserstein: w, wasserstein_normed: wn, chi2: null, chi2_p: null, js_distance: null, miss_ref: missRef, miss_cur: missCur,

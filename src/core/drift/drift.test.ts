@@ -76,7 +76,7 @@ describe('hand-worked cases', () => {
 
 describe('column and dataset verdicts', () => {
   const T = DEFAULT_PARAMS.drift;
-  const num = (name: string, v: Float64Array, missing = 0): DriftColumn => ({ name, kind: 'numeric', sorted: v, missing, total: v.length + missing });
+  const num = (name: string, v: Float64Array, missing = 0): DriftColumn => ({ name, kind: 'numeric', sample: v, missing, total: v.length + missing });
   const cat = (name: string, counts: Record<string, number>, missing = 0): DriftColumn => {
     const m = new Map(Object.entries(counts));
     return { name, kind: 'categorical', counts: m, missing, total: [...m.values()].reduce((a, b) => a + b, 0) + missing };

@@ -1,3 +1,4 @@
+import { asRuns, type Runs } from './runs.js';
 import { smirnov } from './special.js';
 
 /**
@@ -5,11 +6,12 @@ import { smirnov } from './special.js';
  * distribution when both samples have at most 10,000 values, else the asymptotic Kolmogorov distribution
  * `kstwo.sf(d, round(n1 n2 / (n1 + n2)))` (Simard & L'Ecuyer's algorithm selection).
  */
-export function ks2samp(a: Float64Array, b: Float64Array): { statistic: number; pvalue: number; method: 'exact' | 'asymp' } {
-  const n1 = a.length;
-  const n2 = b.length;
+export function ks2samp(aSample: Runs | Float64Array, bSample: Runs | Float64Array): { statistic: number; pvalue: number; method: 'exact' | 'asymp' } {
+  const [a, b] = [asRuns(aSample), asRuns(bSample)];
+  const n1 = a.n;
+  const n2 = b.n;
   if (n1 === 0 || n2 === 0) return { statistic: NaN, pvalue: NaN, method: 'exact' };
-  let d = ksStatisticSorted(a, b);
+  let d = ksStatistic(a, b);
   if (Math.max(n1, n2) <= 10_000) {
     const g = gcd(n1, n2);
     const lcm = (n1 / g) * n2;
@@ -24,16 +26,18 @@ export function ks2samp(a: Float64Array, b: Float64Array): { statistic: number; 
   return { statistic: d, pvalue: Math.min(1, Math.max(0, kolmogorovSf(en, d))), method: 'asymp' };
 }
 
-/** max |F_a - F_b| over the pooled values of two sorted samples. */
-export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
+/** max |F_a - F_b| over the pooled values of two samples. */
+export function ksStatistic(a: Runs, b: Runs): number {
   let i = 0;
   let j = 0;
+  let ca = 0;
+  let cb = 0;
   let d = 0;
-  while (i < a.length && j < b.length) {
-    const v = Math.min(a[i]!, b[j]!);
-    while (i < a.length && a[i] === v) i++;
-    while (j < b.length && b[j] === v) j++;
-    d = Math.max(d, Math.abs(i / a.length - j / b.length));
+  while (i < a.values.length && j < b.values.length) {
+    const v = Math.min(a.values[i]!, b.values[j]!);
+    if (a.values[i] === v) ca += a.counts[i++]!;
+    if (b.values[j] === v) cb += b.counts[j++]!;
+    d = Math.max(d, Math.abs(ca / a.n - cb / b.n));
   }
   return d;
 }

@@ -1,4 +1,7 @@
-import { quantileEdges } from '../stats.js';
+import { asRuns, quantileRuns, type Runs } from './runs.js';
+
+/** A numeric sample: ascending values, or their runs. */
+export type Sample = Runs | Float64Array;
 import { chi2Sf } from './special.js';
 
 /** Bin shares below this are floored before taking logs (an empty bin would make PSI infinite). */
@@ -16,51 +19,59 @@ export function psiFromShares(ref: readonly number[], cur: readonly number[]): n
 }
 
 /** Shares of each sample in bins whose inner edges are the reference's quantiles at k/bins (right-closed, open ends). */
-export function quantileBinShares(refSorted: Float64Array, curSorted: Float64Array, bins: number): { edges: number[]; ref: number[]; cur: number[] } {
-  const edges = quantileEdges(refSorted, bins);
-  const count = (xs: Float64Array): number[] => {
+export function quantileBinShares(refSample: Sample, curSample: Sample, bins: number): { edges: number[]; ref: number[]; cur: number[] } {
+  const [a, b] = [asRuns(refSample), asRuns(curSample)];
+  const edges: number[] = [];
+  for (let k = 1; k < bins; k++) {
+    const e = quantileRuns(a, k / bins);
+    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+  }
+  const count = (r: Runs): number[] => {
     const c = new Array<number>(edges.length + 1).fill(0);
-    // Sorted input: walk the edges once instead of a binary search per value.
-    let b = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i]!;
-      while (b < edges.length && x > edges[b]!) b++;
-      c[b]!++;
+    // Ascending runs: walk the edges once instead of a binary search per value.
+    let bin = 0;
+    for (let i = 0; i < r.values.length; i++) {
+      while (bin < edges.length && r.values[i]! > edges[bin]!) bin++;
+      c[bin]! += r.counts[i]!;
     }
-    return c.map((v) => v / Math.max(1, xs.length));
+    return c.map((v) => v / Math.max(1, r.n));
   };
-  return { edges, ref: count(refSorted), cur: count(curSorted) };
+  return { edges, ref: count(a), cur: count(b) };
 }
 
-export function numericPsi(refSorted: Float64Array, curSorted: Float64Array, bins: number): number {
+export function numericPsi(refSorted: Sample, curSorted: Sample, bins: number): number {
   const { ref, cur } = quantileBinShares(refSorted, curSorted, bins);
   return psiFromShares(ref, cur);
 }
 
-/** First Wasserstein distance between two sorted samples (SciPy `wasserstein_distance`). */
-export function wasserstein(a: Float64Array, b: Float64Array): number {
+/** First Wasserstein distance between two samples (SciPy `wasserstein_distance`). */
+export function wasserstein(aSample: Sample, bSample: Sample): number {
+  const [a, b] = [asRuns(aSample), asRuns(bSample)];
   let i = 0;
   let j = 0;
-  let prev = Math.min(a[0]!, b[0]!);
+  let ca = 0;
+  let cb = 0;
+  let prev = Math.min(a.values[0]!, b.values[0]!);
   let area = 0;
-  while (i < a.length || j < b.length) {
-    const v = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-    area += Math.abs(i / a.length - j / b.length) * (v - prev);
-    while (i < a.length && a[i] === v) i++;
-    while (j < b.length && b[j] === v) j++;
+  while (i < a.values.length || j < b.values.length) {
+    const v = j >= b.values.length || (i < a.values.length && a.values[i]! <= b.values[j]!) ? a.values[i]! : b.values[j]!;
+    area += Math.abs(ca / a.n - cb / b.n) * (v - prev);
+    if (i < a.values.length && a.values[i] === v) ca += a.counts[i++]!;
+    if (j < b.values.length && b.values[j] === v) cb += b.counts[j++]!;
     prev = v;
   }
   return area;
 }
 
 /** Population standard deviation (numpy's default, as Evidently's normed Wasserstein uses). */
-export function populationStd(sorted: Float64Array): number {
+export function populationStd(sample: Sample): number {
+  const r = asRuns(sample);
   let m = 0;
-  for (const v of sorted) m += v;
-  m /= sorted.length;
+  for (let i = 0; i < r.values.length; i++) m += r.values[i]! * r.counts[i]!;
+  m /= r.n;
   let s = 0;
-  for (const v of sorted) s += (v - m) ** 2;
-  return Math.sqrt(s / sorted.length);
+  for (let i = 0; i < r.values.length; i++) s += r.counts[i]! * (r.values[i]! - m) ** 2;
+  return Math.sqrt(s / r.n);
 }
 
 /** Aligned category counts of two samples over the union of their categories (sorted). */
