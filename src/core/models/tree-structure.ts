@@ -42,11 +42,13 @@ export function accumulateTree(t: TreeState, X: Matrix, out: Float64Array, scale
  * and the move is credited to the split feature. Sums to leaf value minus root value.
  */
 export function pathContributions(t: TreeState, x: Float64Array, offset: number, out: Float64Array, scale = 1, nodeValue?: (n: number) => number): void {
-  const val = nodeValue ?? ((n: number) => t.value[n]!);
+  const { feature, threshold, left, right, value } = t;
   let node = 0;
-  while (t.feature[node]! >= 0) {
-    const next = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
-    out[t.feature[node]!]! += scale * (val(next) - val(node));
+  // Hot in scoring (rows × trees calls): the common case reads stored node values without a callback.
+  while (feature[node]! >= 0) {
+    const f = feature[node]!;
+    const next = x[offset + f]! <= threshold[node]! ? left[node]! : right[node]!;
+    out[f]! += scale * (nodeValue ? nodeValue(next) - nodeValue(node) : value[next]! - value[node]!);
     node = next;
   }
 }
