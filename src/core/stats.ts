@@ -67,9 +67,14 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Unique sorted quantile edges at k/bins, k = 1..bins-1 (inner edges only). */
 export function quantileEdges(sorted: ArrayLike<number>, bins: number): number[] {
+  return edgesAt(bins, (q) => quantileSorted(sorted, q));
+}
+
+/** Unique inner edges at k/bins of any quantile function (a sorted array's, a run-length sample's). */
+export function edgesAt(bins: number, quantile: (q: number) => number): number[] {
   const edges: number[] = [];
   for (let k = 1; k < bins; k++) {
-    const e = quantileSorted(sorted, k / bins);
+    const e = quantile(k / bins);
     if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
   }
   return edges;

@@ -1,10 +1,10 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectDelimiter, hintForOtherDelimiter, splitLine } from '../core/data/delimited.js';
+import { hintForOtherDelimiter, sniffHeader, splitLine } from '../core/data/delimited.js';
 import { FieldScanner } from '../core/data/field-scanner.js';
 import { isIdColumn, KNOWN_TARGETS, knownSpecsFor } from '../core/data/formats.js';
-import { LineChunks, readHead } from '../core/data/line-stream.js';
+import { LineChunks, LineCursor, readHead } from '../core/data/line-stream.js';
 import { ColumnTally, type NumberSpill } from '../core/drift/column-tally.js';
 import type { DriftColumn } from '../core/drift/compare.js';
 import { UserError } from '../core/errors.js';
@@ -75,13 +75,7 @@ const skipped = (name: string): boolean => name === '' || isIdColumn(name) || /^
  * are typed, decoded and checked exactly as the in-memory reader does.
  */
 export async function streamDriftTable(path: string, file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): Promise<StreamedTable> {
-  const headText = readHead(path).toString('utf8').replace(/^\ufeff/, '');
-  const firstLines = headText.split(/\r?\n/).filter((l) => l.trim().length > 0).slice(0, 5);
-  if (firstLines.length === 0) throw new UserError('empty file: no header and no rows', { file });
-  const delimiter = detectDelimiter(firstLines, file);
-  const headerCells = splitLine(firstLines[0]!, delimiter);
-  if (!headerCells) throw new UserError('unterminated quote in header', { file, row: 1 });
-  const header = headerCells.map((h) => h.trim());
+  const { delimiter, header } = sniffHeader(readHead(path).toString('utf8').replace(/^\ufeff/, ''), file);
   const seen = new Set<string>();
   for (const h of header) {
     if (seen.has(h)) throw new UserError('duplicate column name', { file, row: 1, column: h });
@@ -111,14 +105,8 @@ export async function streamDriftTable(path: string, file: string, opts: { targe
     let rows = 0;
     for await (const { bytes, firstLine } of lines.chunks()) {
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      let line = firstLine - 1;
-      for (let start = 0; start < bytes.length; ) {
-        let nl = buf.indexOf(10, start);
-        if (nl < 0) nl = bytes.length;
-        const from = start;
-        const to = nl > from && bytes[nl - 1] === 13 ? nl - 1 : nl;
-        start = nl + 1;
-        line++;
+      for (const cursor = new LineCursor(bytes, firstLine); cursor.next(); ) {
+        const { from, to, line } = cursor;
         const f = scanner.scan(bytes, from, to);
         if (f === 0) continue;
         if (f > 0) {

@@ -3,13 +3,14 @@ import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSyn
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
-import { detectDelimiter, splitLine, type Delimiter } from '../core/data/delimited.js';
+import { sniffHeader, type Delimiter } from '../core/data/delimited.js';
 import { detectTextFormat, isIdColumn } from '../core/data/formats.js';
 import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
 import { CancelledError, UserError } from '../core/errors.js';
 import { BatchScorer, emptyChunkResult, type ChunkResult, type ParquetColumns, type ScoredRow, type ScorerConfig } from '../core/scoring/batch-scorer.js';
+import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { cleanStalePartials, isInside, partialPath, type Project } from './project.js';
@@ -71,25 +72,10 @@ export class PointsTally {
     return this.sum / this.n;
   }
 
-  /** The value at sorted position i (0-based), as if all scores were in one sorted array. */
-  private at(i: number, sorted: [number, number][]): number {
-    let seen = 0;
-    for (const [v, c] of sorted) {
-      seen += c;
-      if (i < seen) return v;
-    }
-    return sorted.at(-1)?.[0] ?? NaN;
-  }
-
   /** Linear-interpolation quantile, the same as `quantileSorted` on the full sorted array. */
   quantile(q: number): number {
-    if (this.n === 0) return NaN;
     const sorted = this.entries();
-    const pos = (this.n - 1) * q;
-    const lo = Math.floor(pos);
-    const a = this.at(lo, sorted);
-    const b = this.at(Math.min(lo + 1, this.n - 1), sorted);
-    return a + (b - a) * (pos - lo);
+    return quantileRuns({ values: Float64Array.from(sorted, (e) => e[0]), counts: Float64Array.from(sorted, (e) => e[1]), n: this.n }, q);
   }
 }
 
@@ -116,13 +102,8 @@ function openInput(path: string, file: string): ScoreInput {
   if (isParquet(head)) return { kind: 'parquet', header: polars().scanParquet(path).columns };
   const text = head.toString('utf8').replace(/^\ufeff/, '');
   if (text.includes('\u0000')) throw new UserError('binary content: not a CSV, UCI text or Parquet file', { file });
-  const firstLines = text.split(/\r?\n/).filter((l) => l.trim().length > 0).slice(0, 5);
-  if (firstLines.length === 0) throw new UserError('empty file: no header and no rows', { file });
-  const format = detectTextFormat(text);
-  const statlog = format === 'statlog';
-  const delimiter: Delimiter = statlog || format === 'south-german' ? 'whitespace' : detectDelimiter(firstLines, file);
-  const header = statlog ? STATLOG_COLUMNS.map((c) => c.name) : (splitLine(firstLines[0]!, delimiter) ?? []).map((h) => h.trim());
-  return { kind: 'text', header, delimiter, skipHeader: !statlog };
+  if (detectTextFormat(text) === 'statlog') return { kind: 'text', header: STATLOG_COLUMNS.map((c) => c.name), delimiter: 'whitespace', skipHeader: false };
+  return { kind: 'text', ...sniffHeader(text, file), skipHeader: true };
 }
 
 /** A Parquet file in slices of rows, each scored on this thread as one chunk. */
@@ -251,6 +232,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, config) : inProcessScorer(scorer)) : null;
   const lines = input.kind === 'text' ? new LineChunks(path, { skipHeader: input.skipHeader, ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}) }) : null;
   let lastProgress = 0;
+  let wroteRows = false;
   try {
     if (writer && outExt === '.csv') await writer.write('id,p_bad,decision,score,reason_1,reason_2,reason_3\n');
     if (writer && outExt === '.json') await writer.write('[\n');
@@ -258,8 +240,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, scorer);
     for await (const r of chunks) {
       if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
-      if (writer && r.out) await writer.write(outExt === '.json' && total.out ? `,\n${r.out}` : r.out);
-      if (r.out) total.out = 'written';
+      if (writer && r.out) await writer.write(outExt === '.json' && wroteRows ? `,\n${r.out}` : r.out);
+      wroteRows ||= r.out.length > 0;
       if (rejectWriter && r.rejects) await rejectWriter.write(r.rejects);
       total.rowsRead += r.rowsRead;
       total.rejected += r.rejected;

@@ -114,3 +114,16 @@ export function parseDelimited(
 export function csvCell(s: string): string {
   return s.includes(',') || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/**
+ * The delimiter and header of a delimited file from its first bytes (BOM dropped): the first non-blank line,
+ * split and trimmed. Readers that stream the rest share this so they agree on both.
+ */
+export function sniffHeader(headText: string, file: string): { delimiter: Delimiter; header: string[] } {
+  const firstLines = headText.split(/\r?\n/).filter((l) => l.trim().length > 0).slice(0, 5);
+  if (firstLines.length === 0) throw new UserError('empty file: no header and no rows', { file });
+  const delimiter = detectDelimiter(firstLines, file);
+  const cells = splitLine(firstLines[0]!, delimiter);
+  if (!cells) throw new UserError('unterminated quote in header', { file, row: 1 });
+  return { delimiter, header: cells.map((h) => h.trim()) };
+}

@@ -1,7 +1,5 @@
 import type { Delimiter } from './delimited.js';
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+import { FNV_OFFSET, FNV_PRIME } from './token-table.js';
 
 /** A JS-whitespace byte that `String.prototype.trim` removes (the ASCII ones). */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);

@@ -1,3 +1,4 @@
+import { edgesAt } from '../stats.js';
 import { asRuns, quantileRuns, type Runs } from './runs.js';
 
 /** A numeric sample: ascending values, or their runs. */
@@ -21,11 +22,7 @@ export function psiFromShares(ref: readonly number[], cur: readonly number[]): n
 /** Shares of each sample in bins whose inner edges are the reference's quantiles at k/bins (right-closed, open ends). */
 export function quantileBinShares(refSample: Sample, curSample: Sample, bins: number): { edges: number[]; ref: number[]; cur: number[] } {
   const [a, b] = [asRuns(refSample), asRuns(curSample)];
-  const edges: number[] = [];
-  for (let k = 1; k < bins; k++) {
-    const e = quantileRuns(a, k / bins);
-    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
-  }
+  const edges = edgesAt(bins, (q) => quantileRuns(a, q));
   const count = (r: Runs): number[] => {
     const c = new Array<number>(edges.length + 1).fill(0);
     // Ascending runs: walk the edges once instead of a binary search per value.

@@ -1,6 +1,7 @@
 import type { Dataset, FeatureColumn } from '../data/dataset.js';
 import { csvCell, splitLine, type Delimiter } from '../data/delimited.js';
 import { FieldScanner } from '../data/field-scanner.js';
+import { LineCursor } from '../data/line-stream.js';
 import { transform } from '../features/preprocess.js';
 import type { Model } from '../models/model.js';
 import type { ModelBundle } from '../registry/bundle.js';
@@ -129,14 +130,8 @@ export class BatchScorer {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const { delimiter, header, idColumn } = this.config;
     const scanner = this.scanner;
-    let line = firstLine - 1;
-    for (let start = 0; start < bytes.length; ) {
-      let nl = buf.indexOf(10, start);
-      if (nl < 0) nl = bytes.length;
-      const from = start;
-      const to = nl > from && bytes[nl - 1] === 13 ? nl - 1 : nl;
-      start = nl + 1;
-      line++;
+    for (const cursor = new LineCursor(bytes, firstLine); cursor.next(); ) {
+      const { from, to, line } = cursor;
       const f = scanner.scan(bytes, from, to);
       if (f < 0) {
         const s = buf.toString('utf8', from, to);
