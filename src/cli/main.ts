@@ -9,6 +9,7 @@ import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
+import { asUserError } from '../core/human-errors.js';
 import { openTui } from './tui.js';
 
 export const VERSION = '0.1.0';
@@ -58,9 +59,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 1;
-    if (e instanceof UserError) {
-      err(`error: ${e.message}`);
-      return e.exitCode;
+    const user = asUserError(e);
+    if (user) {
+      err(`error: ${user.message}`);
+      return user.exitCode;
     }
     if (e instanceof CancelledError) {
       err(`cancelled: ${e.message}`);

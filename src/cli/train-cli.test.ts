@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HAS_REAL_DATA, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 
-describe.skipIf(!HAS_REAL_DATA)('credit-tui train / models / runs as processes', () => {
+describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', () => {
   const home = tmpHome();
 
   it('train --headless: progress on stderr, leaderboard on stdout, exit 0', () => {

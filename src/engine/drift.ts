@@ -7,6 +7,7 @@ import { datasetFromRaw, detectTextFormat, isIdColumn, isMissing, KNOWN_TARGETS,
 import { readHead } from '../core/data/line-stream.js';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
+import { inputFile } from './project.js';
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { readFileSync, statSync } from 'node:fs';
@@ -145,8 +146,7 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
 
 /** Reads one side of a drift comparison: Parquet or any text layout `ingest` understands. */
 export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean; keepRaw?: boolean }): Promise<DriftTable> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new UserError('file not found', { file });
+  const path = inputFile(file);
   const bytes = readHead(path);
   if (bytes.length === 0) throw new UserError('empty file (0 bytes)', { file });
   let raw: RawTable;

@@ -10,7 +10,7 @@ import { RunStore } from '../core/store/run-store.js';
 import { HAS_REAL_DATA, KAGGLE, SOUTH, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { snapshotProject } from '../test-support/snapshot.js';
 import { loadStoredDataset } from './datasets.js';
-import { ingest, STATLOG_SHA256, type IngestOptions } from './ingest.js';
+import { ingest, SAMPLE_STATLOG, STATLOG_SHA256, type IngestOptions } from './ingest.js';
 import { openStore, projectAt } from './project.js';
 
 async function drain(home: string, opts: IngestOptions) {
@@ -168,21 +168,29 @@ describe('download of the UCI Statlog file', () => {
   afterAll(() => server.close());
 
   it.skipIf(!HAS_REAL_DATA)('downloads, checks the sha256 and ingests', async () => {
-    const row = await drain(tmpHome(), { url: `${base}/german.data` });
+    const row = await drain(tmpHome(), { download: true, url: `${base}/german.data` });
     expect(row.digest).toBe(STATLOG_SHA256);
     expect(row.rows).toBe(1000);
     expect(row.source).toBe(`${base}/german.data`);
   });
 
+  it('with no source reads the built-in sample: no network, the UCI bytes, named statlog_german', async () => {
+    const row = await drain(tmpHome(), { url: 'http://127.0.0.1:9/unreachable' });
+    expect(row.digest).toBe(STATLOG_SHA256);
+    expect(row.name).toBe('statlog_german');
+    expect(row.rows).toBe(1000);
+    expect(row.source).toBe(SAMPLE_STATLOG);
+  });
+
   it('refuses a file whose sha256 differs, writing nothing', async () => {
     const h = tmpHome();
-    const msg = await ingestError(h, { url: `${base}/tampered.data` });
+    const msg = await ingestError(h, { download: true, url: `${base}/tampered.data` });
     expect(msg).toMatch(/has sha256 [0-9a-f]{64}, expected b21f3d81.*refusing it/);
     expect(existsSync(join(h, 'data'))).toBe(false);
   });
 
   it('offline: says so and tells the user to pass a path', async () => {
-    const msg = await ingestError(tmpHome(), { url: 'http://127.0.0.1:9/german.data' });
+    const msg = await ingestError(tmpHome(), { download: true, url: 'http://127.0.0.1:9/german.data' });
     expect(msg).toMatch(/cannot download .*offline\?.*credit-tui ingest PATH/);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, unlinkSync, mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { schemaOf, badRate, type Dataset } from '../core/data/dataset.js';
 import type { Delimiter } from '../core/data/delimited.js';
 import { datasetFromRaw, detectTextFormat, rawTableFromText, type SourceFormat } from '../core/data/formats.js';
@@ -8,7 +9,8 @@ import { isParquet, readParquetRaw, writeDatasetParquet } from '../core/data/par
 import { UserError } from '../core/errors.js';
 import type { ColumnRole } from '../core/params/params.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
-import { partialPath, safeName, writeFileAtomic, type Project } from './project.js';
+import { inputFile, partialPath, safeName, writeFileAtomic, type Project } from './project.js';
+import { humanMessage } from '../core/human-errors.js';
 
 export const STATLOG_URL = 'https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/german.data';
 export const STATLOG_SHA256 = 'b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871';
@@ -17,9 +19,15 @@ export type IngestEvent =
   | { readonly type: 'stage'; readonly stage: 'download' | 'read' | 'parse' | 'write' | 'record'; readonly message: string }
   | { readonly type: 'ingested'; readonly dataset: DatasetRow; readonly unchanged: boolean; readonly runId: string | null };
 
+/** The UCI Statlog file shipped with the package, so that a first run needs no network (src|dist/engine -> data/samples). */
+export const SAMPLE_STATLOG = fileURLToPath(new URL('../../data/samples/german.data', import.meta.url));
+export const SAMPLE_NAME = 'statlog_german';
+
 export interface IngestOptions {
-  /** A file path; undefined = download the UCI Statlog file. */
+  /** A file path; undefined = the built-in Statlog sample (or, with `download`, the UCI copy). */
   readonly source?: string;
+  /** With no source: download the UCI Statlog file instead of reading the built-in sample. */
+  readonly download?: boolean;
   readonly name?: string;
   readonly target?: string | null;
   readonly badValue?: string | null;
@@ -40,7 +48,7 @@ async function download(url: string, expected: string): Promise<Uint8Array> {
     res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new UserError(`cannot download ${url}: ${cause} (offline?)`, {}, 'pass a local file instead: credit-tui ingest PATH');
+    throw new UserError(`cannot download ${url}: ${cause} (offline?)`, {}, 'pass a local file instead: credit-tui ingest PATH, or credit-tui ingest for the built-in copy');
   }
   if (!res.ok) throw new UserError(`cannot download ${url}: HTTP ${res.status}`, {}, 'pass a local file instead: credit-tui ingest PATH');
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -80,24 +88,29 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
   let bytes: Uint8Array;
   let file: string;
   let path: string | null = null;
-  if (opts.source === undefined) {
+  if (opts.source === undefined && opts.download) {
     const url = opts.url ?? process.env['CREDIT_TUI_STATLOG_URL'] ?? STATLOG_URL;
     yield { type: 'stage', stage: 'download', message: `downloading ${url}` };
     bytes = await download(url, opts.expectedSha256 ?? STATLOG_SHA256);
     file = url;
+  } else if (opts.source === undefined) {
+    file = SAMPLE_STATLOG;
+    path = SAMPLE_STATLOG;
+    yield { type: 'stage', stage: 'read', message: `reading the built-in UCI Statlog sample (${SAMPLE_STATLOG})` };
+    bytes = readFileSync(inputFile(SAMPLE_STATLOG));
+    if (sha256(bytes) !== STATLOG_SHA256) throw new UserError(`the built-in sample's sha256 is not ${STATLOG_SHA256}: refusing it`, { file }, 'reinstall credit-tui, or ingest a trusted copy: credit-tui ingest PATH');
   } else {
-    path = resolve(opts.source);
+    path = inputFile(opts.source);
     file = opts.source;
-    if (!existsSync(path)) throw new UserError('file not found', { file });
     yield { type: 'stage', stage: 'read', message: `reading ${file}` };
     try {
       bytes = readFileSync(path);
     } catch (e) {
-      throw new UserError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+      throw new UserError(`cannot read: ${humanMessage(e)}`, { file });
     }
   }
   const digest = sha256(bytes);
-  const name = safeName(opts.name ?? defaultName(opts.source ?? 'german.data'), 'dataset name');
+  const name = safeName(opts.name ?? (opts.source === undefined ? SAMPLE_NAME : defaultName(opts.source)), 'dataset name');
 
   yield { type: 'stage', stage: 'parse', message: 'detecting format and decoding' };
   const { dataset, format } = readDataset(bytes, file, path, { ...opts, name });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
+import { existsSync, statSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
@@ -14,6 +14,18 @@ export interface Project {
   readonly processedDir: string;
   readonly modelsDir: string;
   readonly outputsDir: string;
+}
+
+/**
+ * The absolute path of an input file the user named, checked before anything reads it: an empty name, a
+ * missing file and a directory each get their own plain message instead of ENOENT / EISDIR.
+ */
+export function inputFile(file: string, what = 'a file'): string {
+  if (!file.trim()) throw new UserError(`choose ${what} first: the path is empty`);
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UserError('file not found', { file });
+  if (statSync(path).isDirectory()) throw new UserError('is a directory, not a file', { file }, 'name a file inside it');
+  return path;
 }
 
 /** `--home DIR`, else `CREDIT_TUI_HOME`, else the current directory. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
 import { transform } from '../core/features/preprocess.js';
-import { HAS_REAL_DATA, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { integrityOk } from '../test-support/snapshot.js';
 import { loadStoredDataset } from './datasets.js';
 import { ingest } from './ingest.js';
@@ -39,7 +39,7 @@ function parseCsv(path: string): Record<string, string>[] {
   });
 }
 
-describe.skipIf(!HAS_REAL_DATA)('score', () => {
+describe.skipIf(!HAS_STATLOG)('score', () => {
   const home = tmpHome();
   const project = projectAt(home);
   const logregOnly: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, grids: { ...DEFAULT_PARAMS.search.grids, logreg: { C: [0.1], class_weight: [null], smote: [false] } } } };

@@ -13,7 +13,7 @@ import { BatchScorer, emptyChunkResult, type ChunkResult, type ParquetColumns, t
 import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { cleanStalePartials, isInside, partialPath, type Project } from './project.js';
+import { cleanStalePartials, inputFile, isInside, partialPath, type Project } from './project.js';
 import { loadRegisteredModel } from './registry.js';
 import { inProcessScorer, threadScorer, type ChunkScorer } from './score-threads.js';
 
@@ -199,8 +199,7 @@ class AtomicWriter {
  */
 export async function* scoreFile(project: Project, store: RunStore, opts: ScoreOptions): AsyncGenerator<ScoreEvent, ScoreSummary> {
   const file = opts.input;
-  const path = resolve(file);
-  if (!existsSync(path)) throw new UserError('file not found', { file });
+  const path = inputFile(file);
   const loaded = loadRegisteredModel(store, opts.model ?? 'champion');
   const { bundle } = loaded;
   const threshold = opts.threshold ?? bundle.threshold;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../core/random.js';
 import { RunStore } from '../core/store/run-store.js';
-import { BIN, HAS_REAL_DATA, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { BIN, HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { integrityOk } from '../test-support/snapshot.js';
 
 interface Exit {
@@ -50,7 +50,7 @@ function signalWhen(args: readonly string[], home: string, signal: NodeJS.Signal
 
 const TRAIN = ['train', '--headless', '--quick', '--families', 'logreg,tree,knn,xgboost'];
 
-describe.skipIf(!HAS_REAL_DATA)('killed, interrupted and concurrent runs', () => {
+describe.skipIf(!HAS_STATLOG)('killed, interrupted and concurrent runs', () => {
   const home = tmpHome();
   const out = join(home, 'scored.csv');
 

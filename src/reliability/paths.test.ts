@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HAS_REAL_DATA, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { snapshotProject } from '../test-support/snapshot.js';
 
-describe.skipIf(!HAS_REAL_DATA)('paths, names and SQL', () => {
+describe.skipIf(!HAS_STATLOG)('paths, names and SQL', () => {
   const home = tmpHome();
   beforeAll(() => {
     expect(runCli(['ingest', STATLOG], { home }).status).toBe(0);

@@ -1,4 +1,5 @@
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp } from 'ink';
+import { useKeys } from './components/keys.js';
 import React, { useState } from 'react';
 import type { Params } from '../core/params/params.js';
 import { Screen } from './components/basics.js';
@@ -28,7 +29,7 @@ export function App({ services, initial = 'home' }: { readonly services: Service
     setScreen('home');
     setSession((s) => s + 1);
   };
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (screen === 'home' && input === 'q') exit();
     if (input === '?' && screen !== 'help') setScreen('help');
     else if (screen === 'help' && (key.escape || input === '?')) home();

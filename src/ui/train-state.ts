@@ -14,7 +14,7 @@ export interface TrainView {
   readonly leaderboard: readonly CandidateResult[];
   /** Best CV AUC after each finished candidate (the live chart). */
   readonly bestHistory: readonly number[];
-  /** Finished candidates, oldest first (rendered once, in <Static>). */
+  /** Finished candidates, oldest first (a bounded, scrollable list on the Train screen). */
   readonly finished: readonly CandidateResult[];
   readonly summary: TrainSummary | null;
   readonly error: string | null;

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, HAS_REAL_DATA, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { BIN, HAS_STATLOG, STATLOG, tmpHome } from '../test-support/helpers.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const session = `credit-tui-e2e-${process.pid}`;
@@ -28,7 +28,7 @@ async function waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
 }
 
 /** The real binary in a real pseudo-terminal (tmux, 80×24): ingest, train, leaderboard, score. */
-describe.skipIf(!HAS_TMUX || !HAS_REAL_DATA)('credit-tui in a terminal', () => {
+describe.skipIf(!HAS_TMUX || !HAS_STATLOG)('credit-tui in a terminal', () => {
   afterAll(() => {
     spawnSync('tmux', ['kill-session', '-t', session]);
   });
@@ -58,10 +58,18 @@ describe.skipIf(!HAS_TMUX || !HAS_REAL_DATA)('credit-tui in a terminal', () => {
     await keys('Right', 'Down', 'Right'); // svm, mlp off
     s = await waitFor(/4 families, 7 candidates × 5 folds = 35 fits/);
     await keys('Enter');
-    await waitFor(/credit-tui › Train/);
+    s = await waitFor(/Ready to search:/);
+    expect(s.split('\n')[0]).toContain('credit-tui › Train');
+    expect(s).toContain('7 candidates × 5 folds = 35 fits');
+    await keys('Enter');
     s = await waitFor(/done in \d\d:\d\d: champion \w+ registered as v1/, 90_000);
     expect(s).toMatch(/leaderboard \(CV AUC\)/);
+    expect(s).toMatch(/7 of 7 finished|finished candidates/);
     await keys('Escape');
+    s = await waitFor(/credit-tui › Home/);
+    // The alternate screen and no <Static>: nothing of the Train screen is left above Home.
+    expect(s.split('\n')[0]).toContain('credit-tui › Home');
+    expect(s).not.toContain('✓ logreg');
 
     await keys('5');
     await waitFor(/credit-tui › Runs/);
@@ -77,7 +85,9 @@ describe.skipIf(!HAS_TMUX || !HAS_REAL_DATA)('credit-tui in a terminal', () => {
     expect(s).toMatch(/p\(bad\) 0\.\d{4}/);
     expect(s).toMatch(/score \d+ points/);
     await keys('Escape', 'q');
-    await waitFor(/\$ ?$|^\s*$/m, 5000).catch(() => undefined);
+    // Quitting leaves the alternate screen: the shell's screen comes back without the TUI on it.
+    s = await waitFor(/^(?![\s\S]*credit-tui ›)/, 5000);
+    expect(s).not.toContain('credit-tui ›');
   });
 });
 

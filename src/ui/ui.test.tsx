@@ -6,7 +6,7 @@ import type { CandidateResult } from '../core/search/leaderboard.js';
 import { ingest } from '../engine/ingest.js';
 import { openStore, projectAt } from '../engine/project.js';
 import { train } from '../engine/train.js';
-import { HAS_REAL_DATA, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_STATLOG, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { App } from './app.js';
 import { PrepareScreen } from './screens/prepare.js';
 import { TrainView } from './screens/train.js';
@@ -77,7 +77,7 @@ describe('Prepare screen', () => {
   });
 });
 
-describe.skipIf(!HAS_REAL_DATA)('App on a project with data and a model', () => {
+describe.skipIf(!HAS_STATLOG)('App on a project with data and a model', () => {
   let services: Services;
   beforeAll(async () => {
     const home = tmpHome();
@@ -162,4 +162,64 @@ describe.skipIf(!HAS_REAL_DATA)('App on a project with data and a model', () => 
     expect(f).toMatch(/score \d+ points/);
   });
 
+  it('score form: keys written in one chunk are each applied; Enter scores what the form shows; Ctrl+U clears', async () => {
+    const { lastFrame, stdin } = render(<App services={services} />);
+    await tick();
+    stdin.write('7');
+    await frameMatching(lastFrame, /Score one applicant/);
+    await tick(100);
+    stdin.write('j'); // duration
+    const field = async (pattern: RegExp): Promise<string> => frameMatching(lastFrame, pattern);
+    expect(await field(/❯ duration\s+\d+/)).toMatch(/❯ duration\s+\d+\s+\[4-72\]/);
+    stdin.write('\x15'); // Ctrl+U clears the field
+    expect(await field(/❯ duration\s+\[4-72\]/)).toMatch(/❯ duration\s+\[4-72\]/);
+    stdin.write('1000');
+    expect(await field(/❯ duration\s+1000/)).toMatch(/❯ duration\s+1000 /);
+    stdin.write('\x7f\x7f'); // two Backspaces in one write
+    expect(await field(/❯ duration\s+10 /)).toMatch(/❯ duration\s+10 /);
+    stdin.write('0\r'); // a digit and Enter at once: the value scored is the value shown
+    const f = await field(/decision (APPROVE|DECLINE)/);
+    expect(f).toMatch(/❯ duration\s+100 /);
+    expect(f).toContain('duration 100 is outside the training range 4-72');
+    // A change makes the result stale: it disappears until Enter scores again.
+    stdin.write('\x7f');
+    const cleared = await frameMatching(lastFrame, /Enter scores the values shown/);
+    expect(cleared).not.toMatch(/decision (APPROVE|DECLINE)/);
+    // 386 months is beyond what the model accepts at all: one plain line, no result.
+    stdin.write('\x15386\r');
+    expect(await field(/✗/)).toContain("column 'duration': out of range: 386");
+  });
+
+  it('train: opening the screen shows the plan and starts nothing until Enter', async () => {
+    const runsBefore = services.store.listRuns({ experiment: 'train', limit: 1000 }).length;
+    const { lastFrame, stdin } = render(<App services={services} />);
+    await tick();
+    stdin.write('4');
+    const f = await frameMatching(lastFrame, /Ready to search/);
+    expect(f).toMatch(/7 families \(.*\), 104 candidates × 5 folds = 520 fits/);
+    await tick(300);
+    expect(services.store.listRuns({ experiment: 'train', limit: 1000 })).toHaveLength(runsBefore);
+    stdin.write('\u001b');
+    expect(await frameMatching(lastFrame, /credit-tui › Home/)).toContain('credit-tui › Home');
+  });
+
+  it('drift: an empty path or a directory is one plain line, cleared when the path changes', async () => {
+    const { lastFrame, stdin } = render(<App services={services} />);
+    await tick();
+    stdin.write('8');
+    await frameMatching(lastFrame, /credit-tui › Drift/);
+    await tick(100);
+    stdin.write('\r'); // reference -> current
+    await tick(100);
+    stdin.write('\r'); // compare with an empty current path
+    let f = await frameMatching(lastFrame, /✗/);
+    expect(f).toContain('✗ choose a current file to compare first');
+    stdin.write(services.project.home);
+    await tick(100);
+    expect(lastFrame()).not.toContain('✗');
+    stdin.write('\r');
+    f = await frameMatching(lastFrame, /✗/);
+    expect(f).toContain('is a directory, not a file');
+    expect(f).not.toMatch(/EISDIR|ENOENT|at .*\.js/);
+  });
 });

@@ -22,7 +22,8 @@ export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('read a data file (UCI Statlog, South German .asc, Kaggle CSV, any CSV/Parquet), decode it and store it as Parquet')
-    .argument('[source]', 'file to ingest; omitted: download the UCI Statlog file (sha256-checked)')
+    .argument('[source]', 'file to ingest; omitted: the built-in UCI Statlog sample (data/samples/german.data)')
+    .option('--download', 'with no source: download german.data from the UCI repository instead (sha256-checked)')
     .option('--name <name>', 'dataset name (default: the file name)')
     .option('--target <col>', 'target column of a generic file')
     .option('--bad <value>', 'target value that means bad (positive class)')
@@ -34,21 +35,23 @@ Examples:
   credit-tui ingest ../shared/data/statlog_german.data
   credit-tui ingest ../shared/data/german_credit_kaggle.csv --name kaggle
   credit-tui ingest loans.parquet --target defaulted --bad yes --role branch=categorical
-  credit-tui ingest            # downloads german.data from the UCI repository`)
-    .action(async (source: string | undefined, opts: { name?: string; target?: string; bad?: string; delimiter?: string; role?: string[]; json?: boolean }, cmd: Command) => {
+  credit-tui ingest            # the built-in UCI Statlog sample (offline)
+  credit-tui ingest --download # the same file, downloaded from the UCI repository`)
+    .action(async (source: string | undefined, opts: { name?: string; target?: string; bad?: string; delimiter?: string; role?: string[]; json?: boolean; download?: boolean }, cmd: Command) => {
       let delimiter: Delimiter | undefined;
       if (opts.delimiter !== undefined) {
         delimiter = DELIMS[opts.delimiter];
         if (!delimiter) throw new UserError(`invalid --delimiter ${JSON.stringify(opts.delimiter)}`, {}, `use one of ${Object.keys(DELIMS).join(' ')}`);
       }
       await withContext(cmd, async ({ project, store, params }) => {
-        if (source === undefined && store.listDatasets().length > 0 && !opts.name) {
+        if (source === undefined && !opts.download && store.listDatasets().length > 0 && !opts.name) {
           const d = store.resolveDataset(null);
           out(`already ingested: ${d.name}@${d.version} (${d.rows} rows); pass a SOURCE to ingest another file`);
           return;
         }
         const events = ingest(project, store, {
           ...(source !== undefined ? { source } : {}),
+          ...(opts.download ? { download: true } : {}),
           ...(opts.name ? { name: opts.name } : {}),
           target: opts.target ?? params.data.target,
           badValue: opts.bad ?? params.data.bad_value,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CancelledError, UserError } from '../../core/errors.js';
 import { FAMILIES, isFamily, type Family } from '../../core/params/grids.js';
+import { ingest, SAMPLE_STATLOG } from '../../engine/ingest.js';
 import { train } from '../../engine/train.js';
 import { err, out, withContext } from '../context.js';
 import { leaderboardText, progressLine, summaryJson } from '../reporters/train-lines.js';
@@ -48,6 +49,10 @@ Examples:
       }
       if (!flags.headless && !flags.json && isInteractive()) return openTui(cmd, 'train');
       await withContext(cmd, async ({ project, store, params }) => {
+        if (!flags.dataset && !params.data.dataset && store.listDatasets().length === 0) {
+          err(`no dataset ingested yet: ingesting the built-in UCI Statlog sample (${SAMPLE_STATLOG}) first`);
+          for await (const ev of ingest(project, store, { target: params.data.target, badValue: params.data.bad_value, roles: params.data.roles })) void ev;
+        }
         const controller = new AbortController();
         const stop = (): void => controller.abort();
         process.once('SIGINT', stop);

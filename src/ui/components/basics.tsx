@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
 import React from 'react';
 
 /** A text bar: `████░░░░ 42%`. */
@@ -63,7 +64,7 @@ export function SelectList({ items, selected, height = 12, marked }: { readonly 
 
 /** Moves a selection with ↑↓ / j k / PgUp PgDn; returns nothing, calls `onMove` with the new index. */
 export function useListKeys(count: number, selected: number, onMove: (i: number) => void, isActive = true): void {
-  useInput(
+  useKeys(
     (input, key) => {
       if (count === 0) return;
       if (key.upArrow || input === 'k') onMove((selected - 1 + count) % count);
@@ -84,7 +85,7 @@ export function TextField({ label, value, onChange, onSubmit, complete, isActive
   readonly complete?: (v: string) => string;
   readonly isActive?: boolean;
 }): React.JSX.Element {
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.return) onSubmit(value);
       else if (key.backspace || key.delete) onChange(value.slice(0, -1));

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
+import { humanMessage } from '../../core/human-errors.js';
 import React, { useState } from 'react';
 import type { DatasetRow } from '../../core/store/run-store.js';
 import type { ColumnRole } from '../../core/params/params.js';
@@ -58,12 +60,12 @@ export function DataScreen({ services, onBack }: { readonly services: Services; 
         }
       }
     } catch (e) {
-      setError((e as Error).message);
+      setError(humanMessage(e));
     } finally {
       setBusy(false);
     }
   };
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (busy) return;
     if (key.escape) return onBack();
     if (key.tab && result && (focus === 'schema' || path === '')) return setFocus(focus === 'path' ? 'schema' : 'path');
@@ -79,10 +81,13 @@ export function DataScreen({ services, onBack }: { readonly services: Services; 
   return (
     <Screen
       title="Data"
-      hints={focus === 'path' ? 'type a path · Tab complete (empty: schema) · Enter ingest (empty: download UCI Statlog) · Esc back' : '↑↓ column · r change role · a apply (re-ingest as a new version) · Tab path · Esc back'}
+      hints={focus === 'path' ? 'type a path · Tab complete (empty: schema) · Enter ingest (empty: the built-in Statlog sample) · Esc back' : '↑↓ column · r change role · a apply (re-ingest as a new version) · Tab path · Esc back'}
       error={error}
     >
-      <TextField label="Source:" value={path} onChange={setPath} onSubmit={(v) => void run(v.trim() ? { source: v.trim() } : {})} complete={completePath} isActive={!busy && focus === 'path'} />
+      <TextField label="Source:" value={path} onChange={(v) => {
+          setPath(v);
+          setError(null);
+        }} onSubmit={(v) => void run(v.trim() ? { source: v.trim() } : {})} complete={completePath} isActive={!busy && focus === 'path'} />
       {log.slice(-2).map((l, i) => (
         <Text key={i} dimColor>
           … {l}

@@ -1,4 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
+import { humanMessage, requirePath } from '../../core/human-errors.js';
 import React, { useState } from 'react';
 import { runDrift, type DriftReport } from '../../engine/drift.js';
 import { Screen, SelectList, TextField, useListKeys } from '../components/basics.js';
@@ -14,7 +16,7 @@ export function DriftScreen({ services, onBack }: { readonly services: Services;
   const [sel, setSel] = useState(0);
   const [error, setError] = useState<string | null>(null);
   useListKeys(report?.columns.length ?? 0, sel, setSel, field === 'result');
-  useInput((_i, key) => {
+  useKeys((_i, key) => {
     if (key.escape) {
       if (field === 'result') setField('cur');
       else onBack();
@@ -24,18 +26,26 @@ export function DriftScreen({ services, onBack }: { readonly services: Services;
   const run = async (): Promise<void> => {
     try {
       setError(null);
-      setReport(await runDrift(services.store, ref, cur, services.params.drift, { target: services.params.data.target }));
+      const refPath = requirePath(ref, 'a reference file (↑ to edit it)');
+      const curPath = requirePath(cur, 'a current file to compare');
+      setReport(await runDrift(services.store, refPath, curPath, services.params.drift, { target: services.params.data.target }));
       setField('result');
       setSel(0);
     } catch (e) {
-      setError((e as Error).message);
+      setError(humanMessage(e));
     }
   };
   const c = report?.columns[sel];
   return (
     <Screen title="Drift" hints={field === 'result' ? '↑↓ column · Esc edit files' : 'type paths · Tab complete · ↑↓ switch field · Enter compare · Esc back'} error={error}>
-      <TextField label="Reference:" value={ref} onChange={setRef} onSubmit={() => setField('cur')} complete={completePath} isActive={field === 'ref'} />
-      <TextField label="Current:  " value={cur} onChange={setCur} onSubmit={() => void run()} complete={completePath} isActive={field === 'cur'} />
+      <TextField label="Reference:" value={ref} onChange={(v) => {
+          setRef(v);
+          setError(null);
+        }} onSubmit={() => setField('cur')} complete={completePath} isActive={field === 'ref'} />
+      <TextField label="Current:  " value={cur} onChange={(v) => {
+          setCur(v);
+          setError(null);
+        }} onSubmit={() => void run()} complete={completePath} isActive={field === 'cur'} />
       {report ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold color={report.dataset_drift ? 'red' : 'green'}>

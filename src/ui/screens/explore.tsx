@@ -1,4 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
+import { humanMessage } from '../../core/human-errors.js';
 import React, { useMemo, useState } from 'react';
 import type { EdaReport } from '../../core/data/eda.js';
 import { runEda } from '../../engine/datasets.js';
@@ -11,7 +13,7 @@ function loadReport(services: Services): { report: EdaReport | null; error: stri
   try {
     return { report: runEda(services.store, services.store.resolveDataset(services.params.data.dataset)).report, error: null };
   } catch (e) {
-    return { report: null, error: (e as Error).message };
+    return { report: null, error: humanMessage(e) };
   }
 }
 
@@ -21,7 +23,7 @@ export function ExploreScreen({ services, onBack }: { readonly services: Service
   const [pane, setPane] = useState<'columns' | 'correlations'>('columns');
   const cols = report ? [...report.columns].sort((a, b) => b.iv - a.iv) : [];
   useListKeys(cols.length, sel, setSel);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) onBack();
     if (key.tab || input === 'c') setPane((p) => (p === 'columns' ? 'correlations' : 'columns'));
   });

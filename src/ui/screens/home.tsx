@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
 import React, { useMemo, useState } from 'react';
 import { expandGrid } from '../../core/params/grids.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
@@ -38,7 +39,7 @@ export function HomeScreen({ services, onOpen }: { readonly services: Services; 
   const steps = useMemo(() => workflowSteps(services), [services]);
   const [sel, setSel] = useState(0);
   useListKeys(steps.length, sel, setSel);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return) onOpen(steps[sel]!.id);
     const n = Number(input);
     if (n >= 1 && n <= steps.length) onOpen(steps[n - 1]!.id);

@@ -1,4 +1,5 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
+import { useKeys } from '../components/keys.js';
 import React, { useState } from 'react';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
@@ -10,7 +11,7 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
   const [sel, setSel] = useState(0);
   const [note, setNote] = useState<string | null>(null);
   useListKeys(versions.length, sel, setSel);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) onBack();
     const v = versions[sel];
     if (v && (input === 'p' || key.return)) {

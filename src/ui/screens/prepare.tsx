@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
 import React, { useState } from 'react';
 import { stringify } from 'yaml';
 import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Family, type Grid } from '../../core/params/grids.js';
@@ -62,7 +63,7 @@ export function PrepareScreen({ services, onBack, onTrain }: { readonly services
   const [note, setNote] = useState<string | null>(null);
   const params = paramsFromChoices(services.params, values);
   useListKeys(CHOICES.length, sel, setSel);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const c = CHOICES[sel]!;
     const cycle = (d: number): void => {
       const i = c.options.indexOf(values[c.key]!);

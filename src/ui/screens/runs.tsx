@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
 import React, { useMemo, useState } from 'react';
 import type { RunRow } from '../../core/store/run-store.js';
 import { compareRows } from '../../core/store/compare.js';
@@ -24,7 +25,7 @@ export function RunsScreen({ services, onBack }: { readonly services: Services; 
   }, [search, sort, store]);
   const list = search ? children.map(({ r, m }) => ({ key: r.run_id, label: `${(m['cv_auc_mean'] ?? NaN).toFixed(4)} ± ${(m['cv_auc_std'] ?? NaN).toFixed(3)}  ${r.name}`.slice(0, 90) })) : searches.map((r) => ({ key: r.run_id, label: `${r.run_id.slice(0, 10)}  ${r.name}`, detail: `${r.status} · ${store.childCount(r.run_id)} candidates` }));
   useListKeys(list.length, sel, setSel, !compare);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) {
       if (compare) setCompare(false);
       else if (search) {

@@ -1,4 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
+import { humanMessage } from '../../core/human-errors.js';
 import React, { useMemo, useState } from 'react';
 import type { InputColumn } from '../../core/scoring/profile.js';
 import { loadRegisteredModel } from '../../engine/registry.js';
@@ -17,7 +19,7 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
     try {
       return { model: loadRegisteredModel(services.store), error: null };
     } catch (e) {
-      return { model: null, error: (e as Error).message };
+      return { model: null, error: humanMessage(e) };
     }
   }, [services]);
   const cols = loaded.model?.bundle.input.columns ?? [];
@@ -29,24 +31,35 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
   const [progress, setProgress] = useState<string>('');
   const [summary, setSummary] = useState<ScoreSummary | null>(null);
   const [error, setError] = useState<string | null>(loaded.error);
+  const [scored, setScored] = useState<Record<string, string> | null>(null);
   useListKeys(cols.length, sel, setSel, mode === 'form');
-  useInput((input, key) => {
+  /** Every edit makes the shown result stale, so it is cleared with any error it caused. */
+  const edit = (name: string, value: string): void => {
+    setValues((v) => ({ ...v, [name]: value }));
+    setResult(null);
+    setScored(null);
+    setError(null);
+  };
+  useKeys((input, key) => {
     if (key.escape) return mode === 'batch' ? setMode('form') : onBack();
     if (mode !== 'form') return;
     if (key.tab) return setMode('batch');
     const c = cols[sel];
     if (!c) return;
+    const value = values[c.name] ?? '';
     if (c.kind === 'categorical' && (key.leftArrow || key.rightArrow)) {
-      const i = c.levels.indexOf(values[c.name] ?? '');
-      setValues({ ...values, [c.name]: c.levels[(i + (key.rightArrow ? 1 : -1) + c.levels.length) % c.levels.length]! });
-    } else if (c.kind === 'numeric' && /^[0-9.-]$/.test(input)) setValues({ ...values, [c.name]: (values[c.name] ?? '') + input });
-    else if (c.kind === 'numeric' && (key.backspace || key.delete)) setValues({ ...values, [c.name]: (values[c.name] ?? '').slice(0, -1) });
+      const i = c.levels.indexOf(value);
+      edit(c.name, c.levels[(i + (key.rightArrow ? 1 : -1) + c.levels.length) % c.levels.length]!);
+    } else if (c.kind === 'numeric' && key.ctrl && input === 'u') edit(c.name, '');
+    else if (c.kind === 'numeric' && !key.ctrl && !key.meta && /^[0-9.-]+$/.test(input)) edit(c.name, value + input);
+    else if (c.kind === 'numeric' && (key.backspace || key.delete)) edit(c.name, value.slice(0, -1));
     else if (key.return) {
       try {
         setResult(scoreApplicant(services.store, values, { scale: services.params.scoring }));
+        setScored(values);
         setError(null);
       } catch (e) {
-        setError((e as Error).message);
+        setError(humanMessage(e));
         setResult(null);
       }
     }
@@ -61,7 +74,7 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
         if (ev.type === 'finished') setSummary(ev.summary);
       }
     } catch (e) {
-      setError((e as Error).message);
+      setError(humanMessage(e));
     }
   };
   if (!loaded.model) return <Screen title="Score" hints="Esc back" error={error} />;
@@ -78,14 +91,15 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
       </Screen>
     );
   }
+  const outside = scored ? outOfRange(cols, scored) : [];
   return (
-    <Screen title={`Score one applicant (model v${loaded.model.version.version}, ${loaded.model.bundle.family})`} hints="↑↓ field · ←→ choose · type digits · Enter score · Tab batch file · Esc back" error={error}>
+    <Screen title={`Score one applicant (model v${loaded.model.version.version}, ${loaded.model.bundle.family})`} hints="↑↓ field · ←→ choose · digits type · Ctrl+U clear · Enter score · Tab batch · Esc back" error={error}>
       <Box>
-        <Box width={60}>
-          <SelectList items={cols.map((c) => ({ key: c.name, label: `${c.name.slice(0, 20).padEnd(20)} ${c.kind === 'categorical' ? '◂ ' : ''}${values[c.name] ?? ''}${c.kind === 'categorical' ? ' ▸' : ''}` }))} selected={sel} height={14} />
+        <Box width={42} flexShrink={0}>
+          <SelectList items={cols.map((c) => ({ key: c.name, label: fieldLabel(c, values[c.name] ?? '') }))} selected={sel} height={14} />
         </Box>
         {result ? (
-          <Box flexDirection="column" marginLeft={2}>
+          <Box flexDirection="column" marginLeft={1}>
             <Text>p(bad) {result.p_bad.toFixed(4)}</Text>
             <Text>
               decision <Text color={result.decision === 'approve' ? 'green' : 'red'} bold>{result.decision.toUpperCase()}</Text>
@@ -93,9 +107,36 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
             <Text>score {result.score} points</Text>
             <Text>reasons:</Text>
             {result.reasons.length ? result.reasons.map((r, i) => <Text key={r.column}>  {i + 1}. {r.text}</Text>) : <Text dimColor>  none above the average applicant</Text>}
+            {outside.map((w) => (
+              <Text key={w} color="yellow">
+                ⚠ {w}
+              </Text>
+            ))}
           </Box>
-        ) : null}
+        ) : (
+          <Box marginLeft={1}>
+            <Text dimColor>Enter scores the values shown</Text>
+          </Box>
+        )}
       </Box>
     </Screen>
   );
+}
+
+/** One form row: the value, and for numbers the range seen in training. */
+function fieldLabel(c: InputColumn, value: string): string {
+  const name = c.name.slice(0, 18).padEnd(18);
+  if (c.kind === 'categorical') return `${name} ◂ ${value} ▸`;
+  return `${name} ${value.padEnd(7)} ${`[${c.min}-${c.max}]`}`;
+}
+
+/** Warnings for numbers outside the training range: the model never saw such applicants. */
+export function outOfRange(cols: readonly InputColumn[], values: Readonly<Record<string, string>>): string[] {
+  const warnings: string[] = [];
+  for (const c of cols) {
+    if (c.kind !== 'numeric') continue;
+    const v = Number(values[c.name]);
+    if (values[c.name] !== '' && Number.isFinite(v) && (v < c.min || v > c.max)) warnings.push(`${c.name} ${v} is outside the training range ${c.min}-${c.max}`);
+  }
+  return warnings;
 }

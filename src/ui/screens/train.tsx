@@ -1,6 +1,10 @@
 import asciichart from 'asciichart';
-import { Box, Static, Text, useInput } from 'ink';
-import React, { useEffect, useReducer, useRef } from 'react';
+import { Box, Text } from 'ink';
+import { useKeys } from '../components/keys.js';
+import React, { useEffect, useReducer, useRef, useState } from 'react';
+import { expandGrid } from '../../core/params/grids.js';
+import type { CandidateResult } from '../../core/search/leaderboard.js';
+import { humanMessage } from '../../core/human-errors.js';
 import { CancelledError } from '../../core/errors.js';
 import type { Params } from '../../core/params/params.js';
 import { train } from '../../engine/train.js';
@@ -14,10 +18,13 @@ function clock(s: number): string {
   return `${String(m).padStart(2, '0')}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 }
 
+/** At most `n` points of a series, keeping the last one, so the chart keeps its width. */
+const thin = (xs: readonly number[], n: number): number[] => (xs.length > n ? xs.filter((_, i, a) => i % Math.ceil(a.length / n) === 0 || i === a.length - 1) : [...xs]);
+
 const params = (p: Readonly<Record<string, unknown>>): string => Object.entries(p).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('x') : String(v)}`).join(' ');
 
 /** The live view of a search, a pure function of the folded events. */
-export function TrainView({ view }: { readonly view: TrainView }): React.JSX.Element {
+export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; readonly scroll?: number }): React.JSX.Element {
   return (
     <Box flexDirection="column">
       <Box>
@@ -48,12 +55,15 @@ export function TrainView({ view }: { readonly view: TrainView }): React.JSX.Ele
           ))}
         </Box>
       </Box>
-      {view.bestHistory.length > 1 ? (
-        <Box marginTop={1} flexDirection="column">
-          <Text dimColor>best CV AUC over time</Text>
-          <Text>{asciichart.plot(view.bestHistory.length > 60 ? view.bestHistory.filter((_, i, a) => i % Math.ceil(a.length / 60) === 0 || i === a.length - 1) : [...view.bestHistory], { height: 5, format: (x: number) => x.toFixed(3).padStart(6) })}</Text>
-        </Box>
-      ) : null}
+      <Box marginTop={1}>
+        {view.bestHistory.length > 1 ? (
+          <Box flexDirection="column" width={42}>
+            <Text dimColor>best CV AUC over time</Text>
+            <Text>{asciichart.plot(thin(view.bestHistory, 32), { height: 5, format: (x: number) => x.toFixed(3).padStart(6) })}</Text>
+          </Box>
+        ) : null}
+        <FinishedList finished={view.finished} offset={scroll} />
+      </Box>
       {view.phase === 'finished' && view.summary ? (
         <Text color="green">
           ✓ done in {clock(view.summary.wall_seconds)}: champion {view.summary.champion.family} registered as v{view.summary.champion.version}, test AUC {view.summary.champion.test.roc_auc.toFixed(4)}
@@ -64,39 +74,87 @@ export function TrainView({ view }: { readonly view: TrainView }): React.JSX.Ele
   );
 }
 
+/** Rows of finished candidates shown at once: the list scrolls inside the screen instead of growing it. */
+const FINISHED_ROWS = 5;
+
+/**
+ * Finished candidates as a bounded list inside the screen, newest last; ↑↓ scroll it once the search ends.
+ *
+ * Do not use Ink's <Static> for this (or anything else in the TUI). Ink 6.8 keeps a pointer to the Yoga node
+ * of an unmounted <Static> and reads its freed memory on every render: after leaving this screen the
+ * process grew to gigabytes and stopped answering keys (vadimdemedes/ink#904, fixed only in Ink 8, which
+ * needs Node 22). <Static> output also outlives its screen.
+ */
+export function FinishedList({ finished, offset }: { readonly finished: readonly CandidateResult[]; readonly offset: number }): React.JSX.Element | null {
+  if (finished.length === 0) return null;
+  const end = Math.max(0, finished.length - offset);
+  const start = Math.max(0, end - FINISHED_ROWS);
+  return (
+    <Box flexDirection="column" flexShrink={1}>
+      <Text dimColor>finished candidates</Text>
+      {finished.slice(start, end).map((r, i) => (
+        <Text key={start + i} dimColor wrap="truncate-end">
+          ✓ {r.family.padEnd(8)} {r.cv_auc_mean.toFixed(4)} ± {r.cv_auc_std.toFixed(3)} {params(r.params)}
+        </Text>
+      ))}
+      {finished.length > FINISHED_ROWS ? <Text dimColor>  {start + 1}-{end} of {finished.length} finished</Text> : null}
+    </Box>
+  );
+}
+
+/** What a search with these params will run: shown before anything starts. */
+export function trainPlan(p: Params): string {
+  const candidates = p.search.families.reduce((a, f) => a + expandGrid(p.search.grids[f]).length, 0);
+  return `${p.search.families.length} families (${p.search.families.join(', ')}), ${candidates} candidates × ${p.split.cv_folds} folds = ${candidates * p.split.cv_folds} fits`;
+}
+
 export function TrainScreen({ services, runParams, onBack }: { readonly services: Services; readonly runParams: Params | null; readonly onBack: () => void }): React.JSX.Element {
   const [view, dispatch] = useReducer(trainReducer, INITIAL_TRAIN_VIEW);
+  const [started, setStarted] = useState(false);
+  const [scroll, setScroll] = useState(0);
   const controller = useRef<AbortController | null>(null);
+  const runWith = runParams ?? services.params;
   useEffect(() => {
+    if (!started) return;
     const ac = new AbortController();
     controller.current = ac;
     void (async () => {
       try {
-        for await (const event of train(services.project, services.store, runParams ?? services.params, { signal: ac.signal, ...(services.workers ? { workers: services.workers } : {}) })) {
+        for await (const event of train(services.project, services.store, runWith, { signal: ac.signal, ...(services.workers ? { workers: services.workers } : {}) })) {
           dispatch({ type: 'event', event });
         }
       } catch (e) {
-        dispatch(e instanceof CancelledError || ac.signal.aborted ? { type: 'cancelled' } : { type: 'failed', message: (e as Error).message });
+        dispatch(e instanceof CancelledError || ac.signal.aborted ? { type: 'cancelled' } : { type: 'failed', message: humanMessage(e) });
       }
     })();
     return () => ac.abort();
-  }, [services, runParams]);
-  useInput((_i, key) => {
+  }, [services, runWith, started]);
+  useKeys((_i, key) => {
+    if (!started) {
+      if (key.return) setStarted(true);
+      else if (key.escape) onBack();
+      return;
+    }
     if (key.escape) {
       if (view.phase === 'running') controller.current?.abort();
       else onBack();
-    }
+    } else if (key.upArrow) setScroll((s) => Math.min(Math.max(0, view.finished.length - FINISHED_ROWS), s + 1));
+    else if (key.downArrow) setScroll((s) => Math.max(0, s - 1));
   });
+  if (!started) {
+    return (
+      <Screen title="Train" hints="Enter start the search · Esc back (change settings in 3. Prepare)">
+        <Text>Ready to search:</Text>
+        <Text>{trainPlan(runWith)}</Text>
+        <Text dimColor>
+          encoding {runWith.preprocessing.encoding}, scaling {runWith.preprocessing.scaling}, selection by {runWith.search.selection_metric}, seed {runWith.seed}
+        </Text>
+      </Screen>
+    );
+  }
   return (
-    <Screen title="Train" hints={view.phase === 'running' ? 'Esc cancel (the run is marked KILLED)' : 'Esc back'} error={view.error}>
-      <Static items={view.finished.map((r, i) => ({ r, i }))}>
-        {({ r, i }) => (
-          <Text key={i} dimColor>
-            ✓ {r.family.padEnd(8)} {r.cv_auc_mean.toFixed(4)} ± {r.cv_auc_std.toFixed(3)} {params(r.params)}
-          </Text>
-        )}
-      </Static>
-      <TrainView view={view} />
+    <Screen title="Train" hints={view.phase === 'running' ? 'Esc cancel (the run is marked KILLED)' : '↑↓ scroll finished candidates · Esc back'} error={view.error}>
+      <TrainView view={view} scroll={scroll} />
     </Screen>
   );
 }

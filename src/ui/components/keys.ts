@@ -1,0 +1,77 @@
+import { useInput, type Key } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+
+export type { Key } from 'ink';
+export type KeyHandler = (input: string, key: Key) => void;
+
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/** The control bytes a terminal sends for single keys that Ink passes on glued to their neighbours. */
+const CONTROL_KEYS: Readonly<Record<string, Partial<Key> & { input?: string }>> = {
+  '\r': { return: true },
+  '\n': { return: true },
+  '\t': { tab: true },
+  '\x7f': { backspace: true },
+  '\b': { backspace: true },
+  '\x15': { ctrl: true, input: 'u' },
+};
+
+/**
+ * Splits what Ink reports as one input into the keys that were pressed. Ink passes a chunk with no escape
+ * sequence as one string, so two Backspaces (`\x7f\x7f`) or `386\r` written at once would otherwise arrive
+ * as pasted text. Runs of printable characters stay together (a pasted path is one input).
+ */
+export function splitKeys(input: string, key: Key): { input: string; key: Key }[] {
+  if (input.length <= 1 || !/[\r\n\t\x7f\b\x15]/.test(input)) return [{ input, key }];
+  const keys: { input: string; key: Key }[] = [];
+  let text = '';
+  for (const ch of input) {
+    const control = CONTROL_KEYS[ch];
+    if (!control) {
+      text += ch;
+      continue;
+    }
+    if (text) keys.push({ input: text, key: NO_KEY });
+    text = '';
+    const { input: controlInput = '', ...flags } = control;
+    keys.push({ input: controlInput, key: { ...NO_KEY, ...flags } });
+  }
+  if (text) keys.push({ input: text, key: NO_KEY });
+  return keys;
+}
+
+/**
+ * `useInput` that applies every key, in order, each against the state the previous key left behind.
+ *
+ * Ink calls a handler synchronously for every chunk it reads, possibly several before React re-renders, so a
+ * handler that closes over state would see the same (stale) state for each of them: two Backspaces would
+ * delete one character, and Enter right after a digit would score the old value. Keys are queued and handled
+ * one per commit instead, always by the newest handler.
+ */
+export function useKeys(handler: KeyHandler, options: { readonly isActive?: boolean } = {}): void {
+  const isActive = options.isActive ?? true;
+  const latest = useRef(handler);
+  latest.current = handler;
+  const queue = useRef<{ input: string; key: Key }[]>([]);
+  const [tick, setTick] = useState(0);
+  useInput(
+    (input, key) => {
+      queue.current.push(...splitKeys(input, key));
+      setTick((t) => t + 1);
+    },
+    { isActive },
+  );
+  useEffect(() => {
+    if (!isActive) queue.current = [];
+  }, [isActive]);
+  useEffect(() => {
+    const next = queue.current.shift();
+    if (!next) return;
+    latest.current(next.input, next.key);
+    if (queue.current.length > 0) setTick((t) => t + 1);
+  }, [tick]);
+}
