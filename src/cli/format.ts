@@ -17,12 +17,41 @@ export function num(x: number | null | undefined, digits = 4): string {
   return Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : x.toFixed(digits);
 }
 
-/** Left-aligned text columns, right-aligned numbers; widths from the content. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
+/** The width human output must fit: the terminal's, else `COLUMNS`, else 80 (pipes, files, CI). */
+export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  const env = Number(process.env['COLUMNS']);
+  return stream.isTTY && stream.columns ? stream.columns : Number.isInteger(env) && env >= 20 ? env : 80;
+}
+
+/** Cuts text to `width` characters, marking the cut with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  return [...text].length <= width ? text : `${[...text].slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+const visible = (s: string): number => [...s.replace(/\u001b\[[0-9;]*m/g, '')].length;
+
+/**
+ * Left-aligned text columns, right-aligned numbers; widths from the content, then fitted to `maxWidth`
+ * (the terminal's width): the widest text columns give way first and their cells end in "…". Numbers are
+ * never cut; `--json` output carries the full values.
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = outputWidth()): string {
+  const widths = header.map((h, j) => Math.max(visible(h), ...rows.map((r) => visible(r[j] ?? ''))));
   const numeric = header.map((_, j) => rows.length > 0 && rows.every((r) => /^-?[\d.]+(e[+-]?\d+)?%?$|^-$/.test(r[j] ?? '')));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
+  const total = (): number => widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1);
+  const floor = header.map((h) => Math.max(6, Math.min(visible(h), 12)));
+  while (total() > maxWidth) {
+    let widest = -1;
+    for (let j = 0; j < widths.length; j++) if (!numeric[j] && widths[j]! > floor[j]! && (widest < 0 || widths[j]! > widths[widest]!)) widest = j;
+    if (widest < 0) break;
+    widths[widest]!--;
+  }
+  const fit = (c: string, j: number): string => (visible(c) > widths[j]! ? truncate(c.replace(/\u001b\[[0-9;]*m/g, ''), widths[j]!) : c);
+  const pad = (c: string, j: number): string => {
+    const gap = ' '.repeat(Math.max(0, widths[j]! - visible(c)));
+    return numeric[j] ? gap + c : c + gap;
+  };
+  const line = (cells: readonly string[]) => cells.map((c, j) => pad(fit(c, j), j)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
+import { storedUsefulness } from '../../core/metrics/classification.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, table } from '../format.js';
+
+function verdictOf(m: Readonly<Record<string, number>>): string {
+  const u = storedUsefulness(m);
+  return u === null ? '-' : u.useless ? 'USELESS' : 'useful';
+}
 
 export function registerModels(program: Command): void {
   const models = program.command('models').description('the model registry: versions, metrics, aliases');
@@ -16,8 +22,14 @@ export function registerModels(program: Command): void {
         const rows = store.listModelVersions();
         if (opts.json) return out(JSON.stringify(rows));
         if (rows.length === 0) return out('no models yet: credit-tui train --headless');
-        out(table(['model', 'version', 'aliases', 'family', 'CV AUC', 'test AUC', 'test KS', 'cost@opt', 'created', 'run'],
-          rows.map((v) => [v.name, `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_ks']), num(v.metrics['test_cost_at_optimal']), isoTime(v.created_at), v.run_id.slice(0, 10)])));
+        const names = new Set(rows.map((v) => v.name));
+        if (names.size === 1) out(`registered model: ${rows[0]!.name}`);
+        out(table([...(names.size > 1 ? ['model'] : []), 'version', 'aliases', 'family', 'CV AUC', 'test AUC', 'cost', 'verdict', 'created', 'run'],
+          rows.map((v) => [...(names.size > 1 ? [v.name] : []), `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_cost_at_optimal']), verdictOf(v.metrics), isoTime(v.created_at).slice(5, 16), v.run_id.slice(0, 10)])));
+        for (const v of rows) {
+          const u = storedUsefulness(v.metrics);
+          if (u?.useless) out(`⚠ v${v.version} is ${u.text}`);
+        }
       });
     });
   models

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compareRows } from '../../core/store/compare.js';
+import { compareRows, expandParams } from '../../core/store/compare.js';
 import type { RunStore } from '../../core/store/run-store.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, paint, table } from '../format.js';
@@ -71,8 +71,11 @@ export function registerRuns(program: Command): void {
       await withContext(cmd, ({ store }) => {
         const A = runDetail(store, a);
         const B = runDetail(store, b);
-        const rows = compareRows(A.params, B.params, A.metrics, B.metrics).filter((r) => !opts.diff || r.differs);
-        if (opts.json) return out(JSON.stringify({ a: A.run_id, b: B.run_id, rows }));
+        if (opts.json) {
+          const rows = compareRows(A.params, B.params, A.metrics, B.metrics).filter((r) => !opts.diff || r.differs);
+          return out(JSON.stringify({ a: A.run_id, b: B.run_id, rows }));
+        }
+        const rows = compareRows(...expandParams(A.params, B.params), A.metrics, B.metrics).filter((r) => !opts.diff || r.differs);
         out(table(['', `${A.run_id.slice(0, 10)} ${A.name}`, `${B.run_id.slice(0, 10)} ${B.name}`, ''],
           rows.map((r) => [r.key, r.a, r.b, r.differs ? paint('≠', 'yellow') : ''])));
       });

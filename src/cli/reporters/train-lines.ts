@@ -1,4 +1,5 @@
 import type { TrainEvent, TrainSummary } from '../../engine/train.js';
+import { usefulness } from '../../core/metrics/classification.js';
 import { num, table } from '../format.js';
 
 export function duration(s: number): string {
@@ -40,6 +41,7 @@ export function leaderboardText(s: TrainSummary): string {
     `Champion: ${c.family} (${paramText(c.params)}) -> model version ${c.version}, threshold ${num(c.threshold, 4)}`,
     `  test: AUC ${num(c.test.roc_auc)}  Gini ${num(c.test.gini)}  KS ${num(c.test.ks)}  accuracy ${num(c.test.accuracy)}  precision ${num(c.test.precision)}  recall ${num(c.test.recall)}  F1 ${num(c.test.f1)}  G-mean ${num(c.test.g_mean)}  Brier ${num(c.test.brier)}`,
     `  expected cost per applicant: ${num(c.test.cost_at_0_5)} at 0.5, ${num(c.test.cost_at_optimal)} at ${num(c.test.threshold_optimal, 4)}  (confusion at optimum: TN ${c.test.confusion_optimal.tn} FP ${c.test.confusion_optimal.fp} FN ${c.test.confusion_optimal.fn} TP ${c.test.confusion_optimal.tp})`,
+    `  ${usefulness(c.test)?.useless ? '⚠ ' : ''}${usefulness(c.test)?.text ?? ''}`,
     `  bundle ${c.path} (sha256 ${c.sha256.slice(0, 12)}…)`,
     `wall ${duration(s.wall_seconds)} for ${s.fits} fits`,
   ].join('\n');
@@ -50,6 +52,7 @@ export function summaryJson(s: TrainSummary): Record<string, unknown> {
   const testOf = (t: NonNullable<TrainSummary['leaderboard'][number]['test']>) => ({
     roc_auc: t.roc_auc, gini: t.gini, ks: t.ks, accuracy: t.accuracy, precision: t.precision, recall: t.recall, f1: t.f1,
     g_mean: t.g_mean, brier: t.brier, cost_at_0_5: t.cost_at_0_5, cost_at_optimal: t.cost_at_optimal, threshold_optimal: t.threshold_optimal,
+    cost_decline_all: t.cost_decline_all, cost_approve_all: t.cost_approve_all,
     confusion_0_5: t.confusion_0_5, confusion_optimal: t.confusion_optimal,
   });
   return {
@@ -58,7 +61,7 @@ export function summaryJson(s: TrainSummary): Record<string, unknown> {
     dataset: s.dataset,
     selection_metric: s.selection_metric,
     leaderboard: s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv_auc_mean: e.cv_auc_mean, cv_auc_std: e.cv_auc_std, train_auc: e.train_auc, fits: e.fits, seconds: e.seconds, test: e.test ? testOf(e.test) : null })),
-    champion: { family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
+    champion: { useless: usefulness(s.champion.test)?.useless ?? false, family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
     fits: s.fits,
     wall_seconds: s.wall_seconds,
   };

@@ -102,6 +102,9 @@ export interface TestMetrics {
   readonly cost_at_0_5: number;
   readonly cost_at_optimal: number;
   readonly threshold_optimal: number;
+  /** Expected cost per applicant of the trivial policies: decline everyone, approve everyone. */
+  readonly cost_decline_all: number;
+  readonly cost_approve_all: number;
   readonly confusion_0_5: Confusion;
   readonly confusion_optimal: Confusion;
 }
@@ -129,7 +132,29 @@ export function evaluate(y: ArrayLike<number>, p: ArrayLike<number>, cost: CostM
     cost_at_0_5: expectedCost(c, cost),
     cost_at_optimal: expectedCost(co, cost),
     threshold_optimal: t,
+    cost_decline_all: (cost.good_predicted_bad * (c.tn + c.fp)) / y.length,
+    cost_approve_all: (cost.bad_predicted_good * (c.tp + c.fn)) / y.length,
     confusion_0_5: c,
     confusion_optimal: co,
   };
+}
+
+/**
+ * Whether a model earns its keep: its expected cost at its threshold against the cheaper trivial policy
+ * (decline everyone, or approve everyone). Null when the metrics predate the trivial costs.
+ */
+export function usefulness(m: { readonly cost_at_optimal?: number; readonly cost_decline_all?: number; readonly cost_approve_all?: number }): { readonly useless: boolean; readonly text: string } | null {
+  const { cost_at_optimal: model, cost_decline_all: decline, cost_approve_all: approve } = m;
+  if (model === undefined || decline === undefined || approve === undefined) return null;
+  const [policy, trivial] = decline <= approve ? ['declining everyone', decline] : ['approving everyone', approve];
+  const f = (x: number): string => x.toFixed(3);
+  return model >= trivial
+    ? { useless: true, text: `useless: expected test cost ${f(model)} per applicant is no better than ${policy} (${f(trivial)})` }
+    : { useless: false, text: `saves ${f(trivial - model)} per applicant against ${policy} (${f(model)} vs ${f(trivial)})` };
+}
+
+/** `usefulness` of a registered version from its stored `test_*` metrics. */
+export function storedUsefulness(m: Readonly<Record<string, number>>): ReturnType<typeof usefulness> {
+  const pick = (k: string): Record<string, number> => (m[`test_${k}`] === undefined ? {} : { [k]: m[`test_${k}`]! });
+  return usefulness({ ...pick('cost_at_optimal'), ...pick('cost_decline_all'), ...pick('cost_approve_all') });
 }

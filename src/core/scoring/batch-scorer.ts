@@ -6,6 +6,7 @@ import { transform } from '../features/preprocess.js';
 import type { Model } from '../models/model.js';
 import type { ModelBundle } from '../registry/bundle.js';
 import { points, ReasonIndex, type PointsScale, type Reason } from './decision.js';
+import { reasonText } from './reason-text.js';
 import { RowValidator, type RowReject, type ValueSink } from './validate.js';
 
 /** How scored rows are serialised: CSV lines, JSON objects, Parquet columns, or kept as objects. */
@@ -254,7 +255,7 @@ export class BatchScorer {
     const cache = this.reasonTexts[c]!;
     let t = cache.get(key);
     if (!t) {
-      const text = `${this.reasonIndex.wordsOf(c)} is ${this.valueText(c, i)}`;
+      const text = reasonText(this.reasonIndex.wordsOf(c), this.bundle.input.columns[j], num ? num[i]! : (this.labels[j]![i] ?? null));
       t = [text, csvCell(text)];
       if (cache.size < TEXT_CACHE_LIMIT) cache.set(key, t);
     }

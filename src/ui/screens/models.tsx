@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useState } from 'react';
+import { storedUsefulness } from '../../core/metrics/classification.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
@@ -31,6 +32,11 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
         }))}
         selected={sel}
       />
+      {versions[sel] && storedUsefulness(versions[sel].metrics) ? (
+        <Text color={storedUsefulness(versions[sel].metrics)!.useless ? 'yellow' : undefined} wrap="truncate-end">
+          {storedUsefulness(versions[sel].metrics)!.useless ? '⚠ ' : ''}v{versions[sel].version} {storedUsefulness(versions[sel].metrics)!.text}
+        </Text>
+      ) : null}
       {note ? <Text color="green">{note}</Text> : null}
     </Screen>
   );
