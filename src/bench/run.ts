@@ -4,10 +4,12 @@
  *
  *   npm run bench                 # training (full default grid), then scoring and drift where available
  *   npm run bench -- train        # one section
+ *   npm run bench -- serve        # the HTTP service against FastAPI + uvicorn
  *   npm run bench -- big          # memory on a ~2 GB input (minutes)
  */
 import { join } from 'node:path';
 import { benchBig, benchDrift, benchScoring } from './io-bench.js';
+import { benchServe } from './serve-bench.js';
 import { benchTraining } from './train-bench.js';
 
 const DATA_DIR = process.env['CREDIT_TUI_DATA'] ?? join(process.cwd(), '..', 'shared', 'data');
@@ -19,5 +21,6 @@ const want = (s: string): boolean => sections.length === 0 || sections.includes(
 const home = want('train') ? await benchTraining(DATA_DIR, REFERENCE_DIR) : undefined;
 if (want('score')) await benchScoring(DATA_DIR, REFERENCE_DIR, home);
 if (want('drift')) await benchDrift(DATA_DIR);
+if (want('serve')) await benchServe(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.
 if (sections.includes('big')) await benchBig(DATA_DIR);

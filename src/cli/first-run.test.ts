@@ -37,7 +37,7 @@ describe('first run on a fresh clone, offline', () => {
     expect(r.stderr).toContain('no dataset ingested yet: ingesting the built-in UCI Statlog sample');
     expect(r.stdout).toMatch(/Champion: \w+ .* -> model version 1/);
     const list = spawnSync(process.execPath, [join(clone, 'bin', 'credit-tui'), 'models', 'list'], { cwd: clone, env, encoding: 'utf8' });
-    expect(list.stdout).toMatch(/credit-risk\s+v1\s+champion/);
+    expect(list.stdout).toMatch(/registered model: credit-risk\n[\s\S]*v1\s+champion/);
   }, 900_000);
 });
 

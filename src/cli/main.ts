@@ -7,6 +7,7 @@ import { registerModels } from './commands/models.js';
 import { registerRuns } from './commands/runs.js';
 import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
 import { asUserError } from '../core/human-errors.js';
@@ -32,7 +33,8 @@ Examples:
   credit-tui eda
   credit-tui train --headless
   credit-tui score applicants.csv -o scored.csv
-  credit-tui drift ref.parquet cur.parquet`);
+  credit-tui drift ref.parquet cur.parquet
+  credit-tui serve --port 8000`);
   registerInit(program);
   registerIngest(program);
   registerDatasets(program);
@@ -42,6 +44,7 @@ Examples:
   registerModels(program);
   registerScore(program);
   registerDrift(program);
+  registerServe(program, VERSION);
   program.action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new UserError(`unknown command '${cmd.args[0]}'`, {}, 'see credit-tui --help');
     await openTui(cmd, 'home');

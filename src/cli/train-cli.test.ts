@@ -48,8 +48,10 @@ describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', (
     const r = runCli(['train', '--headless', '--families', 'logreg,gbm'], { home });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe("error: unknown family 'gbm' (choose from logreg, tree, forest, xgboost, knn, svm, mlp)");
-    const empty = runCli(['train', '--headless'], { home: tmpHome() });
+    // An empty project trains on the built-in sample (first-run.test.ts); a named dataset must exist.
+    const empty = runCli(['train', '--headless', '--dataset', 'nope'], { home: tmpHome() });
     expect(empty.status).toBe(1);
-    expect(empty.stderr).toContain('no dataset ingested yet');
+    expect(empty.stderr.trim().split('\n')).toHaveLength(1);
+    expect(empty.stderr).toMatch(/^error: .*nope/);
   });
 });

@@ -60,11 +60,13 @@ export interface ChunkResult {
   points: number[];
   parquet: ParquetColumns | null;
   rows: ScoredRow[];
+  /** Refused rows with their row number (format 'rows' only: one applicant or a request of several). */
+  rejectList: (RowReject & { readonly row: number })[];
 }
 
 export function emptyChunkResult(format: ScoredFormat): ChunkResult {
   const parquet = format === 'parquet' ? { id: [], p_bad: [], decision: [], score: [], reason_1: [], reason_2: [], reason_3: [] } : null;
-  return { out: '', rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [] };
+  return { out: '', rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [], rejectList: [] };
 }
 
 const BATCH = 8192;
@@ -185,6 +187,7 @@ export class BatchScorer {
     this.result.rejected++;
     this.result.firstReject ??= r;
     this.result.rejects += `${line},${csvCell(r.column)},${csvCell(r.reason)}\n`;
+    if (this.config.format === 'rows') this.result.rejectList.push({ row: line, ...r });
   }
 
   private flush(): void {

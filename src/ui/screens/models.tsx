@@ -1,16 +1,23 @@
 import { Text } from 'ink';
 import { useKeys } from '../components/keys.js';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { storedUsefulness } from '../../core/metrics/classification.js';
+import { runningServer } from '../../serve/status.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
 
 export function ModelsScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
-  const [tick, setTick] = useState(0);
+  const [, setTick] = useState(0);
   const versions = services.store.listModelVersions();
   const [sel, setSel] = useState(0);
   const [note, setNote] = useState<string | null>(null);
+  const server = runningServer(services.project);
+  useEffect(() => {
+    // The server may start or stop while this screen is open.
+    const t = setInterval(() => setTick((n) => n + 1), 2000);
+    return () => clearInterval(t);
+  }, []);
   useListKeys(versions.length, sel, setSel);
   useKeys((input, key) => {
     if (key.escape) onBack();
@@ -18,11 +25,14 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
     if (v && (input === 'p' || key.return)) {
       services.store.setAlias(REGISTERED_MODEL, 'champion', v.version);
       setNote(`v${v.version} is now the champion`);
-      setTick(tick + 1);
+      setTick((n) => n + 1);
     }
   });
   return (
     <Screen title="Models" hints="↑↓ move · p/Enter promote to champion · Esc back">
+      <Text {...(server ? { color: 'green' as const } : { dimColor: true })} wrap="truncate-end">
+        {server ? `● serving at ${server.url} (${server.model}, pid ${server.pid})` : '○ no server running on this project (credit-tui serve)'}
+      </Text>
       {versions.length === 0 ? <Text>No registered models: train first.</Text> : null}
       <SelectList
         items={versions.map((v) => ({

@@ -48,7 +48,7 @@ export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; read
         </Box>
         <Box flexDirection="column">
           <Text bold>leaderboard (CV AUC)</Text>
-          {view.leaderboard.slice(0, 7).map((r, i) => (
+          {view.leaderboard.slice(0, 6).map((r, i) => (
             <Text key={r.family} {...(i === 0 ? { color: 'green' as const } : {})}>
               {i + 1}. {r.family.padEnd(8)} {r.cv_auc_mean.toFixed(4)} ± {r.cv_auc_std.toFixed(3)}
             </Text>
@@ -59,7 +59,7 @@ export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; read
         {view.bestHistory.length > 1 ? (
           <Box flexDirection="column" width={42}>
             <Text dimColor>best CV AUC over time</Text>
-            <Text>{asciichart.plot(thin(view.bestHistory, 32), { height: 5, format: (x: number) => x.toFixed(3).padStart(6) })}</Text>
+            <Text>{asciichart.plot(thin(view.bestHistory, 32), { height: 4, format: (x: number) => x.toFixed(3).padStart(6) })}</Text>
           </Box>
         ) : null}
         <FinishedList finished={view.finished} offset={scroll} />
@@ -74,8 +74,11 @@ export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; read
   );
 }
 
-/** Rows of finished candidates shown at once: the list scrolls inside the screen instead of growing it. */
-const FINISHED_ROWS = 5;
+/**
+ * Rows of finished candidates shown at once: the list scrolls inside the screen instead of growing it. The
+ * whole screen must stay within 23 lines: a frame as tall as the terminal scrolls it and leaves a line behind.
+ */
+const FINISHED_ROWS = 4;
 
 /**
  * Finished candidates as a bounded list inside the screen, newest last; ↑↓ scroll it once the search ends.

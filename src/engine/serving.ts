@@ -1,0 +1,107 @@
+import { humanMessage } from '../core/human-errors.js';
+import { BatchScorer, type ScoredRow } from '../core/scoring/batch-scorer.js';
+import type { PointsScale } from '../core/scoring/decision.js';
+import type { RunStore } from '../core/store/run-store.js';
+import { loadRegisteredModel, type LoadedModel } from './registry.js';
+import { REGISTERED_MODEL } from './train.js';
+
+export type Cell = string | number | null;
+
+/** One request's rows after scoring: a result or a refusal per row, in request order. */
+export interface ScoredTable {
+  readonly model: LoadedModel;
+  readonly results: (ScoredRow | null)[];
+  readonly rejected: { readonly index: number; readonly column: string; readonly reason: string }[];
+}
+
+export type ModelEvent =
+  | { readonly type: 'loaded'; readonly version: number; readonly family: string }
+  | { readonly type: 'switched'; readonly from: number; readonly to: number; readonly family: string }
+  | { readonly type: 'refused'; readonly version: number; readonly message: string };
+
+/** Scorers kept per column layout: a request with the same columns reuses its batch buffers. */
+const SCORER_CACHE = 32;
+
+/**
+ * The model a long-lived process (the HTTP service) scores with. It follows an alias (`champion`) or stays
+ * on a pinned version: `refresh()` looks the reference up in the registry and, when it points elsewhere,
+ * loads and verifies the new bundle (sha256) and swaps it in one assignment, so a request is scored wholly by
+ * the old model or wholly by the new one. A bundle that fails verification is refused; the old one stays.
+ */
+export class ServedModel {
+  private loaded: LoadedModel | null = null;
+  private refusedSha: string | null = null;
+  private scorers = new Map<string, BatchScorer>();
+
+  constructor(
+    private readonly store: RunStore,
+    readonly ref: string,
+    private readonly scale: PointsScale,
+    private readonly onEvent: (e: ModelEvent) => void = () => undefined,
+  ) {}
+
+  get current(): LoadedModel | null {
+    return this.loaded;
+  }
+
+  /** The alias this process follows, or null when a version is pinned. */
+  get alias(): string | null {
+    return /^v?\d+$/.test(this.ref) ? null : this.ref;
+  }
+
+  /** Looks the reference up again; returns true when the served model changed. Never throws. */
+  refresh(): boolean {
+    let row;
+    try {
+      row = this.store.resolveModelVersion(REGISTERED_MODEL, this.ref);
+    } catch {
+      return false;
+    }
+    if (this.loaded && row.version === this.loaded.version.version && row.sha256 === this.loaded.version.sha256) return false;
+    if (row.sha256 === this.refusedSha) return false;
+    let next: LoadedModel;
+    try {
+      next = loadRegisteredModel(this.store, String(row.version));
+    } catch (e) {
+      this.refusedSha = row.sha256;
+      this.onEvent({ type: 'refused', version: row.version, message: humanMessage(e) });
+      return false;
+    }
+    const previous = this.loaded;
+    this.loaded = next;
+    this.scorers = new Map();
+    this.onEvent(previous ? { type: 'switched', from: previous.version.version, to: next.version.version, family: next.bundle.family } : { type: 'loaded', version: next.version.version, family: next.bundle.family });
+    return true;
+  }
+
+  private scorerFor(model: LoadedModel, header: readonly string[]): BatchScorer {
+    const key = header.join('\u0000');
+    let scorer = this.scorers.get(key);
+    if (!scorer) {
+      scorer = new BatchScorer(model.bundle, model.model, { header, delimiter: ',', idColumn: -1, threshold: model.bundle.threshold, scale: this.scale, format: 'rows' });
+      if (this.scorers.size >= SCORER_CACHE) this.scorers.delete(this.scorers.keys().next().value!);
+      this.scorers.set(key, scorer);
+    }
+    return scorer;
+  }
+
+  /** The columns the served model needs that `header` lacks. */
+  missingColumns(header: readonly string[]): string[] {
+    return this.loaded ? this.scorerFor(this.loaded, header).missingColumns() : [];
+  }
+
+  /**
+   * Scores rows of cells laid out as `header`, validated exactly as `score` validates a file's rows (codes
+   * or labels, numbers or numeric strings). Row k of the request is row k + 1 in messages.
+   */
+  scoreRows(header: readonly string[], rows: readonly (readonly Cell[])[]): ScoredTable {
+    const model = this.loaded;
+    if (!model) throw new Error('no model loaded');
+    const scorer = this.scorerFor(model, header);
+    rows.forEach((cells, k) => scorer.add(cells, k + 1));
+    const r = scorer.take();
+    const results: (ScoredRow | null)[] = new Array<ScoredRow | null>(rows.length).fill(null);
+    for (const row of r.rows) results[Number(row.id) - 1] = row;
+    return { model, results, rejected: r.rejectList.map((x) => ({ index: x.row - 1, column: x.column, reason: x.reason })) };
+  }
+}
