@@ -57,7 +57,7 @@ export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; read
       </Box>
       <Box marginTop={1}>
         {view.bestHistory.length > 1 ? (
-          <Box flexDirection="column" width={42}>
+          <Box flexDirection="column" width={42} flexShrink={0}>
             <Text dimColor>best CV AUC over time</Text>
             <Text>{asciichart.plot(thin(view.bestHistory, 32), { height: 4, format: (x: number) => x.toFixed(3).padStart(6) })}</Text>
           </Box>
@@ -93,7 +93,7 @@ export function FinishedList({ finished, offset }: { readonly finished: readonly
   const end = Math.max(0, finished.length - offset);
   const start = Math.max(0, end - FINISHED_ROWS);
   return (
-    <Box flexDirection="column" flexShrink={1}>
+    <Box flexDirection="column" width={37} flexShrink={0}>
       <Text dimColor>finished candidates</Text>
       {finished.slice(start, end).map((r, i) => (
         <Text key={start + i} dimColor wrap="truncate-end">
