@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cell } from './serving.js';
 import { cleanStalePartials, writeFileAtomic, type Project } from './project.js';
 
 /** One scored applicant as the service logged it: what monitoring reads back. */
@@ -8,9 +7,11 @@ export interface LoggedPrediction {
   /** ISO time of the request. */
   readonly ts: string;
   readonly model_version: number;
+  /** The `score` run (one batch file) or `serve <day>` the row was scored in. */
+  readonly batch: string;
   /** The applicant's `id`/`applicant_id` when the request carried one, else null. */
   readonly id: string | null;
-  readonly inputs: Readonly<Record<string, Cell>>;
+  readonly inputs: Readonly<Record<string, string | number | null>>;
   readonly p_bad: number;
   readonly decision: 'approve' | 'decline';
   readonly score: number;
@@ -28,6 +29,7 @@ export function predictionsDir(project: Project): string {
  */
 export class PredictionLog {
   private lines: string[] = [];
+  private pending = 0;
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly dir: string;
@@ -39,9 +41,12 @@ export class PredictionLog {
     this.timer.unref();
   }
 
-  append(p: LoggedPrediction): void {
-    this.lines.push(JSON.stringify(p));
-    if (this.lines.length >= (this.opts.maxRows ?? 50_000)) this.flush();
+  /** Adds NDJSON lines (each ending in a newline) as the scorer wrote them. */
+  appendLines(text: string): void {
+    if (!text) return;
+    this.lines.push(text.endsWith('\n') ? text.slice(0, -1) : text);
+    this.pending += (text.match(/\n/g) ?? []).length;
+    if (this.pending >= (this.opts.maxRows ?? 50_000)) this.flush();
   }
 
   /** Writes the rows held so far as one segment; returns its path, or null when there were none. */
@@ -51,8 +56,17 @@ export class PredictionLog {
     const path = join(this.dir, `${stamp}-${process.pid}-${String(this.seq++).padStart(5, '0')}.ndjson`);
     const text = `${this.lines.join('\n')}\n`;
     this.lines = [];
+    this.pending = 0;
     writeFileAtomic(path, text);
     return path;
+  }
+
+  /** Drops the rows not yet written (a cancelled or failed batch logs nothing more). */
+  discard(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.lines = [];
+    this.pending = 0;
   }
 
   close(): void {

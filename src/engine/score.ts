@@ -14,6 +14,7 @@ import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { cleanStalePartials, inputFile, isInside, partialPath, type Project } from './project.js';
+import { PredictionLog } from './prediction-log.js';
 import { loadRegisteredModel } from './registry.js';
 import { inProcessScorer, threadScorer, type ChunkScorer } from './score-threads.js';
 
@@ -148,6 +149,8 @@ export interface ScoreOptions {
   readonly workers?: number;
   /** Bytes of text per chunk (tests use small chunks to cross chunk boundaries). */
   readonly chunkBytes?: number;
+  /** Append every scored row to the prediction log (one batch = this run) for `monitor`. */
+  readonly logPredictions?: boolean;
 }
 
 /** Output paths must not overwrite the input; a temp file + rename means no half-written output ever exists. */
@@ -228,7 +231,10 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const total = emptyChunkResult(config.format);
   const scores = new PointsTally();
   const workers = input.kind === 'text' ? (opts.workers ?? (statSync(path).size >= THREADED_FROM_BYTES ? Math.min(4, availableParallelism()) : 1)) : 1;
-  const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, config) : inProcessScorer(scorer)) : null;
+  const runConfig: ScorerConfig = opts.logPredictions ? { ...config, log: { batch: `${basename(file)} ${runId.slice(0, 8)}`, model_version: loaded.version.version } } : config;
+  const runScorer = opts.logPredictions ? new BatchScorer(bundle, loaded.model, runConfig) : scorer;
+  const log = opts.logPredictions ? new PredictionLog(project, { flushMs: 3_600_000 }) : null;
+  const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, runConfig) : inProcessScorer(runScorer)) : null;
   const lines = input.kind === 'text' ? new LineChunks(path, { skipHeader: input.skipHeader, ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}) }) : null;
   let lastProgress = 0;
   let wroteRows = false;
@@ -236,12 +242,13 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     if (writer && outExt === '.csv') await writer.write('id,p_bad,decision,score,reason_1,reason_2,reason_3\n');
     if (writer && outExt === '.json') await writer.write('[\n');
     if (rejectWriter) await rejectWriter.write('row,column,reason\n');
-    const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, scorer);
+    const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, runScorer);
     for await (const r of chunks) {
       if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
       if (writer && r.out) await writer.write(outExt === '.json' && wroteRows ? `,\n${r.out}` : r.out);
       wroteRows ||= r.out.length > 0;
       if (rejectWriter && r.rejects) await rejectWriter.write(r.rejects);
+      log?.appendLines(r.logged);
       total.rowsRead += r.rowsRead;
       total.rejected += r.rejected;
       total.approve += r.approve;
@@ -267,6 +274,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     }
     await writer?.commit();
     await rejectWriter?.commit();
+    log?.close();
     const lo = scores.min();
     const hi = scores.max();
     const width = Math.max(1, Math.ceil((hi - lo + 1) / 10));
@@ -290,6 +298,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   } catch (e) {
     writer?.abort();
     rejectWriter?.abort();
+    log?.discard();
     const cancelled = e instanceof CancelledError || opts.signal?.aborted;
     store.endRun(runId, cancelled ? 'KILLED' : 'FAILED', (e as Error).message);
     throw cancelled && !(e instanceof CancelledError) ? new CancelledError('scoring stopped') : e;

@@ -1,3 +1,4 @@
+import { isIdColumn } from '../core/data/formats.js';
 import { humanMessage } from '../core/human-errors.js';
 import { BatchScorer, type ScoredRow } from '../core/scoring/batch-scorer.js';
 import type { PointsScale } from '../core/scoring/decision.js';
@@ -10,6 +11,8 @@ export type Cell = string | number | null;
 /** One request's rows after scoring: a result or a refusal per row, in request order. */
 export interface ScoredTable {
   readonly model: LoadedModel;
+  /** Prediction-log lines of the scored rows, when asked for. */
+  readonly logged: string;
   readonly results: (ScoredRow | null)[];
   readonly rejected: { readonly index: number; readonly column: string; readonly reason: string }[];
 }
@@ -74,11 +77,14 @@ export class ServedModel {
     return true;
   }
 
-  private scorerFor(model: LoadedModel, header: readonly string[]): BatchScorer {
-    const key = header.join('\u0000');
+  private scorerFor(model: LoadedModel, header: readonly string[], batch: string | null = null): BatchScorer {
+    const key = `${batch ?? ''}\u0001${header.join('\u0000')}`;
     let scorer = this.scorers.get(key);
     if (!scorer) {
-      scorer = new BatchScorer(model.bundle, model.model, { header, delimiter: ',', idColumn: -1, threshold: model.bundle.threshold, scale: this.scale, format: 'rows' });
+      scorer = new BatchScorer(model.bundle, model.model, {
+        header, delimiter: ',', idColumn: header.findIndex(isIdColumn), threshold: model.bundle.threshold, scale: this.scale, format: 'rows',
+        ...(batch ? { log: { batch, model_version: model.version.version } } : {}),
+      });
       if (this.scorers.size >= SCORER_CACHE) this.scorers.delete(this.scorers.keys().next().value!);
       this.scorers.set(key, scorer);
     }
@@ -94,14 +100,15 @@ export class ServedModel {
    * Scores rows of cells laid out as `header`, validated exactly as `score` validates a file's rows (codes
    * or labels, numbers or numeric strings). Row k of the request is row k + 1 in messages.
    */
-  scoreRows(header: readonly string[], rows: readonly (readonly Cell[])[]): ScoredTable {
+  scoreRows(header: readonly string[], rows: readonly (readonly Cell[])[], opts: { readonly log?: boolean } = {}): ScoredTable {
     const model = this.loaded;
     if (!model) throw new Error('no model loaded');
-    const scorer = this.scorerFor(model, header);
+    // Served rows are logged in one batch per day: `monitor --by batch` then groups serving by day.
+    const scorer = this.scorerFor(model, header, opts.log ? `serve ${new Date().toISOString().slice(0, 10)}` : null);
     rows.forEach((cells, k) => scorer.add(cells, k + 1));
     const r = scorer.take();
     const results: (ScoredRow | null)[] = new Array<ScoredRow | null>(rows.length).fill(null);
-    for (const row of r.rows) results[Number(row.id) - 1] = row;
-    return { model, results, rejected: r.rejectList.map((x) => ({ index: x.row - 1, column: x.column, reason: x.reason })) };
+    for (const row of r.rows) results[row.row - 1] = row;
+    return { model, results, logged: r.logged, rejected: r.rejectList.map((x) => ({ index: x.row - 1, column: x.column, reason: x.reason })) };
   }
 }

@@ -149,19 +149,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const m = served.current!;
       throw new HttpError(400, 'BAD_REQUEST', `column '${missing[0]}': missing from the request (the model needs ${m.bundle.input.columns.map((c) => c.name).join(', ')})`);
     }
-    const scored = served.scoreRows(table.header, table.rows);
+    const scored = served.scoreRows(table.header, table.rows, { log: Boolean(opts.log) });
     (req as FastifyRequest & { predictions?: number }).predictions = scored.results.filter(Boolean).length;
     const idAt = table.header.findIndex(isIdColumn);
     const ids = table.rows.map((r) => (idAt >= 0 && r[idAt] !== null ? String(r[idAt]) : null));
-    if (opts.log) {
-      const ts = new Date().toISOString();
-      scored.results.forEach((r, k) => {
-        if (!r) return;
-        const inputs: Record<string, Cell> = {};
-        table.header.forEach((h, j) => (inputs[h] = table.rows[k]![j]!));
-        opts.log!.append({ ts, model_version: scored.model.version.version, id: ids[k]!, inputs, p_bad: r.p_bad, decision: r.decision, score: r.score });
-      });
-    }
+    opts.log?.appendLines(scored.logged);
     return { ...scored, ids };
   };
 

@@ -8,6 +8,7 @@ import { DriftScreen } from './screens/drift.js';
 import { ExploreScreen } from './screens/explore.js';
 import { HomeScreen } from './screens/home.js';
 import { ModelsScreen } from './screens/models.js';
+import { MonitorScreen } from './screens/monitor.js';
 import { PrepareScreen } from './screens/prepare.js';
 import { RunsScreen } from './screens/runs.js';
 import { ScoreScreen } from './screens/score.js';
@@ -16,7 +17,7 @@ import type { ScreenId, Services } from './services.js';
 
 const HELP: readonly [string, string][] = [
   ['↑↓ / j k', 'move'], ['Enter', 'open / run'], ['Esc', 'back (cancels a running search)'], ['Tab', 'switch pane / complete a path'],
-  ['1-8', 'jump to a step from Home'], ['?', 'this help'], ['q', 'quit (from Home)'],
+  ['1-9', 'jump to a step from Home'], ['?', 'this help'], ['q', 'quit (from Home)'],
 ];
 
 /** The interactive workflow: one screen at a time, each driving the same engine as the CLI. */
@@ -54,6 +55,7 @@ export function App({ services, initial = 'home' }: { readonly services: Service
       {screen === 'models' ? <ModelsScreen {...props} /> : null}
       {screen === 'score' ? <ScoreScreen {...props} /> : null}
       {screen === 'drift' ? <DriftScreen {...props} /> : null}
+      {screen === 'monitor' ? <MonitorScreen {...props} /> : null}
       {screen === 'help' ? (
         <Screen title="Help" hints="Esc or ? back">
           {HELP.map(([k, v]) => (

@@ -11,4 +11,4 @@ export interface Services {
   readonly workers?: number;
 }
 
-export type ScreenId = 'home' | 'data' | 'explore' | 'prepare' | 'train' | 'runs' | 'models' | 'score' | 'drift' | 'help';
+export type ScreenId = 'home' | 'data' | 'explore' | 'prepare' | 'train' | 'runs' | 'models' | 'score' | 'drift' | 'monitor' | 'help';

@@ -93,7 +93,7 @@ describe.skipIf(!HAS_STATLOG)('App on a project with data and a model', () => {
     const f = lastFrame()!;
     expect(f).toMatch(/1\. Data          1000 rows ingested \(statlog_german@[12]\)/);
     expect(f).toMatch(/6\. Models\s+champion v1 \((logreg|tree)\), test AUC 0\.\d\d/);
-    expect(f).toContain('↑↓/jk move · Enter open · 1-8 jump · ? help · q quit');
+    expect(f).toContain('↑↓/jk move · Enter open · 1-9 jump · ? help · q quit');
   });
 
   it('? opens help and Esc comes back; keys move the selection', async () => {

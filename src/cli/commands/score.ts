@@ -5,6 +5,7 @@ import { err, out, withContext } from '../context.js';
 import { num, paint, sparkBars, table } from '../format.js';
 
 interface ScoreFlags {
+  logPredictions?: boolean;
   output?: string;
   rejects?: string;
   model?: string;
@@ -39,6 +40,7 @@ export function registerScore(program: Command): void {
     .option('--applicant <json>', 'one applicant as a JSON object')
     .option('--set <key=value...>', 'one applicant as key=value pairs')
     .option('--json', 'machine-readable output')
+    .option('--log-predictions', 'append every scored row (decoded inputs, p_bad, decision) to outputs/predictions/ as one batch, for credit-tui monitor')
     .option('--workers <n>', 'threads scoring a CSV/text file (default: one per core, at most 4, for files from 8 MB)')
     .addHelpText('after', `
 Exit codes: 0 all rows scored; ${EXIT_SOME_REJECTED} some rows rejected (see the rejects file); 1 error (no usable rows,
@@ -88,7 +90,7 @@ Examples:
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          for await (const ev of scoreFile(project, store, { input: file, output, ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal, ...(workers ? { workers } : {}) })) {
+          for await (const ev of scoreFile(project, store, { input: file, output, ...(flags.rejects ? { rejects: flags.rejects } : {}), model, ...(threshold !== undefined ? { threshold } : {}), scale, signal: controller.signal, ...(workers ? { workers } : {}), ...(flags.logPredictions ? { logPredictions: true } : {}) })) {
             if (flags.json) out(JSON.stringify(ev));
             else if (ev.type === 'progress') err(`… ${ev.rows} rows, ${ev.rejected} rejected, ${(ev.rows / Math.max(ev.elapsed, 1e-3)).toFixed(0)} rows/s`);
             if (ev.type === 'finished') summary = ev.summary;

@@ -66,7 +66,15 @@ export interface Params {
     readonly missing_share_change: number;
     readonly psi_bins: number;
   };
+  readonly monitor: {
+    /** Fixed alert bands per metric; a metric not named here gets mean ± 3 sd of reference chunks. */
+    readonly thresholds: Readonly<Partial<Record<MonitorMetric, { readonly lower?: number; readonly upper?: number }>>>;
+  };
 }
+
+/** Metrics of `credit-tui monitor` that can carry alert bands. */
+export const MONITOR_METRICS = ['approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'auc', 'auc_estimated'] as const;
+export type MonitorMetric = (typeof MONITOR_METRICS)[number];
 
 export const DEFAULT_PARAMS: Params = {
   seed: 42,
@@ -92,6 +100,7 @@ export const DEFAULT_PARAMS: Params = {
     missing_share_change: 0.1,
     psi_bins: 10,
   },
+  monitor: { thresholds: {} },
 };
 
 type Obj = Record<string, unknown>;
@@ -152,7 +161,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'drift'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'drift', 'monitor'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -196,6 +205,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const cost = r.section(raw, 'cost', ['bad_predicted_good', 'good_predicted_bad']);
   const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo']);
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
+  const monitor = r.section(raw, 'monitor', ['thresholds']);
 
   const positive = (n: number) => n > 0;
   const share = (n: number) => n > 0 && n < 1;
@@ -245,7 +255,21 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       missing_share_change: r.num(drift, 'drift.missing_share_change', D.drift.missing_share_change, share, 'a share in (0, 1)'),
       psi_bins: r.num(drift, 'drift.psi_bins', D.drift.psi_bins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),
     },
+    monitor: { thresholds: readThresholds(r, monitor['thresholds']) },
   };
+}
+
+function readThresholds(r: Reader, v: unknown): Params['monitor']['thresholds'] {
+  const out: Partial<Record<MonitorMetric, { lower?: number; upper?: number }>> = {};
+  if (v === undefined || v === null) return out;
+  if (!isObj(v)) r.fail('monitor.thresholds', 'a mapping of metric: {lower, upper}', v);
+  for (const [metric, band] of Object.entries(v)) {
+    if (!(MONITOR_METRICS as readonly string[]).includes(metric)) r.unknownKey(`monitor.thresholds.${metric}`, MONITOR_METRICS);
+    const b = r.section(v, `monitor.thresholds.${metric}`, ['lower', 'upper']);
+    const bound = (k: 'lower' | 'upper'): Record<string, number> => (b[k] === undefined || b[k] === null ? {} : { [k]: r.num(b, `monitor.thresholds.${metric}.${k}`, 0, () => true, 'a number') });
+    out[metric as MonitorMetric] = { ...bound('lower'), ...bound('upper') };
+  }
+  return out;
 }
 
 function readFamilies(r: Reader, v: unknown): Family[] {

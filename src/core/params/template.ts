@@ -62,5 +62,11 @@ drift:
   drift_share: ${D.drift.drift_share}           # the dataset drifts when at least this share of columns drift
   missing_share_change: ${D.drift.missing_share_change}   # a change in missing share this large flags a column by itself
   psi_bins: ${D.drift.psi_bins}
+
+monitor:
+  # Alert bands of credit-tui monitor. A metric not named here gets mean ± 3 sd over reference chunks.
+  # Metrics: approval_rate, mean_p_bad, score_psi, drift_share, auc, auc_estimated. Example:
+  #   approval_rate: { lower: 0.5, upper: 0.9 }
+  thresholds: {}
 `;
 }

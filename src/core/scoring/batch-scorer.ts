@@ -23,10 +23,17 @@ export interface ScorerConfig {
   readonly format: ScoredFormat;
   /** Reason codes cost one attribution per row; prediction drift needs only p(bad). */
   readonly reasons?: boolean;
+  /**
+   * Also write each scored row as a prediction-log line (NDJSON: time, model version, batch, id, decoded
+   * inputs, p_bad, decision, points) into `ChunkResult.logged`, for monitoring.
+   */
+  readonly log?: { readonly batch: string; readonly model_version: number };
 }
 
 export interface ScoredRow {
   readonly id: string;
+  /** The row's line (file) or position (request, 1-based) in the input. */
+  readonly row: number;
   readonly p_bad: number;
   readonly decision: 'approve' | 'decline';
   readonly score: number;
@@ -62,11 +69,13 @@ export interface ChunkResult {
   rows: ScoredRow[];
   /** Refused rows with their row number (format 'rows' only: one applicant or a request of several). */
   rejectList: (RowReject & { readonly row: number })[];
+  /** Prediction-log lines of the scored rows (config.log only). */
+  logged: string;
 }
 
 export function emptyChunkResult(format: ScoredFormat): ChunkResult {
   const parquet = format === 'parquet' ? { id: [], p_bad: [], decision: [], score: [], reason_1: [], reason_2: [], reason_3: [] } : null;
-  return { out: '', rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [], rejectList: [] };
+  return { out: '', rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [], rejectList: [], logged: '' };
 }
 
 const BATCH = 8192;
@@ -90,6 +99,7 @@ export class BatchScorer {
   private readonly batch: ValueSink;
   private readonly dataset: Dataset;
   private readonly ids: string[] = new Array<string>(BATCH);
+  private readonly lines = new Int32Array(BATCH);
   private readonly reasonCols = new Int32Array(BATCH * REASONS);
   private readonly reasonEffects = new Float64Array(BATCH * REASONS);
   private readonly reasonCount = new Uint8Array(BATCH);
@@ -156,6 +166,7 @@ export class BatchScorer {
       }
       this.result.rowsRead++;
       this.ids[this.n] = idColumn >= 0 ? buf.toString('latin1', scanner.starts[idColumn], scanner.ends[idColumn]) : String(line);
+      this.lines[this.n] = line;
       if (++this.n === BATCH) this.flush();
     }
     return this.take();
@@ -169,6 +180,7 @@ export class BatchScorer {
     const idColumn = this.config.idColumn;
     const id = idColumn >= 0 ? cells[idColumn] : null;
     this.ids[this.n] = id === null || id === undefined ? String(line) : String(id);
+    this.lines[this.n] = line;
     if (++this.n === BATCH) this.flush();
   }
 
@@ -236,10 +248,26 @@ export class BatchScorer {
           const c = this.reasonCols[i * REASONS + m]!;
           reasons.push({ column: this.reasonIndex.columns[c]!, value: this.valueText(c, i), effect: this.reasonEffects[i * REASONS + m]!, text: this.reasonText(i, m, k) });
         }
-        r.rows.push({ id: this.ids[i]!, p_bad: pb, decision, score, reasons });
+        r.rows.push({ id: this.ids[i]!, row: this.lines[i]!, p_bad: pb, decision, score, reasons });
       }
+      if (this.config.log) r.logged += this.logLine(i, pb, decision, score);
     }
     r.out += out;
+  }
+
+  private logTs = '';
+
+  /** One prediction-log line: the validated (decoded) inputs, so every source logs the same values. */
+  private logLine(i: number, p: number, decision: string, score: number): string {
+    if (i === 0) this.logTs = new Date().toISOString();
+    const inputs: Record<string, string | number | null> = {};
+    this.bundle.input.columns.forEach((c, j) => {
+      const num = this.numeric[j];
+      inputs[c.name] = num ? (Number.isNaN(num[i]!) ? null : num[i]!) : (this.labels[j]![i] ?? null);
+    });
+    const { batch, model_version } = this.config.log!;
+    const id = this.config.idColumn >= 0 ? this.ids[i]! : null;
+    return `${JSON.stringify({ ts: this.logTs, model_version, batch, id, inputs, p_bad: p, decision, score })}\n`;
   }
 
   /** The applicant's value of reason column c in words ("missing" when absent). */

@@ -98,4 +98,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, alias)
   );
   `,
+  `
+  -- Observed outcomes of scored applicants (credit-tui outcomes), joined to the prediction log by id.
+  CREATE TABLE outcomes (
+    id TEXT PRIMARY KEY,
+    bad INTEGER NOT NULL CHECK (bad IN (0, 1)),
+    observed_at TEXT,
+    source_sha256 TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -350,6 +350,36 @@ export class RunStore {
     return hit;
   }
 
+  /**
+   * Stores outcomes by id in one transaction: a new id is inserted, a changed label or date updated, the
+   * same row left alone (so importing a file twice changes nothing).
+   */
+  upsertOutcomes(rows: readonly { id: string; bad: 0 | 1; observed_at: string | null }[], sourceSha256: string): { inserted: number; updated: number; unchanged: number } {
+    const get = this.db.prepare<[string], { bad: number; observed_at: string | null }>('SELECT bad, observed_at FROM outcomes WHERE id = ?');
+    const put = this.db.prepare('INSERT OR REPLACE INTO outcomes (id, bad, observed_at, source_sha256, imported_at) VALUES (?, ?, ?, ?, ?)');
+    return this.atomically(() => {
+      const n = { inserted: 0, updated: 0, unchanged: 0 };
+      const now = Date.now();
+      for (const r of rows) {
+        const old = get.get(r.id);
+        if (old && old.bad === r.bad && old.observed_at === r.observed_at) {
+          n.unchanged++;
+          continue;
+        }
+        put.run(r.id, r.bad, r.observed_at, sourceSha256, now);
+        if (old) n.updated++;
+        else n.inserted++;
+      }
+      return n;
+    });
+  }
+
+  /** Every known outcome: id -> 1 (bad) or 0 (good). */
+  outcomeMap(): Map<string, 0 | 1> {
+    const rows = this.db.prepare<[], { id: string; bad: number }>('SELECT id, bad FROM outcomes').all();
+    return new Map(rows.map((r) => [r.id, r.bad === 1 ? 1 : 0]));
+  }
+
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }

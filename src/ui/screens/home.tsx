@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useMemo, useState } from 'react';
+import { existsSync } from 'node:fs';
+import { predictionsDir } from '../../engine/prediction-log.js';
 import { expandGrid } from '../../core/params/grids.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { ScreenId, Services } from '../services.js';
@@ -32,6 +34,7 @@ export function workflowSteps(s: Services): Step[] {
     { id: 'models', title: 'Models', state: champion ? `champion v${champion.version} (${champion.family}), test AUC ${(champion.metrics['test_roc_auc'] ?? NaN).toFixed(2)}` : 'no model yet' },
     { id: 'score', title: 'Score', state: scores[0] ? `last scoring ${scores[0].status.toLowerCase()}` : champion ? 'ready' : 'needs a model' },
     { id: 'drift', title: 'Drift', state: drifts[0] ? `last check: ${store.tags(drifts[0].run_id)['verdict'] ?? drifts[0].status.toLowerCase()}` : 'not checked yet' },
+    { id: 'monitor', title: 'Monitor', state: existsSync(predictionsDir(s.project)) ? 'predictions logged: periods, alerts, trends' : 'no logged predictions (--log-predictions)' },
   ];
 }
 
@@ -45,7 +48,7 @@ export function HomeScreen({ services, onOpen }: { readonly services: Services; 
     if (n >= 1 && n <= steps.length) onOpen(steps[n - 1]!.id);
   });
   return (
-    <Screen title="Home" hints="↑↓/jk move · Enter open · 1-8 jump · ? help · q quit">
+    <Screen title="Home" hints="↑↓/jk move · Enter open · 1-9 jump · ? help · q quit">
       <Text>The workflow, step by step:</Text>
       <Box marginTop={1}>
         <SelectList items={steps.map((s, i) => ({ key: s.id, label: `${i + 1}. ${s.title.padEnd(12)}`, detail: s.state }))} selected={sel} />

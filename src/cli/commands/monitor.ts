@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { parsePeriodBy } from '../../core/monitor/periods.js';
+import { runMonitor, type MonitorReport } from '../../engine/monitor.js';
+import { importOutcomes } from '../../engine/outcomes.js';
+import { writeFileAtomic } from '../../engine/project.js';
+import { err, out, withContext } from '../context.js';
+import { num, paint, table } from '../format.js';
+
+/** Exit code of `monitor` when the latest period alerts (for CI and cron). */
+export const EXIT_ALERT = 3;
+
+const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
+function periodRows(r: MonitorReport): string[][] {
+  return r.periods.map((p) => [
+    p.alert ? paint('✗', 'red') : paint('✓', 'green'), p.period, String(p.rows), pct(p.approval_rate), num(p.mean_p_bad, 3), num(p.score_psi, 3),
+    pct(p.drift_share), num(p.auc, 3), num(p.auc_estimated, 3), pct(p.bad_rate), p.alerts.join(',') || '-',
+  ]);
+}
+
+const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted', 'AUC', 'est. AUC', 'bad rate', 'alerts'];
+
+/** The Markdown report: the same table, the bands, and the drifting columns per period. */
+export function monitorMarkdown(r: MonitorReport): string {
+  const lines = [
+    `# Monitoring: model v${r.model.version} (${r.model.family}), periods by ${r.by}`, '',
+    `Reference: ${r.reference.source}, ${r.reference.rows} rows; alert bands from ${r.reference.chunks} chunks of ${r.reference.chunk_rows} rows (mean ± 3 sd) unless params.yaml fixes them.`, '',
+    `| ${HEADER.map((h) => h || 'alert').join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`,
+    ...periodRows({ ...r }).map((row) => `| ${row.map((c) => c.replace(/\u001b\[[0-9;]*m/g, '')).join(' | ')} |`), '',
+    '## Bands', '', '| metric | lower | upper | from |', '|---|---|---|---|',
+    ...r.bands.map((b) => `| ${b.metric} | ${num(b.lower, 4)} | ${num(b.upper, 4)} | ${b.source} |`), '',
+    '## Drifting columns', '',
+    ...r.periods.map((p) => `- ${p.period}: ${p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}`), '',
+    'AUC and bad rate are realised (outcomes imported with `credit-tui outcomes`); est. AUC is estimated from p(bad) without labels (CBPE).',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerMonitor(program: Command): void {
+  program
+    .command('outcomes')
+    .description('import observed outcomes (good/bad) of scored applicants, joined by id; re-importing is idempotent')
+    .argument('<file>', 'CSV or Parquet with an id column and an outcome column (optionally a date)')
+    .option('--id <col>', 'id column (default: id or applicant_id)')
+    .option('--label <col>', 'outcome column (default: outcome, label, class, Risk, …)')
+    .option('--bad <value>', 'outcome value that means bad (default: bad/1/yes/true)')
+    .option('--date <col>', 'column with the date the outcome was observed')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  credit-tui outcomes repaid.csv\n  credit-tui outcomes labels.parquet --id loan_id --label defaulted --bad yes')
+    .action(async (file: string, opts: { id?: string; label?: string; bad?: string; date?: string; json?: boolean }, cmd: Command) => {
+      await withContext(cmd, ({ project, store }) => {
+        const s = importOutcomes(project, store, file, { ...(opts.id ? { idColumn: opts.id } : {}), ...(opts.label ? { labelColumn: opts.label } : {}), ...(opts.bad ? { badValue: opts.bad } : {}), ...(opts.date ? { dateColumn: opts.date } : {}) });
+        if (opts.json) return out(JSON.stringify(s));
+        out(`${s.rows} outcomes (${s.bad} bad) from ${file}: ${s.inserted} new, ${s.updated} changed, ${s.unchanged} unchanged`);
+        if (s.unknown_ids) out(`${s.unknown_ids} id(s) match no logged prediction yet (kept), e.g. ${s.unknown_examples.join(', ')}`);
+      });
+    });
+  program
+    .command('monitor')
+    .description('drift and performance per period of the logged predictions against the reference, with alerts (exit 3 when the latest period alerts)')
+    .option('--by <period>', "batch, day, week, month, or 'N rows'", 'batch')
+    .option('--since <date>', 'only predictions logged at or after this date (ISO)')
+    .option('--reference <file>', "a labelled file to compare with (default: the champion's training data)")
+    .option('--model <ref>', 'model version or alias whose reference and threshold are used', 'champion')
+    .option('--json', 'print one JSON object')
+    .option('--report <file.md>', 'also write a Markdown report')
+    .addHelpText('after', "\nExamples:\n  credit-tui monitor\n  credit-tui monitor --by week --since 2026-01-01 --report monitoring.md\n  credit-tui monitor --by '500 rows' --json")
+    .action(async (opts: { by: string; since?: string; reference?: string; model: string; json?: boolean; report?: string }, cmd: Command) => {
+      const by = parsePeriodBy(opts.by);
+      if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) throw new UserError(`invalid --since ${JSON.stringify(opts.since)}`, {}, 'an ISO date such as 2026-01-31');
+      if (opts.report !== undefined && !opts.report.toLowerCase().endsWith('.md')) throw new UserError('the report must be a .md file', { file: opts.report });
+      await withContext(cmd, ({ project, store, params }) => {
+        const report = runMonitor(project, store, params, { by, ...(opts.since ? { since: new Date(opts.since).toISOString() } : {}), ...(opts.reference ? { reference: opts.reference } : {}), model: opts.model });
+        if (opts.report) writeFileAtomic(opts.report, monitorMarkdown(report));
+        if (opts.json) out(JSON.stringify(report));
+        else {
+          out(`model v${report.model.version} (${report.model.family}); reference ${report.reference.source}: ${report.reference.rows} rows, bands from ${report.reference.chunks} chunks of ${report.reference.chunk_rows}`);
+          out(table(HEADER, periodRows(report)));
+          const last = report.periods.at(-1)!;
+          out(last.alert ? `latest period ${last.period} ALERTS: ${last.alerts.join(', ')}` : `latest period ${last.period}: no alert`);
+        }
+        if (opts.report) err(`wrote ${opts.report}`);
+        if (report.latest_alert) process.exitCode = EXIT_ALERT;
+      });
+    });
+}

@@ -1,0 +1,196 @@
+import { compareColumn, type DriftThresholds } from '../drift/compare.js';
+import { psiFromShares, quantileBinShares } from '../drift/stats.js';
+import { UserError } from '../errors.js';
+import { ColumnCounts, expectedScores, NumberTally, observedScores, roundP, weightedAuc, weightedKs } from './tallies.js';
+
+/** How scored rows are cut into periods: one per scoring batch, per calendar unit (UTC), or every N rows. */
+export type PeriodBy = { readonly kind: 'batch' | 'day' | 'week' | 'month' } | { readonly kind: 'rows'; readonly n: number };
+
+export function parsePeriodBy(text: string): PeriodBy {
+  if (text === 'batch' || text === 'day' || text === 'week' || text === 'month') return { kind: text };
+  const n = Number(/^(\d+)(?:\s*rows)?$/.exec(text.trim())?.[1]);
+  if (Number.isInteger(n) && n >= 10) return { kind: 'rows', n };
+  throw new UserError(`invalid --by ${JSON.stringify(text)}`, {}, "use batch, day, week, month, or a number of rows (at least 10), e.g. '500 rows'");
+}
+
+/** One scored applicant as monitoring sees it: decoded inputs, p(bad), the decision, and the outcome if known. */
+export interface MonitorRow {
+  readonly ts: string;
+  /** The scoring batch (run id of `score`) or the serving process the row came from. */
+  readonly batch: string;
+  readonly id: string | null;
+  readonly inputs: Readonly<Record<string, string | number | null>>;
+  readonly p_bad: number;
+  readonly decision: 'approve' | 'decline';
+  /** 1 = bad, 0 = good, null = not known yet. */
+  readonly bad: 0 | 1 | null;
+}
+
+/** The period a row belongs to; `index` is the row's position in time order (for N-row chunks). */
+export function periodOf(by: PeriodBy, row: Pick<MonitorRow, 'ts' | 'batch'>, index: number): string {
+  switch (by.kind) {
+    case 'batch':
+      return row.batch;
+    case 'day':
+      return row.ts.slice(0, 10);
+    case 'month':
+      return row.ts.slice(0, 7);
+    case 'week': {
+      // ISO weeks start on Monday: the period is named after its Monday.
+      const d = new Date(`${row.ts.slice(0, 10)}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+      return `week of ${d.toISOString().slice(0, 10)}`;
+    }
+    case 'rows':
+      return `rows ${Math.floor(index / by.n) * by.n + 1}-${(Math.floor(index / by.n) + 1) * by.n}`;
+  }
+}
+
+export interface InputSpec {
+  readonly name: string;
+  readonly kind: 'numeric' | 'categorical';
+}
+
+/** Costs of the two errors (params.yaml `cost`), to price the decisions of labelled rows. */
+export interface Costs {
+  readonly bad_predicted_good: number;
+  readonly good_predicted_bad: number;
+}
+
+/** Everything a period needs, in memory bounded by distinct values (not rows). */
+export class PeriodState {
+  rows = 0;
+  approvals = 0;
+  pSum = 0;
+  labeled = 0;
+  bads = 0;
+  cost = 0;
+  from = '';
+  to = '';
+  readonly pTally = new NumberTally();
+  readonly badAt = new Map<number, number>();
+  readonly goodAt = new Map<number, number>();
+  readonly columns: ColumnCounts[];
+
+  constructor(readonly key: string, inputs: readonly InputSpec[]) {
+    this.columns = inputs.map((c) => new ColumnCounts(c.name, c.kind));
+  }
+
+  add(r: MonitorRow, costs: Costs): void {
+    this.rows++;
+    if (r.decision === 'approve') this.approvals++;
+    this.pSum += r.p_bad;
+    const p = roundP(r.p_bad);
+    this.pTally.add(p);
+    if (!this.from || r.ts < this.from) this.from = r.ts;
+    if (r.ts > this.to) this.to = r.ts;
+    for (const c of this.columns) c.add(r.inputs[c.name] ?? null);
+    if (r.bad === null) return;
+    this.labeled++;
+    this.bads += r.bad;
+    const at = r.bad ? this.badAt : this.goodAt;
+    at.set(p, (at.get(p) ?? 0) + 1);
+    if (r.bad && r.decision === 'approve') this.cost += costs.bad_predicted_good;
+    if (!r.bad && r.decision === 'decline') this.cost += costs.good_predicted_bad;
+  }
+}
+
+export interface PeriodMetrics {
+  readonly period: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rows: number;
+  readonly approval_rate: number;
+  readonly mean_p_bad: number;
+  /** PSI of the p(bad) distribution against the reference's (prediction drift). */
+  readonly score_psi: number;
+  readonly drift_share: number;
+  readonly drifted_columns: readonly string[];
+  /** Rows whose outcome is known. */
+  readonly labeled: number;
+  readonly auc: number | null;
+  readonly gini: number | null;
+  readonly ks: number | null;
+  readonly bad_rate: number | null;
+  readonly expected_cost: number | null;
+  /** Estimated without labels from calibrated p(bad) (CBPE). */
+  readonly auc_estimated: number | null;
+  readonly bad_rate_estimated: number;
+}
+
+/** The reference a period is compared with: its p(bad) distribution and its input columns. */
+export interface ReferenceSummary {
+  readonly pTally: NumberTally;
+  readonly columns: readonly ColumnCounts[];
+}
+
+export function summarizeReference(state: PeriodState): ReferenceSummary {
+  return { pTally: state.pTally, columns: state.columns };
+}
+
+/** A period's figures against the reference, with the existing drift statistics, unchanged. */
+export function periodMetrics(s: PeriodState, ref: ReferenceSummary, t: DriftThresholds): PeriodMetrics {
+  const shares = quantileBinShares(ref.pTally.runs(), s.pTally.runs(), t.psi_bins);
+  const drift = s.columns.map((c, j) => compareColumn(ref.columns[j]!.driftColumn(), c.driftColumn(), t));
+  const drifted = drift.filter((d) => d.drifted).map((d) => d.column);
+  const observed = observedScores(s.badAt, s.goodAt);
+  const auc = s.labeled > 0 ? weightedAuc(observed) : null;
+  return {
+    period: s.key, from: s.from, to: s.to, rows: s.rows,
+    approval_rate: s.approvals / s.rows, mean_p_bad: s.pSum / s.rows, score_psi: psiFromShares(shares.ref, shares.cur),
+    drift_share: drift.length ? drifted.length / drift.length : 0, drifted_columns: drifted,
+    labeled: s.labeled, auc, gini: auc === null ? null : 2 * auc - 1, ks: s.labeled > 0 ? weightedKs(observed) : null,
+    bad_rate: s.labeled > 0 ? s.bads / s.labeled : null, expected_cost: s.labeled > 0 ? s.cost / s.labeled : null,
+    auc_estimated: weightedAuc(expectedScores(s.pTally)), bad_rate_estimated: s.pSum / s.rows,
+  };
+}
+
+/** The metrics that get alert bands, and which side of a band is an alert. */
+export const MONITORED = {
+  approval_rate: 'both',
+  mean_p_bad: 'both',
+  score_psi: 'upper',
+  drift_share: 'upper',
+  auc: 'lower',
+  auc_estimated: 'lower',
+} as const;
+export type MonitoredMetric = keyof typeof MONITORED;
+
+export interface Band {
+  readonly metric: MonitoredMetric;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  /** Where the band came from: reference chunks (mean ± 3 sd) or params.yaml. */
+  readonly source: 'reference' | 'params';
+}
+
+/**
+ * Mean ± 3 standard deviations of each metric over reference chunks (NannyML's default band). Chunks of the
+ * reference hardly ever drift from the reference they belong to, so the drift-share band would be zero; its
+ * upper edge is at least one column's share: one column flagged alone (expected by chance among many
+ * columns at p < 0.05) is not an alert, two are.
+ */
+export function bandsFromChunks(chunks: readonly PeriodMetrics[], columns: number, sigmas = 3): Band[] {
+  const bands: Band[] = [];
+  for (const metric of Object.keys(MONITORED) as MonitoredMetric[]) {
+    const xs = chunks.map((c) => c[metric]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    if (xs.length < 2) continue;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+    const side = MONITORED[metric];
+    const upper = metric === 'drift_share' ? Math.max(mean + sigmas * sd, 1 / Math.max(1, columns)) : mean + sigmas * sd;
+    bands.push({ metric, lower: side === 'upper' ? null : mean - sigmas * sd, upper: side === 'lower' ? null : upper, source: 'reference' });
+  }
+  return bands;
+}
+
+/** The metrics of a period that lie outside their band. */
+export function alertsOf(m: PeriodMetrics, bands: readonly Band[]): MonitoredMetric[] {
+  const out: MonitoredMetric[] = [];
+  for (const b of bands) {
+    const x = m[b.metric];
+    if (typeof x !== 'number' || !Number.isFinite(x)) continue;
+    if ((b.lower !== null && x < b.lower) || (b.upper !== null && x > b.upper)) out.push(b.metric);
+  }
+  return out;
+}

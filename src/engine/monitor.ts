@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import type { Dataset } from '../core/data/dataset.js';
+import { UserError } from '../core/errors.js';
+import {
+  alertsOf, bandsFromChunks, periodMetrics, periodOf, PeriodState, summarizeReference,
+  type Band, type InputSpec, type MonitoredMetric, type MonitorRow, type PeriodBy, type PeriodMetrics,
+} from '../core/monitor/periods.js';
+import type { Params } from '../core/params/params.js';
+import { Rng } from '../core/random.js';
+import { BatchScorer } from '../core/scoring/batch-scorer.js';
+import type { RunStore } from '../core/store/run-store.js';
+import { loadStoredDataset } from './datasets.js';
+import { readDataset } from './ingest.js';
+import { readPredictionLog } from './prediction-log.js';
+import { inputFile, type Project } from './project.js';
+import { loadRegisteredModel, type LoadedModel } from './registry.js';
+
+export interface MonitorOptions {
+  readonly by: PeriodBy;
+  /** Only rows scored at or after this ISO date/time. */
+  readonly since?: string;
+  /** A labelled file to use as the reference instead of the champion's training data. */
+  readonly reference?: string;
+  readonly model?: string;
+}
+
+export interface MonitoredPeriod extends PeriodMetrics {
+  readonly alert: boolean;
+  readonly alerts: readonly MonitoredMetric[];
+}
+
+export interface MonitorReport {
+  readonly model: { readonly version: number; readonly family: string };
+  readonly reference: { readonly source: string; readonly rows: number; readonly chunk_rows: number; readonly chunks: number };
+  readonly by: string;
+  readonly bands: readonly Band[];
+  readonly periods: readonly MonitoredPeriod[];
+  /** Rows read from the prediction log (before --since). */
+  readonly rows_logged: number;
+  readonly latest_alert: boolean;
+}
+
+const specsOf = (m: LoadedModel): InputSpec[] => m.bundle.input.columns.map((c) => ({ name: c.name, kind: c.kind }));
+
+/** Reference rows: every row of a dataset scored by the model, with its known outcome. */
+function referenceRows(ds: Dataset, m: LoadedModel): MonitorRow[] {
+  const header = ds.features.map((f) => f.name);
+  const scorer = new BatchScorer(m.bundle, m.model, { header, delimiter: ',', idColumn: -1, threshold: m.bundle.threshold, scale: m.bundle.params.scoring, format: 'rows', reasons: false });
+  const missing = scorer.missingColumns();
+  if (missing.length) throw new UserError(`the reference lacks column${missing.length > 1 ? 's' : ''} the model needs: ${missing.join(', ')}`, { column: missing[0]! });
+  const inputs: Record<string, string | number | null>[] = [];
+  for (let i = 0; i < ds.rows; i++) {
+    const cells = ds.features.map((f) => (f.kind === 'numeric' ? (Number.isNaN(f.values[i]!) ? null : f.values[i]!) : f.values[i] ?? null));
+    inputs.push(Object.fromEntries(header.map((h, j) => [h, cells[j]!])));
+    scorer.add(cells, i + 1);
+  }
+  const scored = scorer.take();
+  const byRow = new Map(scored.rows.map((r) => [Number(r.id) - 1, r]));
+  const rows: MonitorRow[] = [];
+  for (let i = 0; i < ds.rows; i++) {
+    const r = byRow.get(i);
+    if (r) rows.push({ ts: '', batch: 'reference', id: null, inputs: inputs[i]!, p_bad: r.p_bad, decision: r.decision, bad: ds.target[i] === 1 ? 1 : 0 });
+  }
+  return rows;
+}
+
+function loadReference(store: RunStore, m: LoadedModel, params: Params, file?: string): { rows: MonitorRow[]; source: string } {
+  if (file) {
+    const path = inputFile(file, 'a reference file');
+    const { dataset } = readDataset(readFileSync(path), file, path, { name: 'reference', target: params.data.target, badValue: params.data.bad_value, roles: params.data.roles });
+    return { rows: referenceRows(dataset, m), source: file };
+  }
+  const { name, version } = m.bundle.dataset;
+  const row = store.resolveDataset(`${name}@${version}`);
+  return { rows: referenceRows(loadStoredDataset(row), m), source: `${name}@${version} (the champion's training data)` };
+}
+
+/**
+ * Monitoring over time: the prediction log (fed by `serve --log-predictions` and `score --log-predictions`)
+ * cut into periods, each compared with the reference the way `drift` compares two files, plus realised
+ * performance where outcomes have arrived and CBPE estimates where they have not. Alert bands come from
+ * chunks of the reference of the periods' typical size (mean ± 3 sd), or from params.yaml `monitor.thresholds`.
+ * Memory follows the number of periods and distinct values: rows are folded into tallies as they are read.
+ */
+export function runMonitor(project: Project, store: RunStore, params: Params, opts: MonitorOptions): MonitorReport {
+  const model = loadRegisteredModel(store, opts.model ?? 'champion');
+  const specs = specsOf(model);
+  const outcomes = store.outcomeMap();
+  const periods = new Map<string, PeriodState>();
+  let logged = 0;
+  let index = 0;
+  for (const p of readPredictionLog(project)) {
+    logged++;
+    if (opts.since && p.ts < opts.since) continue;
+    const row: MonitorRow = { ts: p.ts, batch: p.batch, id: p.id, inputs: p.inputs, p_bad: p.p_bad, decision: p.decision, bad: p.id !== null ? (outcomes.get(p.id) ?? null) : null };
+    const key = periodOf(opts.by, row, index++);
+    let state = periods.get(key);
+    if (!state) periods.set(key, (state = new PeriodState(key, specs)));
+    state.add(row, params.cost);
+  }
+  if (periods.size === 0) {
+    throw new UserError(logged ? `no logged predictions since ${opts.since}` : 'no logged predictions yet', {}, 'score with --log-predictions, or serve with --log-predictions, first');
+  }
+
+  const ref = loadReference(store, model, params, opts.reference);
+  const whole = new PeriodState('reference', specs);
+  for (const r of ref.rows) whole.add(r, params.cost);
+  const summary = summarizeReference(whole);
+
+  // Reference chunks of the periods' typical size, in a seeded order: the spread of each metric under no change.
+  const sizes = [...periods.values()].map((s) => s.rows).sort((a, b) => a - b);
+  const median = sizes[Math.floor(sizes.length / 2)]!;
+  const chunkRows = Math.max(50, Math.min(median, Math.floor(ref.rows.length / 5)));
+  const order = ref.rows.map((_, i) => i);
+  const rng = new Rng(params.seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const chunks: PeriodMetrics[] = [];
+  for (let start = 0; start + chunkRows <= order.length; start += chunkRows) {
+    const s = new PeriodState(`reference chunk ${chunks.length + 1}`, specs);
+    for (let k = start; k < start + chunkRows; k++) s.add(ref.rows[order[k]!]!, params.cost);
+    chunks.push(periodMetrics(s, summary, params.drift));
+  }
+  const fixed = params.monitor.thresholds;
+  const bands: Band[] = bandsFromChunks(chunks, specs.length).map((b) => {
+    const f = fixed[b.metric];
+    return f ? { metric: b.metric, lower: f.lower ?? null, upper: f.upper ?? null, source: 'params' as const } : b;
+  });
+  for (const [metric, f] of Object.entries(fixed) as [MonitoredMetric, { lower?: number; upper?: number }][]) {
+    if (!bands.some((b) => b.metric === metric)) bands.push({ metric, lower: f.lower ?? null, upper: f.upper ?? null, source: 'params' });
+  }
+
+  const ordered = [...periods.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const out: MonitoredPeriod[] = ordered.map((s) => {
+    const m = periodMetrics(s, summary, params.drift);
+    const alerts = alertsOf(m, bands);
+    return { ...m, alert: alerts.length > 0, alerts };
+  });
+  return {
+    model: { version: model.version.version, family: model.bundle.family },
+    reference: { source: ref.source, rows: ref.rows.length, chunk_rows: chunkRows, chunks: chunks.length },
+    by: opts.by.kind === 'rows' ? `${opts.by.n} rows` : opts.by.kind,
+    bands, periods: out, rows_logged: logged, latest_alert: out.at(-1)?.alert ?? false,
+  };
+}

@@ -1,0 +1,83 @@
+import asciichart from 'asciichart';
+import { Box, Text } from 'ink';
+import React, { useMemo, useState } from 'react';
+import { humanMessage } from '../../core/human-errors.js';
+import { runMonitor, type MonitorReport } from '../../engine/monitor.js';
+import { Screen, SelectList, useListKeys } from '../components/basics.js';
+import { useKeys } from '../components/keys.js';
+import type { Services } from '../services.js';
+
+const CHARTS = [
+  ['approval_rate', 'approval rate'],
+  ['score_psi', 'score PSI'],
+  ['drift_share', 'drift share'],
+  ['auc', 'realised AUC'],
+  ['auc_estimated', 'estimated AUC'],
+] as const;
+
+/** One metric over the periods, with its alert band drawn as two flat series. */
+function chart(report: MonitorReport, metric: (typeof CHARTS)[number][0]): string {
+  const values = report.periods.map((p) => p[metric] ?? NaN);
+  if (values.every((v) => Number.isNaN(v))) return '(no values: outcomes not imported yet)';
+  const band = report.bands.find((b) => b.metric === metric);
+  const series = [values.map((v) => (Number.isNaN(v) ? 0 : v))];
+  if (band?.upper !== null && band?.upper !== undefined) series.push(values.map(() => band.upper!));
+  if (band?.lower !== null && band?.lower !== undefined) series.push(values.map(() => band.lower!));
+  return asciichart.plot(series, { height: 5, format: (x: number) => x.toFixed(3).padStart(6) });
+}
+
+/** Monitoring over time: periods with their alerts, a chart per metric with its band, a period's drift. */
+export function MonitorScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
+  const result = useMemo(() => {
+    try {
+      return { report: runMonitor(services.project, services.store, services.params, { by: { kind: 'batch' } }), error: null };
+    } catch (e) {
+      return { report: null, error: humanMessage(e) };
+    }
+  }, [services]);
+  const [sel, setSel] = useState(0);
+  const [metric, setMetric] = useState(0);
+  const [detail, setDetail] = useState(false);
+  const report = result.report;
+  useListKeys(report?.periods.length ?? 0, sel, setSel, !detail);
+  useKeys((_i, key) => {
+    if (key.escape) return detail ? setDetail(false) : onBack();
+    if (key.return && report) setDetail(true);
+    if (key.tab) setMetric((m) => (m + 1) % CHARTS.length);
+  });
+  if (!report) return <Screen title="Monitor" hints="Esc back" error={result.error} />;
+  const p = report.periods[sel]!;
+  if (detail) {
+    return (
+      <Screen title={`Monitor › ${p.period}`} hints="Esc back to the periods">
+        <Text>
+          {p.rows} rows, {(p.approval_rate * 100).toFixed(1)}% approved, mean p(bad) {p.mean_p_bad.toFixed(3)}, score PSI {p.score_psi.toFixed(3)}
+        </Text>
+        <Text>
+          realised AUC {p.auc?.toFixed(3) ?? '-'} ({p.labeled} labelled), estimated AUC {p.auc_estimated?.toFixed(3) ?? '-'}, bad rate {p.bad_rate === null ? '-' : `${(p.bad_rate * 100).toFixed(1)}%`}
+        </Text>
+        <Text color={p.alert ? 'red' : 'green'}>{p.alert ? `✗ alerts: ${p.alerts.join(', ')}` : '✓ no alert'}</Text>
+        <Text>drifting columns: {p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}</Text>
+        <Text dimColor>Compare the batch file with its reference on the Drift screen (8) for per-column histograms.</Text>
+      </Screen>
+    );
+  }
+  const [key, label] = CHARTS[metric]!;
+  return (
+    <Screen title={`Monitor (model v${report.model.version}, by ${report.by})`} hints="↑↓ period · Enter its drift · Tab next chart · Esc back">
+      <Box>
+        <Box width={40} flexShrink={0}>
+          <SelectList items={report.periods.map((x) => ({ key: x.period, label: `${x.alert ? '✗' : '✓'} ${x.period.slice(0, 24).padEnd(24)} ${String(x.rows).padStart(6)}` }))} selected={sel} height={8} />
+        </Box>
+        <Box flexDirection="column" marginLeft={1} width={38}>
+          <Text wrap="truncate-end">{p.alert ? `alerts: ${p.alerts.join(', ')}` : 'no alert'}</Text>
+          <Text wrap="truncate-end">drift: {p.drifted_columns.join(', ') || 'none'}</Text>
+        </Box>
+      </Box>
+      <Text dimColor>
+        {label} per period{report.bands.some((b) => b.metric === key) ? ' (flat lines: the alert band)' : ''}
+      </Text>
+      <Text>{chart(report, key)}</Text>
+    </Screen>
+  );
+}
