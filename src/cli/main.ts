@@ -9,6 +9,7 @@ import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerMonitor } from './commands/monitor.js';
+import { registerFairness } from './commands/fairness.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
 import { asUserError } from '../core/human-errors.js';
@@ -47,6 +48,7 @@ Examples:
   registerDrift(program);
   registerServe(program, VERSION);
   registerMonitor(program);
+  registerFairness(program);
   program.action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new UserError(`unknown command '${cmd.args[0]}'`, {}, 'see credit-tui --help');
     await openTui(cmd, 'home');

@@ -15,6 +15,7 @@ import { learnerSeed, type FoldTask, type TaskResult } from '../core/search/task
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
 import { inputProfile } from '../core/scoring/profile.js';
+import { audit, DEFAULT_ATTRIBUTES, type AttributeFigures } from '../core/fairness/audit.js';
 import { loadStoredDataset } from './datasets.js';
 import { TaskPool } from './pool.js';
 import { writeFileAtomic, type Project } from './project.js';
@@ -47,6 +48,9 @@ export interface TrainSummary {
     readonly sha256: string;
     readonly threshold: number;
     readonly test: TestMetrics;
+    /** The fairness audit on the test rows, one entry per attribute the data set has. */
+    readonly fairness: readonly AttributeFigures[];
+    readonly fairness_skipped: readonly string[];
   };
   readonly fits: number;
   readonly wall_seconds: number;
@@ -83,7 +87,7 @@ const RANK_METRICS: ReadonlySet<string> = new Set(['roc_auc', 'gini', 'ks']);
 /** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
 const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
 
-function withoutSmote(c: Candidate): Candidate {
+export function withoutSmote(c: Candidate): Candidate {
   const { smote: _ignored, ...rest } = c;
   return rest;
 }
@@ -100,7 +104,8 @@ export function planGrids(params: Params, opts: TrainOptions): Map<Family, Candi
   return plan;
 }
 
-function resolveSplit(ds: Dataset, params: Params, opts: TrainOptions): Split {
+/** The train/test split and CV folds of a search: a split file (the reference's), else seeded from params. */
+export function resolveSplit(ds: Dataset, params: Params, opts: Pick<TrainOptions, 'splitFile'>): Split {
   const file = opts.splitFile ?? params.split.split_file;
   if (!file) return seededSplit(ds.target, params.split.test_size, params.split.cv_folds, params.seed);
   let text: string;
@@ -244,6 +249,9 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const champSet = setFor(champ.params['smote'] === true);
     const threshold = costOptimalThreshold(params.cost);
     const testMetrics = entries[0]!.test!;
+    // The champion's fairness audit on the test rows, stored with its version (train summary, models list, TUI).
+    const fairness = audit(test, champRefit.testProba, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
+    const fairnessMetrics = Object.fromEntries(fairness.attributes.flatMap((a) => (a.adverse_impact_ratio === null ? [] : [[`fairness_air_${a.attribute}`, a.adverse_impact_ratio]])));
     const { text, sha256 } = sealBundle({
       format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
       dataset: { name: row.name, version: row.version, digest: row.digest },
@@ -256,9 +264,9 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       store.logArtifact(runId, relative(project.home, path), sha256, statSync(path).size);
       store.logMetrics(runId, flatMetrics(testMetrics, 'test_'));
       store.logMetrics(runId, { cv_auc_mean: champ.cv_auc_mean, cv_auc_std: champ.cv_auc_std, candidates: results.length, wall_seconds: (performance.now() - t0) / 1000 });
-      store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params) });
+      store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params), fairness: JSON.stringify(fairness) });
       const v = store.registerModelVersion(
-        { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_') } },
+        { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_'), ...fairnessMetrics } },
         ['champion'],
       );
       store.endRun(runId, 'FINISHED');
@@ -266,7 +274,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     });
     const summary: TrainSummary = {
       run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
-      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics },
+      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped },
       fits: results.length * folds, wall_seconds: (performance.now() - t0) / 1000,
     };
     yield { type: 'finished', summary };

@@ -1,9 +1,18 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
+import { FOUR_FIFTHS, verdictLine, type AttributeFigures } from '../../core/fairness/audit.js';
 import { storedUsefulness } from '../../core/metrics/classification.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, table } from '../format.js';
+
+/** `ok`, or the attributes whose adverse impact ratio fails the four-fifths rule (stored with the version). */
+function fairnessOf(m: Readonly<Record<string, number>>): string {
+  const airs = Object.entries(m).filter(([k]) => k.startsWith('fairness_air_'));
+  if (airs.length === 0) return '-';
+  const failing = airs.filter(([, v]) => v < FOUR_FIFTHS).map(([k]) => k.slice('fairness_air_'.length));
+  return failing.length ? `⚠ ${failing.join(',')}` : 'ok';
+}
 
 function verdictOf(m: Readonly<Record<string, number>>): string {
   const u = storedUsefulness(m);
@@ -24,12 +33,33 @@ export function registerModels(program: Command): void {
         if (rows.length === 0) return out('no models yet: credit-tui train --headless');
         const names = new Set(rows.map((v) => v.name));
         if (names.size === 1) out(`registered model: ${rows[0]!.name}`);
-        out(table([...(names.size > 1 ? ['model'] : []), 'version', 'aliases', 'family', 'CV AUC', 'test AUC', 'cost', 'verdict', 'created', 'run'],
-          rows.map((v) => [...(names.size > 1 ? [v.name] : []), `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_cost_at_optimal']), verdictOf(v.metrics), isoTime(v.created_at).slice(5, 16), v.run_id.slice(0, 10)])));
+        out(table([...(names.size > 1 ? ['model'] : []), 'version', 'aliases', 'family', 'CV AUC', 'test AUC', 'cost', 'verdict', 'fairness', 'created', 'run'],
+          rows.map((v) => [...(names.size > 1 ? [v.name] : []), `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_cost_at_optimal']), verdictOf(v.metrics), fairnessOf(v.metrics), isoTime(v.created_at).slice(5, 16), v.run_id.slice(0, 10)])));
         for (const v of rows) {
           const u = storedUsefulness(v.metrics);
           if (u?.useless) out(`⚠ v${v.version} is ${u.text}`);
         }
+      });
+    });
+  models
+    .command('show')
+    .description('one version: metrics, usefulness and its fairness audit')
+    .argument('[version]', 'version number or alias', 'champion')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  credit-tui models show\n  credit-tui models show 3 --json')
+    .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => {
+      await withContext(cmd, ({ store }) => {
+        const v = store.resolveModelVersion(REGISTERED_MODEL, ref);
+        const tag = store.tags(v.run_id)['fairness'];
+        const fairness = tag ? (JSON.parse(tag) as { attributes: AttributeFigures[]; skipped: string[] }) : null;
+        if (opts.json) return out(JSON.stringify({ ...v, fairness }));
+        out(`${v.name} v${v.version} (${v.family})${v.aliases.length ? ` [${v.aliases.join(', ')}]` : ''}, run ${v.run_id}, ${isoTime(v.created_at)}`);
+        out(`bundle ${v.path} (sha256 ${v.sha256.slice(0, 12)}…)`);
+        const u = storedUsefulness(v.metrics);
+        if (u) out(`${u.useless ? '⚠ ' : ''}${u.text}`);
+        for (const a of fairness?.attributes ?? []) out(`fairness ${verdictLine(a)}`);
+        for (const s of fairness?.skipped ?? []) out(`fairness: skipped ${s}`);
+        out(table(['metric', 'value'], Object.entries(v.metrics).map(([k, x]) => [k, num(x)])));
       });
     });
   models

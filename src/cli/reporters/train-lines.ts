@@ -1,4 +1,5 @@
 import type { TrainEvent, TrainSummary } from '../../engine/train.js';
+import { verdictLine } from '../../core/fairness/audit.js';
 import { usefulness } from '../../core/metrics/classification.js';
 import { num, table } from '../format.js';
 
@@ -42,6 +43,8 @@ export function leaderboardText(s: TrainSummary): string {
     `  test: AUC ${num(c.test.roc_auc)}  Gini ${num(c.test.gini)}  KS ${num(c.test.ks)}  accuracy ${num(c.test.accuracy)}  precision ${num(c.test.precision)}  recall ${num(c.test.recall)}  F1 ${num(c.test.f1)}  G-mean ${num(c.test.g_mean)}  Brier ${num(c.test.brier)}`,
     `  expected cost per applicant: ${num(c.test.cost_at_0_5)} at 0.5, ${num(c.test.cost_at_optimal)} at ${num(c.test.threshold_optimal, 4)}  (confusion at optimum: TN ${c.test.confusion_optimal.tn} FP ${c.test.confusion_optimal.fp} FN ${c.test.confusion_optimal.fn} TP ${c.test.confusion_optimal.tp})`,
     `  ${usefulness(c.test)?.useless ? '⚠ ' : ''}${usefulness(c.test)?.text ?? ''}`,
+    ...c.fairness.map((a) => `  fairness ${verdictLine(a)}`),
+    ...c.fairness_skipped.map((x) => `  fairness: skipped ${x}`),
     `  bundle ${c.path} (sha256 ${c.sha256.slice(0, 12)}…)`,
     `wall ${duration(s.wall_seconds)} for ${s.fits} fits`,
   ].join('\n');
@@ -61,7 +64,7 @@ export function summaryJson(s: TrainSummary): Record<string, unknown> {
     dataset: s.dataset,
     selection_metric: s.selection_metric,
     leaderboard: s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv_auc_mean: e.cv_auc_mean, cv_auc_std: e.cv_auc_std, train_auc: e.train_auc, fits: e.fits, seconds: e.seconds, test: e.test ? testOf(e.test) : null })),
-    champion: { useless: usefulness(s.champion.test)?.useless ?? false, family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
+    champion: { useless: usefulness(s.champion.test)?.useless ?? false, fairness: s.champion.fairness, fairness_skipped: s.champion.fairness_skipped, family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
     fits: s.fits,
     wall_seconds: s.wall_seconds,
   };

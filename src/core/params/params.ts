@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { AttributeSpec } from '../fairness/audit.js';
 import type * as Yaml from 'yaml';
 import { UserError } from '../errors.js';
 import { DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
@@ -66,6 +67,10 @@ export interface Params {
     readonly missing_share_change: number;
     readonly psi_bins: number;
   };
+  readonly fairness: {
+    /** Protected attributes to audit; null = the defaults for the three real data sets. */
+    readonly attributes: readonly AttributeSpec[] | null;
+  };
   readonly monitor: {
     /** Fixed alert bands per metric; a metric not named here gets mean ± 3 sd of reference chunks. */
     readonly thresholds: Readonly<Partial<Record<MonitorMetric, { readonly lower?: number; readonly upper?: number }>>>;
@@ -100,6 +105,7 @@ export const DEFAULT_PARAMS: Params = {
     missing_share_change: 0.1,
     psi_bins: 10,
   },
+  fairness: { attributes: null },
   monitor: { thresholds: {} },
 };
 
@@ -161,7 +167,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'drift', 'monitor'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'drift', 'fairness', 'monitor'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -206,6 +212,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo']);
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
   const monitor = r.section(raw, 'monitor', ['thresholds']);
+  const fairness = r.section(raw, 'fairness', ['attributes']);
 
   const positive = (n: number) => n > 0;
   const share = (n: number) => n > 0 && n < 1;
@@ -255,8 +262,31 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       missing_share_change: r.num(drift, 'drift.missing_share_change', D.drift.missing_share_change, share, 'a share in (0, 1)'),
       psi_bins: r.num(drift, 'drift.psi_bins', D.drift.psi_bins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),
     },
+    fairness: { attributes: readAttributes(r, fairness['attributes']) },
     monitor: { thresholds: readThresholds(r, monitor['thresholds']) },
   };
+}
+
+function readAttributes(r: Reader, v: unknown): AttributeSpec[] | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.length === 0) r.fail('fairness.attributes', 'a list of {name, column, bands} or {name, column, groups}', v);
+  return v.map((a: unknown, i): AttributeSpec => {
+    const key = `fairness.attributes[${i}]`;
+    if (!isObj(a)) r.fail(key, 'a mapping with name, column and bands or groups', a);
+    for (const k of Object.keys(a)) if (!['name', 'column', 'bands', 'groups'].includes(k)) r.unknownKey(`${key}.${k}`, ['name', 'column', 'bands', 'groups']);
+    const name = a['name'];
+    const column = a['column'];
+    if (typeof name !== 'string' || !name) r.fail(`${key}.name`, 'a non-empty string', name);
+    if (typeof column !== 'string' || !column) r.fail(`${key}.column`, 'a non-empty string', column);
+    if (Array.isArray(a['bands'])) {
+      const bands = a['bands'] as unknown[];
+      if (bands.length === 0 || bands.some((b, j) => typeof b !== 'number' || (j > 0 && b <= (bands[j - 1] as number)))) r.fail(`${key}.bands`, 'increasing numbers, e.g. [25, 35, 50]', bands);
+      return { name, column, bands: bands as number[] };
+    }
+    const groups = a['groups'];
+    if (!isObj(groups) || Object.values(groups).some((g) => !Array.isArray(g) || g.some((l) => typeof l !== 'string'))) r.fail(`${key}.groups`, 'a mapping of group: [labels]', groups);
+    return { name, column, groups: groups as Record<string, string[]> };
+  });
 }
 
 function readThresholds(r: Reader, v: unknown): Params['monitor']['thresholds'] {

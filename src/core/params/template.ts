@@ -63,6 +63,14 @@ drift:
   missing_share_change: ${D.drift.missing_share_change}   # a change in missing share this large flags a column by itself
   psi_bins: ${D.drift.psi_bins}
 
+fairness:
+  # Protected attributes credit-tui fairness audits (and train stores with each champion). null = defaults:
+  # age_band from age (<25, 25-34, 35-49, 50+), sex from personal_status / personal_status_sex / Sex,
+  # foreign_worker (yes, no). Example:
+  #   - { name: age_band, column: age, bands: [25, 35, 50] }
+  #   - { name: sex, column: personal_status, groups: { female: ['female: single'], male: ['male: single'] } }
+  attributes: null
+
 monitor:
   # Alert bands of credit-tui monitor. A metric not named here gets mean ± 3 sd over reference chunks.
   # Metrics: approval_rate, mean_p_bad, score_psi, drift_share, auc, auc_estimated. Example:

@@ -1,11 +1,20 @@
 import { Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useEffect, useState } from 'react';
+import { verdictLine, type AttributeFigures } from '../../core/fairness/audit.js';
 import { storedUsefulness } from '../../core/metrics/classification.js';
 import { runningServer } from '../../serve/status.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
+
+/** The version's stored fairness audit as one line per attribute. */
+function fairnessLines(services: Services, runId: string): string[] {
+  const tag = services.store.tags(runId)['fairness'];
+  if (!tag) return [];
+  const f = JSON.parse(tag) as { attributes: AttributeFigures[] };
+  return f.attributes.map((a) => `fairness ${verdictLine(a)}`);
+}
 
 export function ModelsScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
   const [, setTick] = useState(0);
@@ -41,12 +50,18 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
           detail: v.aliases.join(', '),
         }))}
         selected={sel}
+        height={8}
       />
       {versions[sel] && storedUsefulness(versions[sel].metrics) ? (
         <Text color={storedUsefulness(versions[sel].metrics)!.useless ? 'yellow' : undefined} wrap="truncate-end">
           {storedUsefulness(versions[sel].metrics)!.useless ? '⚠ ' : ''}v{versions[sel].version} {storedUsefulness(versions[sel].metrics)!.text}
         </Text>
       ) : null}
+      {versions[sel] ? fairnessLines(services, versions[sel].run_id).map((line) => (
+        <Text key={line} wrap="truncate-end" {...(line.includes('⚠') ? { color: 'yellow' as const } : { dimColor: true })}>
+          {line}
+        </Text>
+      )) : null}
       {note ? <Text color="green">{note}</Text> : null}
     </Screen>
   );

@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { takeRows } from '../data/dataset.js';
+import { transform } from '../features/preprocess.js';
+import { DEFAULT_PARAMS } from '../params/params.js';
+import { seededSplit } from '../search/split.js';
+import { ingest } from '../../engine/ingest.js';
+import { loadStoredDataset } from '../../engine/datasets.js';
+import { runFairness } from '../../engine/fairness.js';
+import { openStore, projectAt } from '../../engine/project.js';
+import { loadRegisteredModel } from '../../engine/registry.js';
+import { train } from '../../engine/train.js';
+import { HAS_REAL_DATA, HAS_STATLOG, runCli, SOUTH, STATLOG, tmpHome } from '../../test-support/helpers.js';
+import { audit, bandNames } from './audit.js';
+
+/** The figures computed the plain way, row by row, for comparison with the audit. */
+function reference(groupOf: (i: number) => string | null, group: string, y: ArrayLike<number>, p: ArrayLike<number>, t: number) {
+  const rows: number[] = [];
+  for (let i = 0; i < y.length; i++) if (groupOf(i) === group) rows.push(i);
+  const declined = (i: number): boolean => p[i]! >= t;
+  const bads = rows.filter((i) => y[i] === 1);
+  const goods = rows.filter((i) => y[i] === 0);
+  const approved = rows.filter((i) => !declined(i));
+  let pairs = 0;
+  for (const b of bads) for (const g of goods) pairs += p[b]! > p[g]! ? 1 : p[b] === p[g] ? 0.5 : 0;
+  return {
+    n: rows.length, approval_rate: approved.length / rows.length, bad_rate_approved: approved.filter((i) => y[i] === 1).length / approved.length,
+    tpr: bads.filter(declined).length / bads.length, fpr: goods.filter(declined).length / goods.length,
+    auc: pairs / (bads.length * goods.length), mean_p_bad: rows.reduce((a, i) => a + p[i]!, 0) / rows.length, observed_bad_rate: bads.length / rows.length,
+  };
+}
+
+describe('fairness audit', () => {
+  it('names numeric bands as the defaults say', () => {
+    expect(bandNames([25, 35, 50])).toEqual(['<25', '25-34', '35-49', '50+']);
+  });
+
+  describe.skipIf(!HAS_STATLOG)('on Statlog with a trained champion', () => {
+    const home = tmpHome();
+    beforeAll(async () => {
+      const project = projectAt(home);
+      const store = openStore(project);
+      for await (const _ of ingest(project, store, { source: STATLOG })) void _;
+      for await (const _ of train(project, store, DEFAULT_PARAMS, { families: ['logreg'], quick: true, workers: 1 })) void _;
+      store.close();
+    });
+
+    it('matches figures computed independently on the test rows (rates 1e-9, AUC 1e-6) and flags the four-fifths rule', () => {
+      const store = openStore(projectAt(home));
+      const report = runFairness(store, DEFAULT_PARAMS, {});
+      const m = loadRegisteredModel(store);
+      const ds = loadStoredDataset(store.resolveDataset('statlog_german@1'));
+      store.close();
+      const split = seededSplit(ds.target, DEFAULT_PARAMS.split.test_size, DEFAULT_PARAMS.split.cv_folds, DEFAULT_PARAMS.seed);
+      const test = takeRows(ds, split.test);
+      const p = m.model.predictProba(transform(m.bundle.preprocessor, test));
+      const col = (name: string) => test.features.find((f) => f.name === name)!;
+      const age = col('age').values as Float64Array;
+      const status = col('personal_status').values as (string | null)[];
+      const foreign = col('foreign_worker').values as (string | null)[];
+      const of: Record<string, (i: number) => string | null> = {
+        age_band: (i) => (age[i]! < 25 ? '<25' : age[i]! < 35 ? '25-34' : age[i]! < 50 ? '35-49' : '50+'),
+        sex: (i) => (status[i]!.startsWith('female') ? 'female' : 'male'),
+        foreign_worker: (i) => foreign[i]!,
+      };
+      expect(report.rows).toBe(200);
+      expect(report.groups.map((g) => `${g.attribute}/${g.group}`)).toEqual(['age_band/<25', 'age_band/25-34', 'age_band/35-49', 'age_band/50+', 'sex/female', 'sex/male', 'foreign_worker/yes', 'foreign_worker/no']);
+      for (const g of report.groups) {
+        const r = reference(of[g.attribute]!, g.group, test.target, p, m.bundle.threshold);
+        for (const k of ['n', 'approval_rate', 'bad_rate_approved', 'tpr', 'fpr', 'mean_p_bad', 'observed_bad_rate'] as const) {
+          expect(Math.abs((g[k] ?? NaN) - r[k]), `${g.attribute}/${g.group} ${k}`).toBeLessThanOrEqual(1e-9);
+        }
+        expect(Math.abs(g.auc! - r.auc)).toBeLessThanOrEqual(1e-6);
+        expect(g.too_few).toBe(r.n < 30);
+      }
+      const judged = (name: string) => report.groups.filter((g) => g.attribute === name && g.n >= 30);
+      for (const a of report.attributes) {
+        const gs = judged(a.attribute);
+        if (gs.length < 2) {
+          expect(a.flag).toBe('too few to judge');
+          continue;
+        }
+        const approvals = gs.map((g) => g.approval_rate!);
+        const air = Math.min(...approvals) / Math.max(...approvals);
+        expect(Math.abs(a.adverse_impact_ratio! - air)).toBeLessThanOrEqual(1e-9);
+        const tprs = gs.map((g) => g.tpr!);
+        const fprs = gs.map((g) => g.fpr!);
+        const eod = Math.max(...tprs) - Math.min(...tprs);
+        expect(Math.abs(a.equal_opportunity_difference! - eod)).toBeLessThanOrEqual(1e-9);
+        expect(Math.abs(a.equalized_odds_difference! - Math.max(eod, Math.max(...fprs) - Math.min(...fprs)))).toBeLessThanOrEqual(1e-9);
+        expect(a.flag).toBe(air < 0.8 ? 'fails four-fifths rule' : 'passes');
+        const [lo, hi] = a.ci.adverse_impact_ratio!;
+        expect(lo).toBeLessThanOrEqual(hi);
+      }
+      // foreign workers: 7 test rows are not enough to judge.
+      expect(report.attributes.find((a) => a.attribute === 'foreign_worker')!.flag).toBe('too few to judge');
+    });
+
+    it('the bootstrap is deterministic for a seed and moves with it', () => {
+      const store = openStore(projectAt(home));
+      const a = runFairness(store, DEFAULT_PARAMS, { resamples: 200 });
+      const b = runFairness(store, DEFAULT_PARAMS, { resamples: 200 });
+      const c = runFairness(store, { ...DEFAULT_PARAMS, seed: 7 }, { resamples: 200 });
+      store.close();
+      expect(a.attributes.map((x) => x.ci)).toEqual(b.attributes.map((x) => x.ci));
+      expect(a.attributes.map((x) => x.ci)).not.toEqual(c.attributes.map((x) => x.ci));
+      expect(a.attributes.map((x) => x.adverse_impact_ratio)).toEqual(c.attributes.map((x) => x.adverse_impact_ratio));
+    });
+
+    it('out-of-fold predictions cover every training row; train stores the audit with the version', () => {
+      const store = openStore(projectAt(home));
+      const oof = runFairness(store, DEFAULT_PARAMS, { on: 'oof', resamples: 100 });
+      store.close();
+      expect(oof.rows).toBe(800);
+      expect(oof.groups.filter((g) => g.attribute === 'sex').reduce((n, g) => n + g.n, 0)).toBe(800);
+      const list = runCli(['models', 'list'], { home });
+      expect(list.stdout).toMatch(/⚠ age_b|ok/);
+      const show = runCli(['models', 'show'], { home });
+      expect(show.stdout).toMatch(/fairness age_band: adverse impact ratio 0\.\d{3}/);
+      const j = JSON.parse(runCli(['fairness', '--json'], { home }).stdout) as { on: string; groups: unknown[]; attributes: { attribute: string }[] };
+      expect(j.on).toBe('test');
+      expect(j.attributes.map((a) => a.attribute)).toEqual(['age_band', 'sex', 'foreign_worker']);
+    });
+  });
+
+  it('a data set without the columns is audited for what it has and says what it skipped', () => {
+    const ds = { name: 'x', targetName: 'y', rows: 4, target: Uint8Array.from([0, 1, 0, 1]), features: [{ name: 'income', kind: 'numeric' as const, values: Float64Array.from([1, 2, 3, 4]) }] };
+    const r = audit(ds, [0.1, 0.9, 0.2, 0.8], 0.5, [{ name: 'age_band', column: 'age', bands: [25] }], { seed: 1, resamples: 10 });
+    expect(r.groups).toEqual([]);
+    expect(r.skipped).toEqual(["age_band: the data set has no 'age' column"]);
+  });
+
+  it.skipIf(!HAS_REAL_DATA)('South German: the level that mixes sexes is in no sex group', () => {
+    const home = tmpHome();
+    expect(runCli(['ingest', SOUTH], { home }).status).toBe(0);
+    expect(runCli(['train', '--headless', '--quick', '--families', 'logreg'], { home }).status).toBe(0);
+    const j = JSON.parse(runCli(['fairness', '--json'], { home }).stdout) as { groups: { attribute: string; n: number }[]; rows: number };
+    const sexRows = j.groups.filter((g) => g.attribute === 'sex').reduce((n, g) => n + g.n, 0);
+    expect(sexRows).toBeGreaterThan(0);
+    expect(sexRows).toBeLessThan(j.rows);
+  });
+});
