@@ -51,6 +51,10 @@ export interface TrainSummary {
     /** The fairness audit on the test rows, one entry per attribute the data set has. */
     readonly fairness: readonly AttributeFigures[];
     readonly fairness_skipped: readonly string[];
+    /** Columns the model was not allowed to use. */
+    readonly exclude: readonly string[];
+    /** With exclusions: the champion trained with them, for a side-by-side. */
+    readonly compared_with: { readonly version: number; readonly exclude: string; readonly test_auc: number; readonly cost: number; readonly fairness: readonly AttributeFigures[] } | null;
   };
   readonly fits: number;
   readonly wall_seconds: number;
@@ -79,6 +83,8 @@ export interface TrainOptions {
   readonly splitFile?: string | null;
   readonly workers?: number;
   readonly signal?: AbortSignal;
+  /** Columns the model may not use ("fairness through unawareness"); default params.yaml data.exclude. */
+  readonly exclude?: readonly string[];
 }
 
 /** Selection metrics that depend only on how candidates rank applicants, not on calibration. */
@@ -125,7 +131,11 @@ export function resolveSplit(ds: Dataset, params: Params, opts: Pick<TrainOption
 export async function* train(project: Project, store: RunStore, params: Params, opts: TrainOptions = {}): AsyncGenerator<TrainEvent, TrainSummary> {
   const t0 = performance.now();
   const row: DatasetRow = store.resolveDataset(opts.dataset ?? params.data.dataset);
-  const ds = loadStoredDataset(row);
+  const full = loadStoredDataset(row);
+  const exclude = opts.exclude ?? params.data.exclude;
+  for (const c of exclude) if (!full.features.some((f) => f.name === c)) throw new UserError(`cannot exclude '${c}': ${row.name}@${row.version} has no such column`, { column: c }, `columns: ${full.features.map((f) => f.name).join(', ')}`);
+  // The model never sees excluded columns; the fairness audit still groups the test rows by them.
+  const ds: Dataset = exclude.length ? { ...full, features: full.features.filter((f) => !exclude.includes(f.name)) } : full;
   const split = resolveSplit(ds, params, opts);
   const plan = planGrids(params, opts);
   const folds = split.folds.length;
@@ -138,7 +148,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   store.logParams(runId, {
     dataset: `${row.name}@${row.version}`, dataset_sha256: row.digest, seed: params.seed, split: split.source,
     split_file: opts.splitFile ?? params.split.split_file ?? '', test_size: params.split.test_size, cv_folds: folds,
-    families: [...plan.keys()].join(','), quick: Boolean(opts.quick), selection_metric: params.search.selection_metric,
+    families: [...plan.keys()].join(','), quick: Boolean(opts.quick), exclude: exclude.join(','), selection_metric: params.search.selection_metric,
     preprocessing: params.preprocessing, cost: params.cost, grids: Object.fromEntries([...plan].map(([f]) => [f, opts.quick ? QUICK_GRIDS[f] : params.search.grids[f]])),
   });
   const pool = new TaskPool(workers);
@@ -250,7 +260,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const threshold = costOptimalThreshold(params.cost);
     const testMetrics = entries[0]!.test!;
     // The champion's fairness audit on the test rows, stored with its version (train summary, models list, TUI).
-    const fairness = audit(test, champRefit.testProba, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
+    const fairness = audit(takeRows(full, split.test), champRefit.testProba, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
     const fairnessMetrics = Object.fromEntries(fairness.attributes.flatMap((a) => (a.adverse_impact_ratio === null ? [] : [[`fairness_air_${a.attribute}`, a.adverse_impact_ratio]])));
     const { text, sha256 } = sealBundle({
       format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
@@ -258,6 +268,12 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       schema: schemaOf(ds), preprocessor: champSet.prep, input: inputProfile(train, transform(champSet.prep, train)), model: champRefit.state, threshold, test_metrics: testMetrics,
       cv: { metric: params.search.selection_metric, mean: champ.selection, std: champ.cv_auc_std }, params, train_run_id: runId,
     });
+    // Fairness through unawareness is compared side by side with the champion it would replace.
+    const previous = exclude.length ? store.listModelVersions().find((v) => v.aliases.includes('champion') && v.dataset_digest === row.digest) : undefined;
+    const compared = previous ? {
+      version: previous.version, exclude: store.params(previous.run_id)['exclude'] ?? '', test_auc: previous.metrics['test_roc_auc'] ?? NaN, cost: previous.metrics['test_cost_at_optimal'] ?? NaN,
+      fairness: (JSON.parse(store.tags(previous.run_id)['fairness'] ?? '{"attributes":[]}') as { attributes: AttributeFigures[] }).attributes,
+    } : null;
     const path = join(project.modelsDir, `${champ.family}-${runId}.json`);
     writeFileAtomic(path, text);
     const version = store.atomically(() => {
@@ -274,7 +290,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     });
     const summary: TrainSummary = {
       run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
-      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped },
+      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared },
       fits: results.length * folds, wall_seconds: (performance.now() - t0) / 1000,
     };
     yield { type: 'finished', summary };

@@ -22,6 +22,7 @@ interface TrainFlags {
   dataset?: string;
   splitFile?: string;
   workers?: string;
+  exclude?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -34,12 +35,14 @@ export function registerTrain(program: Command): void {
     .option('--quick', 'small grids (a minute or less)')
     .option('--dataset <name>', 'dataset name or name@version (default: params data.dataset, else the latest)')
     .option('--split-file <json>', 'exact train/test rows and folds, e.g. ../shared/reference/split_statlog_german.json')
+    .option('--exclude <cols>', 'comma-separated columns the models may not use (fairness through unawareness), e.g. age,personal_status,foreign_worker')
     .option('--workers <n>', 'worker threads (default: params search.workers, 0 = one per core)')
     .addHelpText('after', `
 Examples:
   credit-tui train --headless
   credit-tui train --headless --families xgboost,logreg --quick
-  credit-tui train --json --split-file ../shared/reference/split_statlog_german.json`)
+  credit-tui train --json --split-file ../shared/reference/split_statlog_german.json
+  credit-tui train --headless --exclude age,personal_status,foreign_worker`)
     .action(async (flags: TrainFlags, cmd: Command) => {
       const families = parseFamilies(flags.families);
       let workers: number | undefined;
@@ -64,6 +67,7 @@ Examples:
             ...(flags.dataset ? { dataset: flags.dataset } : {}),
             ...(flags.splitFile ? { splitFile: flags.splitFile } : {}),
             ...(workers !== undefined && workers > 0 ? { workers } : {}),
+            ...(flags.exclude ? { exclude: flags.exclude.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
             signal: controller.signal,
           });
           for await (const ev of events) {

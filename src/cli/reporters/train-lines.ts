@@ -29,6 +29,25 @@ export function progressLine(ev: TrainEvent): string | null {
 }
 
 /** The final leaderboard for stdout. */
+/** With --exclude: this champion beside the one trained with the attributes (removing them does not remove proxies). */
+function unawareness(s: TrainSummary): string[] {
+  const c = s.champion;
+  if (c.exclude.length === 0) return [];
+  const p = c.compared_with;
+  if (!p) return [`  excluded ${c.exclude.join(', ')}; train once without --exclude on the same data to compare`];
+  const air = (fs: readonly { attribute: string; adverse_impact_ratio: number | null; equal_opportunity_difference: number | null; equalized_odds_difference: number | null }[], a: string, k: 'adverse_impact_ratio' | 'equal_opportunity_difference' | 'equalized_odds_difference') => num(fs.find((f) => f.attribute === a)?.[k] ?? null, 3);
+  const rows = [
+    ['test AUC', num(p.test_auc), num(c.test.roc_auc)],
+    ['cost per applicant', num(p.cost), num(c.test.cost_at_optimal)],
+    ...c.fairness.flatMap((f) => [
+      [`${f.attribute} AIR`, air(p.fairness, f.attribute, 'adverse_impact_ratio'), air(c.fairness, f.attribute, 'adverse_impact_ratio')],
+      [`${f.attribute} EOD`, air(p.fairness, f.attribute, 'equal_opportunity_difference'), air(c.fairness, f.attribute, 'equal_opportunity_difference')],
+      [`${f.attribute} EqOdds`, air(p.fairness, f.attribute, 'equalized_odds_difference'), air(c.fairness, f.attribute, 'equalized_odds_difference')],
+    ]),
+  ];
+  return ['', `Without ${c.exclude.join(', ')} (v${c.version}) beside v${p.version}${p.exclude ? ` (excluding ${p.exclude})` : ' (with them)'}:`, table(['', `v${p.version}`, `v${c.version}`], rows)];
+}
+
 export function leaderboardText(s: TrainSummary): string {
   const rows = s.leaderboard.map((e, i) => [
     String(i + 1), e.family, paramText(e.params), `${num(e.cv_auc_mean)} ± ${num(e.cv_auc_std)}`, num(e.train_auc, 3),
@@ -45,6 +64,7 @@ export function leaderboardText(s: TrainSummary): string {
     `  ${usefulness(c.test)?.useless ? '⚠ ' : ''}${usefulness(c.test)?.text ?? ''}`,
     ...c.fairness.map((a) => `  fairness ${verdictLine(a)}`),
     ...c.fairness_skipped.map((x) => `  fairness: skipped ${x}`),
+    ...unawareness(s),
     `  bundle ${c.path} (sha256 ${c.sha256.slice(0, 12)}…)`,
     `wall ${duration(s.wall_seconds)} for ${s.fits} fits`,
   ].join('\n');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { takeRows } from '../data/dataset.js';
 import { transform } from '../features/preprocess.js';
@@ -137,5 +138,23 @@ describe('fairness audit', () => {
     const sexRows = j.groups.filter((g) => g.attribute === 'sex').reduce((n, g) => n + g.n, 0);
     expect(sexRows).toBeGreaterThan(0);
     expect(sexRows).toBeLessThan(j.rows);
+  });
+
+  it.skipIf(!HAS_STATLOG)('--exclude: the model never sees the attributes, the audit still groups by them, side by side with the champion', () => {
+    const home = tmpHome();
+    expect(runCli(['ingest', STATLOG], { home }).status).toBe(0);
+    expect(runCli(['train', '--headless', '--quick', '--families', 'logreg'], { home }).status).toBe(0);
+    const r = runCli(['train', '--headless', '--quick', '--families', 'logreg', '--exclude', 'age,personal_status,foreign_worker'], { home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Without age, personal_status, foreign_worker (v2) beside v1 (with them):');
+    expect(r.stdout).toMatch(/age_band AIR\s+0\.\d{3}\s+0\.\d{3}/);
+    const show = JSON.parse(runCli(['models', 'show', '2', '--json'], { home }).stdout) as { path: string; fairness: { attributes: { attribute: string }[] } };
+    const bundle = JSON.parse(readFileSync(show.path, 'utf8')) as { input: { columns: { name: string }[] } };
+    expect(bundle.input.columns.map((c) => c.name)).not.toEqual(expect.arrayContaining(['age']));
+    expect(bundle.input.columns.map((c) => c.name).filter((c) => ['age', 'personal_status', 'foreign_worker'].includes(c))).toEqual([]);
+    expect(show.fairness.attributes.map((a) => a.attribute)).toEqual(['age_band', 'sex', 'foreign_worker']);
+    const bad = runCli(['train', '--headless', '--quick', '--families', 'logreg', '--exclude', 'shoe_size'], { home });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error: column 'shoe_size': cannot exclude 'shoe_size'/);
   });
 });

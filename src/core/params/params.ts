@@ -23,6 +23,8 @@ export interface Params {
     readonly bad_value: string | null;
     /** Overrides of detected column roles. */
     readonly roles: Readonly<Record<string, ColumnRole>>;
+    /** Columns no model may use (fairness through unawareness); the audit still groups by them. */
+    readonly exclude: readonly string[];
   };
   readonly split: {
     readonly test_size: number;
@@ -83,7 +85,7 @@ export type MonitorMetric = (typeof MONITOR_METRICS)[number];
 
 export const DEFAULT_PARAMS: Params = {
   seed: 42,
-  data: { dataset: null, target: null, bad_value: null, roles: {} },
+  data: { dataset: null, target: null, bad_value: null, roles: {}, exclude: [] },
   split: { test_size: 0.2, cv_folds: 5, split_file: null },
   preprocessing: {
     impute_numeric: 'median',
@@ -190,7 +192,9 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
 
   const seed = r.num(raw, 'seed', D.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31, 'an integer in [0, 2^31)');
 
-  const data = r.section(raw, 'data', ['dataset', 'target', 'bad_value', 'roles']);
+  const data = r.section(raw, 'data', ['dataset', 'target', 'bad_value', 'roles', 'exclude']);
+  const excludeRaw = data['exclude'];
+  if (excludeRaw !== undefined && excludeRaw !== null && (!Array.isArray(excludeRaw) || excludeRaw.some((c) => typeof c !== 'string'))) r.fail('data.exclude', 'a list of column names', excludeRaw);
   const rolesRaw = data['roles'];
   const roles: Record<string, ColumnRole> = {};
   if (rolesRaw !== undefined && rolesRaw !== null) {
@@ -224,6 +228,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       target: r.strOrNull(data, 'data.target', D.data.target),
       bad_value: r.strOrNull(data, 'data.bad_value', D.data.bad_value),
       roles,
+      exclude: (excludeRaw ?? []) as string[],
     },
     split: {
       test_size: r.num(split, 'split.test_size', D.split.test_size, share, 'a share in (0, 1)'),
