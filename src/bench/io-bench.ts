@@ -14,14 +14,14 @@ const BIN = resolve('bin', 'credit-tui');
 const ROWS = Number(process.env['CREDIT_TUI_BENCH_ROWS'] ?? 1_000_000);
 
 /** Runs a command under /usr/bin/time and returns wall seconds and peak RSS (MB). */
-function timed(cmd: string, args: readonly string[]): { seconds: number; rssMb: number; stdout: string; status: number | null } {
+export function timed(cmd: string, args: readonly string[]): { seconds: number; rssMb: number; stdout: string; status: number | null } {
   const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr);
   return { seconds: Number(m?.[1] ?? NaN), rssMb: Number(m?.[2] ?? NaN) / 1024, stdout: r.stdout, status: r.status };
 }
 
 /** A large CSV built by cycling the real Statlog rows (raw codes), with an id column. */
-async function bigStatlogCsv(statlog: string, path: string, rows: number, shift = false): Promise<void> {
+export async function bigStatlogCsv(statlog: string, path: string, rows: number, shift = false): Promise<void> {
   const lines = readFileSync(statlog, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
   const out = createWriteStream(path);
   const write = (s: string): Promise<void> | void => (out.write(s) ? undefined : new Promise((r) => out.once('drain', () => r())));

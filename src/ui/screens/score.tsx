@@ -93,7 +93,7 @@ export function ScoreScreen({ services, onBack }: { readonly services: Services;
   }
   const outside = scored ? outOfRange(cols, scored) : [];
   return (
-    <Screen title={`Score one applicant (model v${loaded.model.version.version}, ${loaded.model.bundle.family})`} hints="↑↓ field · ←→ choose · digits type · Ctrl+U clear · Enter score · Tab batch · Esc back" error={error}>
+    <Screen title={`Score one applicant (model v${loaded.model.version.version}, ${loaded.model.bundle.family})`} hints="↑↓ field · ←→ choose · Ctrl+U clear · Enter score · Tab batch · Esc back" error={error}>
       <Box>
         <Box width={42} flexShrink={0}>
           <SelectList items={cols.map((c) => ({ key: c.name, label: fieldLabel(c, values[c.name] ?? '') }))} selected={sel} height={14} />
