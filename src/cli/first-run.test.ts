@@ -37,7 +37,7 @@ describe('first run on a fresh clone, offline', () => {
     expect(r.stderr).toContain('no dataset ingested yet: ingesting the built-in UCI Statlog sample');
     expect(r.stdout).toMatch(/Champion: \w+ .* -> model version 1/);
     const list = spawnSync(process.execPath, [join(clone, 'bin', 'credit-tui'), 'models', 'list'], { cwd: clone, env, encoding: 'utf8' });
-    expect(list.stdout).toMatch(/registered model: credit-risk\n[\s\S]*v1\s+champi/);
+    expect(list.stdout).toMatch(/registered model: credit-risk\n[\s\S]*v1\s+champ/);
   }, 900_000);
 });
 
@@ -73,7 +73,7 @@ describe('a model no better than a trivial policy is called useless', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/⚠ useless: expected test cost 0\.\d{3} per applicant is no better than declining everyone \(0\.700\)/);
     const list = runCli(['models', 'list'], { home });
-    expect(list.stdout).toMatch(/v1\s+champi\S*\s+tree .*USELESS/);
+    expect(list.stdout).toMatch(/v1\s+champ\S*\s+tree .*USELESS/);
     expect(list.stdout).toContain('⚠ v1 is useless');
     const j = runCli(['train', '--json', '--quick', '--families', 'logreg'], { home });
     const summary = JSON.parse(j.stdout.trim().split('\n').at(-1)!) as { champion: { useless: boolean; test: { cost_decline_all: number } } };

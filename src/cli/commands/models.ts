@@ -33,8 +33,8 @@ export function registerModels(program: Command): void {
         if (rows.length === 0) return out('no models yet: credit-tui train --headless');
         const names = new Set(rows.map((v) => v.name));
         if (names.size === 1) out(`registered model: ${rows[0]!.name}`);
-        out(table([...(names.size > 1 ? ['model'] : []), 'v', 'alias', 'family', 'CV AUC', 'test AUC', 'cost', 'verdict', 'fairness', 'created', 'run'],
-          rows.map((v) => [...(names.size > 1 ? [v.name] : []), `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_cost_at_optimal']), verdictOf(v.metrics), fairnessOf(v.metrics), isoTime(v.created_at).slice(5, 16), v.run_id.slice(0, 10)])));
+        out(table([...(names.size > 1 ? ['model'] : []), 'v', 'alias', 'family', 'CV AUC', 'test AUC', 'cost', 'verdict', 'fairness', 'created'],
+          rows.map((v) => [...(names.size > 1 ? [v.name] : []), `v${v.version}`, v.aliases.join(',') || '-', v.family, num(v.metrics['cv_auc_mean']), num(v.metrics['test_roc_auc']), num(v.metrics['test_cost_at_optimal']), verdictOf(v.metrics), fairnessOf(v.metrics), isoTime(v.created_at).slice(5, 16)])));
         for (const v of rows) {
           const u = storedUsefulness(v.metrics);
           if (u?.useless) out(`⚠ v${v.version} is ${u.text}`);
