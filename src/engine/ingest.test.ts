@@ -77,6 +77,17 @@ describe.skipIf(!HAS_REAL_DATA)('ingest of the three real files', () => {
     expect(miss('Checking account')).toBe(394);
   });
 
+  it('the same bytes under a name the user chose become that dataset (once)', async () => {
+    const h = tmpHome();
+    const first = await drain(h, { source: STATLOG });
+    const named = await drain(h, { source: STATLOG, name: 'applicants_2026' });
+    expect(named.name).toBe('applicants_2026');
+    expect(named.version).toBe(1);
+    expect(named.dataset_id).not.toBe(first.dataset_id);
+    expect((await drain(h, { source: STATLOG, name: 'applicants_2026' })).dataset_id).toBe(named.dataset_id);
+    expect((await drain(h, { source: STATLOG })).dataset_id).toBe(first.dataset_id);
+  });
+
   it('recognises an identical file by its hash and versions a changed one', async () => {
     const h = tmpHome();
     const first = await drain(h, { source: STATLOG });

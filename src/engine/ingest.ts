@@ -116,7 +116,8 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
   const { dataset, format } = readDataset(bytes, file, path, { ...opts, name });
 
   const roles = opts.roles ?? {};
-  const existing = store.findDatasetByDigest(digest, roles);
+  // The same bytes under a name the user chose are that name's dataset, not one stored under another name.
+  const existing = store.findDatasetByDigest(digest, roles, opts.name === undefined ? undefined : name);
   if (existing && existsSync(existing.path)) {
     yield { type: 'ingested', dataset: existing, unchanged: true, runId: null };
     return existing;

@@ -258,8 +258,10 @@ export class RunStore {
   }
 
   /** A dataset ingested from the same bytes with the same role overrides, if any. */
-  findDatasetByDigest(digest: string, roles: Readonly<Record<string, string>> = {}): DatasetRow | undefined {
-    const r = this.db.prepare('SELECT * FROM datasets WHERE digest = ? AND roles_json = ? ORDER BY dataset_id LIMIT 1').get(digest, rolesKey(roles)) as Record<string, unknown> | undefined;
+  findDatasetByDigest(digest: string, roles: Readonly<Record<string, string>> = {}, name?: string): DatasetRow | undefined {
+    const r = (name === undefined
+      ? this.db.prepare('SELECT * FROM datasets WHERE digest = ? AND roles_json = ? ORDER BY dataset_id LIMIT 1').get(digest, rolesKey(roles))
+      : this.db.prepare('SELECT * FROM datasets WHERE digest = ? AND roles_json = ? AND name = ? ORDER BY dataset_id LIMIT 1').get(digest, rolesKey(roles), name)) as Record<string, unknown> | undefined;
     return r ? this.toDataset(r) : undefined;
   }
 
