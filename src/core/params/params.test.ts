@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REFERENCE_DIR } from '../../test-support/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { expandGrid } from './grids.js';
+import { DEFAULT_GRIDS, expandGrid } from './grids.js';
 import { DEFAULT_PARAMS, parseParams } from './params.js';
 import { paramsTemplate } from './template.js';
 
@@ -13,6 +17,8 @@ function errorOf(text: string): string {
   }
   throw new Error('expected an error');
 }
+
+const REFERENCE_TRAIN = join(REFERENCE_DIR, 'reference_train.py');
 
 describe('params.yaml', () => {
   it('an empty file gives the defaults, with the UCI cost matrix', () => {
@@ -63,5 +69,13 @@ describe('expandGrid', () => {
   it('the default grids give the reference candidate counts (104 candidates, 520 fits)', () => {
     const n = Object.values(DEFAULT_PARAMS.search.grids).map((g) => expandGrid(g).length);
     expect(n).toEqual([16, 24, 16, 16, 12, 12, 8]);
+  });
+
+  it.skipIf(!existsSync(REFERENCE_TRAIN))('the default grids are the GRIDS of the scikit-learn reference script, read from it', () => {
+    // The reference's GRIDS literal, evaluated by Python itself (tuples become lists, None null).
+    const py = "import ast,json,sys; src=open(sys.argv[1]).read(); t=ast.parse(src); g=[n for n in t.body if isinstance(n, ast.Assign) and getattr(n.targets[0], 'id', '')=='GRIDS'][0]; print(json.dumps(ast.literal_eval(g.value)))";
+    const r = spawnSync('python3', ['-c', py, REFERENCE_TRAIN], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(DEFAULT_GRIDS)));
   });
 });
