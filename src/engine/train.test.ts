@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../core/errors.js';
+import { QUICK_GRIDS } from '../core/params/grids.js';
 import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
 import { takeRows } from '../core/data/dataset.js';
 import { transform } from '../core/features/preprocess.js';
 import { seededSplit, splitFromJson } from '../core/search/split.js';
 import { evaluate } from '../core/metrics/classification.js';
-import { HAS_REAL_DATA, REFERENCE_DIR, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_REAL_DATA, HAS_STATLOG, REFERENCE_DIR, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { integrityOk } from '../test-support/snapshot.js';
 import { loadStoredDataset } from './datasets.js';
 import { ingest } from './ingest.js';
@@ -124,3 +125,20 @@ describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
   });
 });
 
+describe.skipIf(!HAS_STATLOG)('determinism across worker counts', () => {
+  it('every family, SMOTE off and on: 1, 2 and 4 workers give the same leaderboard and test metrics', async () => {
+    const home = tmpHome();
+    const project = projectAt(home);
+    const store = openStore(project);
+    for await (const _ of ingest(project, store, { source: STATLOG })) void _;
+    store.close();
+    const grids = Object.fromEntries(Object.entries(QUICK_GRIDS).map(([f, g]) => [f, { ...g, smote: [false, true] }])) as unknown as Params['search']['grids'];
+    const params: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, grids } };
+    const strip = (s: TrainSummary) => s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv: e.cv_auc_mean, std: e.cv_auc_std, test: e.test }));
+    const boards = [];
+    for (const workers of [1, 2, 4]) boards.push(strip((await run(project, params, { workers })).summary));
+    expect(boards[0]!.map((e) => e.family).sort()).toEqual(['forest', 'knn', 'logreg', 'mlp', 'svm', 'tree', 'xgboost']);
+    expect(boards[1]).toEqual(boards[0]);
+    expect(boards[2]).toEqual(boards[0]);
+  }, 600_000);
+});
