@@ -31,6 +31,15 @@ async function run(project: Project, params: Params, opts: TrainOptions): Promis
   }
 }
 
+/** A fresh project with Statlog ingested. */
+async function ingestedProject(): Promise<Project> {
+  const project = projectAt(tmpHome());
+  const store = openStore(project);
+  for await (const _ of ingest(project, store, { source: STATLOG })) void _;
+  store.close();
+  return project;
+}
+
 describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
   const home = tmpHome();
   const project = projectAt(home);
@@ -110,11 +119,7 @@ describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
   });
 
   it('the reference split file gives exactly the reference logistic-regression CV AUC', async () => {
-    const h = tmpHome();
-    const p = projectAt(h);
-    const store = openStore(p);
-    for await (const _ of ingest(p, store, { source: STATLOG })) void _;
-    store.close();
+    const p = await ingestedProject();
     const params: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, grids: { ...DEFAULT_PARAMS.search.grids, logreg: { C: [0.1], class_weight: [null], smote: [false] } } } };
     const { summary } = await run(p, params, { families: ['logreg'], splitFile: join(REFERENCE_DIR, 'split_statlog_german.json'), workers: 1 });
     // scikit-learn reference (reference_train.py, logreg C=0.1 no SMOTE): mean CV AUC 0.7839, test AUC 0.8096
@@ -127,11 +132,7 @@ describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
 
 describe.skipIf(!HAS_STATLOG)('determinism across worker counts', () => {
   it('every family, SMOTE off and on: 1, 2 and 4 workers give the same leaderboard and test metrics', async () => {
-    const home = tmpHome();
-    const project = projectAt(home);
-    const store = openStore(project);
-    for await (const _ of ingest(project, store, { source: STATLOG })) void _;
-    store.close();
+    const project = await ingestedProject();
     const grids = Object.fromEntries(Object.entries(QUICK_GRIDS).map(([f, g]) => [f, { ...g, smote: [false, true] }])) as unknown as Params['search']['grids'];
     const params: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, grids } };
     const strip = (s: TrainSummary) => s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv: e.cv_auc_mean, std: e.cv_auc_std, test: e.test }));

@@ -83,10 +83,10 @@ const FINISHED_ROWS = 4;
 /**
  * Finished candidates as a bounded list inside the screen, newest last; ↑↓ scroll it once the search ends.
  *
- * Do not use Ink's <Static> for this (or anything else in the TUI). Ink 6.8 keeps a pointer to the Yoga node
- * of an unmounted <Static> and reads its freed memory on every render: after leaving this screen the
+ * Do not use Ink's Static component for this (or anything else in the TUI). Ink 6.8 keeps a pointer to the Yoga node
+ * of an unmounted Static and reads its freed memory on every render: after leaving this screen the
  * process grew to gigabytes and stopped answering keys (vadimdemedes/ink#904, fixed only in Ink 8, which
- * needs Node 22). <Static> output also outlives its screen.
+ * needs Node 22). Static output also outlives its screen.
  */
 export function FinishedList({ finished, offset }: { readonly finished: readonly CandidateResult[]; readonly offset: number }): React.JSX.Element | null {
   if (finished.length === 0) return null;
