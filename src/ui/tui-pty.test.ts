@@ -67,7 +67,7 @@ describe.skipIf(!HAS_TMUX || !HAS_STATLOG)('credit-tui in a terminal', () => {
     expect(s).toMatch(/7 of 7 finished|finished candidates/);
     await keys('Escape');
     s = await waitFor(/credit-tui › Home/);
-    // The alternate screen and no <Static>: nothing of the Train screen is left above Home.
+    // The alternate screen and no Static component: nothing of the Train screen is left above Home.
     expect(s.split('\n')[0]).toContain('credit-tui › Home');
     expect(s).not.toContain('✓ logreg');
 

@@ -6,7 +6,7 @@ import { BIN, HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/help
 
 /**
  * A long session in a real 80×24 terminal (tmux): after a quick search in the TUI, thousands of seeded
- * random keys with random gaps. Ink 6.8 with <Static> grew to gigabytes and froze within 200 keys here.
+ * random keys with random gaps. Ink 6.8 with its Static component grew to gigabytes and froze within 200 keys here.
  * Replay a failure with CREDIT_TUI_SOAK_SEED=<seed> (and CREDIT_TUI_SOAK_KEYS for a shorter run).
  */
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
