@@ -10,6 +10,7 @@ import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerFairness } from './commands/fairness.js';
+import { registerExport } from './commands/export.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
 import { asUserError } from '../core/human-errors.js';
@@ -49,6 +50,7 @@ Examples:
   registerServe(program, VERSION);
   registerMonitor(program);
   registerFairness(program);
+  registerExport(program);
   program.action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new UserError(`unknown command '${cmd.args[0]}'`, {}, 'see credit-tui --help');
     await openTui(cmd, 'home');

@@ -22,7 +22,7 @@ interface NumericStep {
   readonly scale: number;
 }
 
-interface CategoricalStep {
+export interface CategoricalStep {
   readonly name: string;
   readonly fill: string;
   readonly encoding: Encoding;
@@ -170,10 +170,14 @@ export function fitPreprocessor(ds: Dataset, options: PrepOptions): FittedPrepro
   return { kind: 'preprocessor', options, numeric, categorical, featureNames, featureSources, oneHotGroups };
 }
 
-function encodeScalar(step: CategoricalStep, v: string): number {
-  const k = step.categories.indexOf(v);
+/** The scalar (ordinal or WoE) encoding of level `k` of a step; k = -1 is a level unseen in training. */
+export function encodedLevel(step: CategoricalStep, k: number): number {
   if (step.encoding === 'woe') return k < 0 ? 0 : step.woe[k]!;
   return k < 0 ? (step.categories.length - 1) / 2 : k;
+}
+
+function encodeScalar(step: CategoricalStep, v: string): number {
+  return encodedLevel(step, step.categories.indexOf(v));
 }
 
 function findColumn(ds: Dataset, name: string): FeatureColumn {
