@@ -8,7 +8,7 @@ import { onnxInputs } from '../core/export/onnx-export.js';
 import { transform } from '../core/features/preprocess.js';
 import type { Family } from '../core/params/grids.js';
 import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
-import { HAS_REAL_DATA, KAGGLE, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_REAL_DATA, KAGGLE, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { loadStoredDataset } from './datasets.js';
 import { exportModel } from './export.js';
 import { ingest } from './ingest.js';
@@ -180,5 +180,17 @@ describe('ONNX export: refusals, metadata, JSON bundle', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('the binary: `export` writes the champion; a knn version exits non-zero with one line and no file', () => {
+    const ok = runCli(['export', '--format', 'onnx', '-o', join(project.home, 'cli.onnx')], { home: project.home });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/wrote model v\d+ \(logreg\) as onnx to .*cli\.onnx \([\d,]+ bytes\)/);
+    expect(decodeModel(readFileSync(join(project.home, 'cli.onnx'))).producer_name).toBe('credit-tui');
+    const refused = runCli(['export', String(knnVersion), '-o', join(project.home, 'knn.onnx')], { home: project.home });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('knn models are not exported to ONNX');
+    expect(existsSync(join(project.home, 'knn.onnx'))).toBe(false);
   });
 });

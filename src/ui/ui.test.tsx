@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import React from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeModel } from '../core/export/onnx-proto.js';
 import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
 import type { CandidateResult } from '../core/search/leaderboard.js';
 import { ingest } from '../engine/ingest.js';
@@ -149,6 +152,9 @@ describe.skipIf(!HAS_STATLOG)('App on a project with data and a model', () => {
     await tick(100); // let the Models screen attach its key handler
     stdin.write('p');
     expect(await frameMatching(lastFrame, /v1 is now the champion/)).toContain('v1 is now the champion');
+    stdin.write('e');
+    expect(await frameMatching(lastFrame, /exported v1 as onnx/)).toContain('exported v1 as onnx');
+    expect(decodeModel(readFileSync(join(services.project.home, 'exports', 'credit-risk-v1.onnx'))).graph.output.map((o) => o.name)).toEqual(['label', 'probabilities']);
     stdin.write('\u001b');
     await frameMatching(lastFrame, /credit-tui › Home/);
     await tick(100);

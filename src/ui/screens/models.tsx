@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import { Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useEffect, useState } from 'react';
 import { verdictLine, type AttributeFigures } from '../../core/fairness/audit.js';
 import { storedUsefulness } from '../../core/metrics/classification.js';
+import { humanMessage } from '../../core/human-errors.js';
+import { onnxRefusal } from '../../core/export/onnx-export.js';
+import { exportModel } from '../../engine/export.js';
 import { runningServer } from '../../serve/status.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
@@ -20,7 +24,7 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
   const [, setTick] = useState(0);
   const versions = services.store.listModelVersions();
   const [sel, setSel] = useState(0);
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<{ text: string; ok: boolean } | null>(null);
   const server = runningServer(services.project);
   useEffect(() => {
     // The server may start or stop while this screen is open.
@@ -33,12 +37,23 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
     const v = versions[sel];
     if (v && (input === 'p' || key.return)) {
       services.store.setAlias(REGISTERED_MODEL, 'champion', v.version);
-      setNote(`v${v.version} is now the champion`);
+      setNote({ text: `v${v.version} is now the champion`, ok: true });
       setTick((n) => n + 1);
+    }
+    if (v && input === 'e') {
+      // ONNX where the family allows it, else the JSON bundle: both land in <project>/exports/.
+      const format = onnxRefusal(v.family) === null ? 'onnx' : 'json';
+      const output = join(services.project.home, 'exports', `${v.name}-v${v.version}.${format}`);
+      try {
+        const r = exportModel(services.project, services.store, { model: String(v.version), format, output, scale: services.params.scoring });
+        setNote({ text: `exported v${r.version} as ${format} to ${r.path}${format === 'json' ? ' (knn has no ONNX export: see the README)' : ''}`, ok: true });
+      } catch (e) {
+        setNote({ text: humanMessage(e), ok: false });
+      }
     }
   });
   return (
-    <Screen title="Models" hints="↑↓ move · p/Enter promote to champion · Esc back">
+    <Screen title="Models" hints="↑↓ move · p/Enter promote to champion · e export (ONNX) · Esc back">
       <Text {...(server ? { color: 'green' as const } : { dimColor: true })} wrap="truncate-end">
         {server ? `● serving at ${server.url} (${server.model}, pid ${server.pid})` : '○ no server running on this project (credit-tui serve)'}
       </Text>
@@ -62,7 +77,7 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
           {line}
         </Text>
       )) : null}
-      {note ? <Text color="green">{note}</Text> : null}
+      {note ? <Text color={note.ok ? 'green' : 'yellow'} wrap="wrap">{note.text}</Text> : null}
     </Screen>
   );
 }
