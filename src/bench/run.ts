@@ -5,12 +5,14 @@
  *   npm run bench                 # training (full default grid), then scoring and drift where available
  *   npm run bench -- train        # one section
  *   npm run bench -- serve        # the HTTP service against FastAPI + uvicorn
+ *   npm run bench -- onnx         # the exported ONNX model in ONNX Runtime vs credit-tui's scorer, 1M rows
  *   npm run bench -- monitor      # monitor's memory on 10M logged predictions (minutes, ~6 GB of disk)
  *   npm run bench -- big          # memory on a ~2 GB input (minutes)
  */
 import { join } from 'node:path';
 import { benchBig, benchDrift, benchScoring } from './io-bench.js';
 import { benchMonitor } from './monitor-bench.js';
+import { benchOnnx } from './onnx-bench.js';
 import { benchServe } from './serve-bench.js';
 import { benchTraining } from './train-bench.js';
 
@@ -24,6 +26,7 @@ const home = want('train') ? await benchTraining(DATA_DIR, REFERENCE_DIR) : unde
 if (want('score')) await benchScoring(DATA_DIR, REFERENCE_DIR, home);
 if (want('drift')) await benchDrift(DATA_DIR);
 if (want('serve')) await benchServe(DATA_DIR);
+if (want('onnx')) await benchOnnx(DATA_DIR);
 // 10M logged predictions write ~6 GB: only on request.
 if (sections.includes('monitor')) await benchMonitor(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.
