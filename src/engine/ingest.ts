@@ -9,7 +9,8 @@ import { isParquet, readParquetRaw, writeDatasetParquet } from '../core/data/par
 import { UserError } from '../core/errors.js';
 import type { ColumnRole } from '../core/params/params.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
-import { inputFile, partialPath, safeName, writeFileAtomic, type Project } from './project.js';
+import { crashPoint } from './crash-points.js';
+import { cleanStalePartials, inputFile, partialPath, safeName, writeFileAtomic, type Project } from './project.js';
 import { humanMessage } from '../core/human-errors.js';
 
 export const STATLOG_URL = 'https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/german.data';
@@ -134,8 +135,10 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
   try {
     writeFileAtomic(rawPath, bytes);
     written.push(rawPath);
+    cleanStalePartials(project.processedDir);
     const tmp = partialPath(outPath);
     writeDatasetParquet(dataset, tmp);
+    crashPoint('ingest:parquet-written');
     renameSync(tmp, outPath);
     written.push(outPath);
     yield { type: 'stage', stage: 'record', message: 'recording in runs.db' };
@@ -144,6 +147,7 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
         { name, digest, source: path ?? file, format, path: outPath, raw_path: rawPath, rows: dataset.rows, schema: schemaOf(dataset), roles },
         version,
       );
+      crashPoint('ingest:mid-transaction');
       const runId = store.startRun('ingest', `ingest ${name} v${version}`);
       store.logParams(runId, { source: path ?? file, format, name, sha256: digest, roles });
       store.logMetrics(runId, { rows: dataset.rows, columns: dataset.features.length + 1, bad_rate: badRate(dataset) });

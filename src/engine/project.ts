@@ -1,3 +1,4 @@
+import { crashPoint } from './crash-points.js';
 import { existsSync, statSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
@@ -91,12 +92,14 @@ export function cleanStalePartials(dir: string): number {
 /** Writes a file so that readers see the old content or the new, never half of it (temp + fsync + rename). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
+  cleanStalePartials(dirname(path));
   const tmp = partialPath(path);
   try {
     writeFileSync(tmp, data);
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
+    crashPoint('write-atomic:before-rename');
     renameSync(tmp, path);
   } catch (e) {
     try {

@@ -14,6 +14,7 @@ import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { cleanStalePartials, inputFile, isInside, partialPath, type Project } from './project.js';
+import { crashPoint } from './crash-points.js';
 import { PredictionLog } from './prediction-log.js';
 import { loadRegisteredModel } from './registry.js';
 import { inProcessScorer, threadScorer, type ChunkScorer } from './score-threads.js';
@@ -178,7 +179,9 @@ class AtomicWriter {
   }
 
   write(s: string): Promise<void> | void {
-    if (!this.stream.write(s)) return new Promise((r) => this.stream.once('drain', () => r()));
+    const more = this.stream.write(s);
+    if (this.stream.bytesWritten > 0) crashPoint('score:mid-output');
+    if (!more) return new Promise((r) => this.stream.once('drain', () => r()));
   }
 
   async commit(): Promise<void> {
@@ -186,6 +189,7 @@ class AtomicWriter {
     const fd = openSync(this.tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
+    crashPoint('score:before-commit');
     renameSync(this.tmp, this.path);
   }
 

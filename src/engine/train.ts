@@ -18,6 +18,7 @@ import { inputProfile } from '../core/scoring/profile.js';
 import { audit, DEFAULT_ATTRIBUTES, type AttributeFigures } from '../core/fairness/audit.js';
 import { loadStoredDataset } from './datasets.js';
 import { TaskPool } from './pool.js';
+import { crashPoint } from './crash-points.js';
 import { writeFileAtomic, type Project } from './project.js';
 
 export const CODE_VERSION = '0.1.0';
@@ -276,6 +277,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     } : null;
     const path = join(project.modelsDir, `${champ.family}-${runId}.json`);
     writeFileAtomic(path, text);
+    crashPoint('train:bundle-written');
     const version = store.atomically(() => {
       store.logArtifact(runId, relative(project.home, path), sha256, statSync(path).size);
       store.logMetrics(runId, flatMetrics(testMetrics, 'test_'));
@@ -285,6 +287,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
         { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_'), ...fairnessMetrics } },
         ['champion'],
       );
+      crashPoint('train:mid-transaction');
       store.endRun(runId, 'FINISHED');
       return v;
     });

@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../core/random.js';
+import { openBundle } from '../core/registry/bundle.js';
 import { RunStore } from '../core/store/run-store.js';
+import type { CrashPoint } from '../engine/crash-points.js';
 import { BIN, HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { integrityOk } from '../test-support/snapshot.js';
 
@@ -14,9 +16,9 @@ interface Exit {
 }
 
 /** Starts the real binary; sends `signal` after `afterMs` (if given); resolves when it exits. */
-function start(args: readonly string[], home: string, signal?: NodeJS.Signals, afterMs = 0): Promise<Exit> {
+function start(args: readonly string[], home: string, signal?: NodeJS.Signals, afterMs = 0, extraEnv: Record<string, string> = {}): Promise<Exit> {
   return new Promise((resolve) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...extraEnv };
     delete env['CREDIT_TUI_HOME'];
     const child = spawn(process.execPath, [BIN, '--home', home, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -49,6 +51,35 @@ function signalWhen(args: readonly string[], home: string, signal: NodeJS.Signal
 }
 
 const TRAIN = ['train', '--headless', '--quick', '--families', 'logreg,tree,knn,xgboost'];
+const QUICK_TRAIN = ['train', '--headless', '--quick', '--families', 'logreg'];
+
+/** Hidden partial files anywhere in the project. */
+function partials(home: string): string[] {
+  return readdirSync(home, { recursive: true, encoding: 'utf8' }).filter((f) => /\.partial-\d+$/.test(f));
+}
+
+function versionsOf(home: string): string[] {
+  const store = RunStore.open(join(home, 'runs.db'));
+  try {
+    return store.listModelVersions().map((v) => `v${v.version} ${v.sha256} ${v.aliases.join(',')}`);
+  } finally {
+    store.close();
+  }
+}
+
+/** Every registered bundle exists and hashes to the registry's sha256 (and its own payload hash). */
+function verifyRegistry(home: string): void {
+  const store = RunStore.open(join(home, 'runs.db'));
+  try {
+    for (const v of store.listModelVersions()) {
+      const text = readFileSync(v.path, 'utf8');
+      expect(createHash('sha256').update(text).digest('hex'), v.path).toBe(v.sha256);
+      expect(() => openBundle(text, v.path, v.sha256)).not.toThrow();
+    }
+  } finally {
+    store.close();
+  }
+}
 
 describe.skipIf(!HAS_STATLOG)('killed, interrupted and concurrent runs', () => {
   const home = tmpHome();
@@ -59,39 +90,63 @@ describe.skipIf(!HAS_STATLOG)('killed, interrupted and concurrent runs', () => {
     expect(runCli([...TRAIN], { home }).status).toBe(0);
   });
 
-  it('SIGKILL at random points of train (20×): the store stays valid, orphans become KILLED, a new run succeeds', async () => {
-    const rng = new Rng(11);
-    for (let i = 0; i < 20; i++) {
-      const r = await start(TRAIN, home, 'SIGKILL', 150 + rng.int(1500));
-      expect(r.code === 0 || r.signal === 'SIGKILL').toBe(true);
-      expect(integrityOk(home)).toBe(true);
+  it('SIGKILL at 20 instrumented points (mid-write, bundle written but not registered, mid-transaction): all 20 land, nothing is corrupted, the next run cleans up', async () => {
+    const rows = readFileSync(STATLOG, 'utf8').trim().split('\n');
+    const many = join(home, 'many.data');
+    writeFileSync(many, Array.from({ length: 20 }, () => rows.join('\n')).join('\n') + '\n'); // 20,000 rows: several output chunks
+    const plan: [CrashPoint, string[]][] = [
+      ...Array.from({ length: 3 }, (_, i): [CrashPoint, string[]] => ['write-atomic:before-rename', ['ingest', STATLOG, '--name', `crash_raw_${i}`]]),
+      ...Array.from({ length: 3 }, (_, i): [CrashPoint, string[]] => ['ingest:parquet-written', ['ingest', STATLOG, '--name', `crash_pq_${i}`]]),
+      ...Array.from({ length: 2 }, (_, i): [CrashPoint, string[]] => ['ingest:mid-transaction', ['ingest', STATLOG, '--name', `crash_tx_${i}`]]),
+      ...Array.from({ length: 2 }, (): [CrashPoint, string[]] => ['write-atomic:before-rename', QUICK_TRAIN]),
+      ...Array.from({ length: 3 }, (): [CrashPoint, string[]] => ['train:bundle-written', QUICK_TRAIN]),
+      ...Array.from({ length: 3 }, (): [CrashPoint, string[]] => ['train:mid-transaction', QUICK_TRAIN]),
+      ...Array.from({ length: 2 }, (): [CrashPoint, string[]] => ['score:mid-output', ['score', many, '-o', out]]),
+      ...Array.from({ length: 2 }, (): [CrashPoint, string[]] => ['score:before-commit', ['score', many, '-o', out]]),
+    ];
+    expect(plan).toHaveLength(20);
+    const before = versionsOf(home);
+    let landed = 0;
+    for (const [point, args] of plan) {
+      const r = await start(args, home, undefined, 0, { CREDIT_TUI_CRASH_AT: point });
+      if (r.signal === 'SIGKILL') landed++;
+      else throw new Error(`crash point ${point} did not land (exit ${r.code}): ${r.stderr}`);
+      expect(integrityOk(home), point).toBe(true);
+      expect(existsSync(out), `${point}: a half-written output appeared`).toBe(false);
+      verifyRegistry(home);
     }
+    expect(landed).toBe(20);
+    // Nothing half-done was registered: the kills before and inside the transaction left the registry as it was.
+    expect(versionsOf(home)).toEqual(before);
     const store = RunStore.open(join(home, 'runs.db')); // opening reaps orphans
     expect(store.listRuns({ limit: 10_000 }).filter((x) => x.status === 'RUNNING')).toEqual([]);
-    expect(store.listRuns({ experiment: 'train', parent: null, limit: 100 }).some((x) => x.status === 'KILLED')).toBe(true);
-    const versions = store.listModelVersions();
+    expect(store.listRuns({ experiment: 'train', parent: null, limit: 100 }).filter((x) => x.status === 'KILLED').length).toBeGreaterThanOrEqual(8);
+    expect(store.listDatasets().some((d) => d.name.startsWith('crash_'))).toBe(false);
     store.close();
-    for (const v of versions) expect(existsSync(v.path), v.path).toBe(true);
-    expect(runCli([...TRAIN], { home }).status).toBe(0);
+    // The killed runs left partial files; the next run of each command removes them and succeeds.
+    expect(partials(home).length).toBeGreaterThan(0);
+    expect(runCli(['ingest', STATLOG, '--name', 'after_crash'], { home }).status).toBe(0);
+    expect(runCli(QUICK_TRAIN, { home }).status).toBe(0);
+    const done = await start(['score', many, '-o', out], home);
+    expect(done.code, done.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(20_001);
+    expect(partials(home)).toEqual([]);
+    verifyRegistry(home);
   });
 
-  it('SIGKILL at random points of score (20×): the output is absent or complete, never half-written', async () => {
-    const rng = new Rng(12);
-    const complete = (): boolean => {
-      const text = readFileSync(out, 'utf8');
-      return text.endsWith('\n') && text.trim().split('\n').length === 1001;
-    };
-    for (let i = 0; i < 20; i++) {
-      const r = await start(['score', STATLOG, '-o', out], home, 'SIGKILL', 100 + rng.int(700));
-      expect(r.code === 0 || r.signal === 'SIGKILL').toBe(true);
-      if (existsSync(out)) expect(complete()).toBe(true);
-      expect(integrityOk(home)).toBe(true);
-    }
-    const done = await start(['score', STATLOG, '-o', out], home);
-    expect(done.code).toBe(0);
-    expect(complete()).toBe(true);
-    // Partial files of killed runs are cleaned by the next run.
-    expect(readdirSync(home).filter((f) => f.includes('.partial-'))).toEqual([]);
+  it('partial files planted by a dead process are removed by the next ingest, train, score and export; a live one is kept', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that has surely exited
+    const planted = [join(home, `.scored.csv.partial-${dead}`), join(home, 'models', `.x.json.partial-${dead}`), join(home, 'data', 'raw', `.x.txt.partial-${dead}`), join(home, 'data', 'processed', `.x.parquet.partial-${dead}`), join(home, 'exports', `.m.onnx.partial-${dead}`)];
+    const alive = join(home, 'models', `.y.json.partial-${process.pid}`);
+    mkdirSync(join(home, 'exports'), { recursive: true });
+    for (const f of [...planted, alive]) writeFileSync(f, 'half');
+    expect(runCli(['ingest', STATLOG, '--name', 'after_plant'], { home }).status).toBe(0);
+    expect(runCli(QUICK_TRAIN, { home }).status).toBe(0);
+    expect(runCli(['score', STATLOG, '-o', out], { home }).status).toBe(0);
+    expect(runCli(['export', '-o', join(home, 'exports', 'm.onnx')], { home }).status).toBe(0);
+    for (const f of planted) expect(existsSync(f), f).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    rmSync(alive);
   });
 
   it('SIGTERM and SIGINT stop a search cleanly: exit 130, run KILLED', async () => {
