@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, UserError } from '../core/errors.js';
 import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
 import { paramsTemplate } from '../core/params/template.js';
+import { stringify as stringifyYaml } from 'yaml';
 import { Rng } from '../core/random.js';
 import { runDrift } from '../engine/drift.js';
 import { ingest } from '../engine/ingest.js';
@@ -41,17 +43,25 @@ function malformedInputs(seed: number, count: number, statlog: string, kaggle: s
     { name: 'huge-single-line', data: Buffer.from('x,'.repeat(5 * 1024 * 1024)) },
     { name: 'bom-only', data: Buffer.from('\ufeff') },
   ];
+  // Distinct inputs only: a repeated file would inflate the count without testing anything new.
+  const seen = new Set(out.map((c) => createHash('sha256').update(c.data).digest('hex')));
+  const add = (name: string, data: Buffer): void => {
+    const h = createHash('sha256').update(data).digest('hex');
+    if (seen.has(h)) return;
+    seen.add(h);
+    out.push({ name, data });
+  };
   while (out.length < count) {
     const kind = rng.int(10);
     if (kind === 0) {
       const bytes = Buffer.alloc(1 + rng.int(4096));
       for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
-      out.push({ name: `random-bytes-${out.length}`, data: bytes });
+      add(`random-bytes-${out.length}`, bytes);
       continue;
     }
     const useKaggle = rng.next() < 0.5;
     const m = pick(mutations);
-    out.push({ name: `${useKaggle ? 'kaggle' : 'statlog'}-${mutations.indexOf(m)}-${out.length}`, data: Buffer.from(m([...(useKaggle ? kLines : sLines)], useKaggle ? ',' : ' ')) });
+    add(`${useKaggle ? 'kaggle' : 'statlog'}-${mutations.indexOf(m)}-${out.length}`, Buffer.from(m([...(useKaggle ? kLines : sLines)], useKaggle ? ',' : ' ')));
   }
   return out;
 }
@@ -76,10 +86,29 @@ async function drain<T>(gen: AsyncGenerator<unknown, T>): Promise<T> {
   }
 }
 
-describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000+ malformed inputs to ingest, score, drift and params.yaml', () => {
+/** Hidden partial files anywhere under the project (data/raw, data/processed, models, outputs, the root). */
+function partialFiles(home: string): string[] {
+  return readdirSync(home, { recursive: true, encoding: 'utf8' }).filter((f) => /\.partial-\d+$/.test(f));
+}
+
+/** Runs `fn` with an environment variable set (the drift streaming threshold is read per call). */
+async function withEnv<T>(key: string, value: string, fn: () => Promise<T>): Promise<T> {
+  const old = process.env[key];
+  process.env[key] = value;
+  try {
+    return await fn();
+  } finally {
+    if (old === undefined) delete process.env[key];
+    else process.env[key] = old;
+  }
+}
+
+const CASES = 1000;
+
+describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000 distinct malformed inputs to each of ingest, score and drift; 1,000 params.yaml mutations', () => {
   const home = tmpHome();
   const project = projectAt(home);
-  const cases = malformedInputs(20261123, 260, readFileSync(STATLOG, 'utf8'), readFileSync(KAGGLE, 'utf8'));
+  const cases = malformedInputs(20261123, CASES, readFileSync(STATLOG, 'utf8'), readFileSync(KAGGLE, 'utf8'));
   const refParquet = () => openStore(project).resolveDataset('statlog_german').path;
 
   beforeAll(async () => {
@@ -90,66 +119,129 @@ describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000+ malformed inputs to ingest, score,
     store.close();
   });
 
-  it('ingest, score and drift end in a result or one clean line; no partial output; the store stays valid', async () => {
-    const counts = { ingest: 0, score: 0, drift: 0 };
+  it('ingest, score (in-process and threaded) and drift (in-memory and streamed) end in a result or one clean line; no partial output anywhere; the store stays valid', async () => {
+    const counts = { ingest: 0, score: 0, threadedScore: 0, drift: 0, streamedDrift: 0 };
     const seen = new Set<string>();
     const ref = refParquet();
-    for (const c of cases) {
+    expect(new Set(cases.map((c) => createHash('sha256').update(c.data).digest('hex'))).size).toBe(CASES);
+    for (const [i, c] of cases.entries()) {
       const file = join(home, `case-${c.name}.csv`);
       writeFileSync(file, c.data);
       const store = openStore(project);
       try {
         seen.add(`ingest:${await outcome(() => drain(ingest(project, store, { source: file, name: 'fuzz' })))}`);
         counts.ingest++;
+        // Every 10th case goes through the worker-thread scorer, the rest through the in-process one.
+        const threaded = i % 10 === 0;
         const outFile = join(home, `scored-${c.name}.csv`);
-        const r = await outcome(() => drain(scoreFile(project, store, { input: file, output: outFile, scale: DEFAULT_PARAMS.scoring })));
-        seen.add(`score:${r}`);
+        const r = await outcome(() => drain(scoreFile(project, store, { input: file, output: outFile, scale: DEFAULT_PARAMS.scoring, ...(threaded ? { workers: 2 } : {}) })));
+        seen.add(`${threaded ? 'threaded-score' : 'score'}:${r}`);
         if (r === 'error') expect(existsSync(outFile)).toBe(false);
         else expect(readFileSync(outFile, 'utf8').endsWith('\n')).toBe(true);
-        counts.score++;
-        seen.add(`drift:${await outcome(() => runDrift(store, ref, file, DEFAULT_PARAMS.drift))}`);
-        counts.drift++;
+        counts[threaded ? 'threadedScore' : 'score']++;
+        // Every 4th case is compared by the streamed reader used for files from 32 MB.
+        const streamed = i % 4 === 1;
+        const d = streamed ? await withEnv('CREDIT_TUI_STREAM_CSV_BYTES', '1', () => outcome(() => runDrift(store, ref, file, DEFAULT_PARAMS.drift))) : await outcome(() => runDrift(store, ref, file, DEFAULT_PARAMS.drift));
+        seen.add(`${streamed ? 'streamed-drift' : 'drift'}:${d}`);
+        counts[streamed ? 'streamedDrift' : 'drift']++;
       } finally {
         store.close();
       }
     }
-    expect(counts.ingest + counts.score + counts.drift).toBeGreaterThanOrEqual(780);
-    // The generator must exercise both paths of every command, or it tests nothing.
-    expect([...seen].sort()).toEqual(['drift:error', 'drift:ok', 'ingest:error', 'ingest:ok', 'score:error', 'score:ok']);
-    expect(readdirSync(home).filter((f) => f.includes('.partial-'))).toEqual([]);
+    expect(counts.ingest).toBe(CASES);
+    expect(counts.score + counts.threadedScore).toBe(CASES);
+    expect(counts.drift + counts.streamedDrift).toBe(CASES);
+    expect(counts.threadedScore).toBe(CASES / 10);
+    expect(counts.streamedDrift).toBe(CASES / 4);
+    // The generator must reach both outcomes of every path, or it tests nothing.
+    expect([...seen].sort()).toEqual(['drift:error', 'drift:ok', 'ingest:error', 'ingest:ok', 'score:error', 'score:ok', 'streamed-drift:error', 'streamed-drift:ok', 'threaded-score:error', 'threaded-score:ok']);
+    expect(partialFiles(home)).toEqual([]);
     expect(integrityOk(home)).toBe(true);
     const runs = openStore(project);
     expect(runs.listRuns({ limit: 10_000 }).filter((r) => r.status === 'RUNNING')).toEqual([]);
     runs.close();
-  });
+  }, 600_000);
 
-  it('params.yaml loading: 300 mutated files, each valid or one line naming the key', () => {
+  it('params.yaml: 1,000 distinct mutations, each valid or one line naming the key (or the row of a syntax error)', () => {
     const rng = new Rng(7);
-    const base = paramsTemplate().split('\n');
-    const junk = ['{', '[', ']', ': :', '- x', 'seed: -1', 'split: 3', 'cost: {bad_predicted_good: "x"}', '\t', 'drift: {p_value: 2}', 'search: {grids: {mlp: {hidden_layer_sizes: [0]}}}', '\u0000', 'preprocessing: {encoding: one-hot}', '&a [*a]', '!!binary AAA'];
-    let clean = 0;
-    for (let i = 0; i < 300; i++) {
-      const lines = [...base];
-      const k = 1 + rng.int(3);
-      for (let j = 0; j < k; j++) {
-        const at = rng.int(lines.length);
-        if (rng.next() < 0.5) lines[at] = junk[rng.int(junk.length)]!;
-        else lines[at] = lines[at]!.slice(0, rng.int(lines[at]!.length + 1));
+    const pick = <T,>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+    const defaults = JSON.parse(JSON.stringify(DEFAULT_PARAMS)) as Record<string, unknown>;
+    // Every settable path of the defaults: leaves (numbers, strings, lists, null) and the mappings above them.
+    const leaves: string[][] = [];
+    const mappings: string[][] = [[]];
+    const walk = (o: unknown, path: string[]): void => {
+      if (typeof o === 'object' && o !== null && !Array.isArray(o)) {
+        if (path.length) mappings.push(path);
+        for (const [k, v] of Object.entries(o)) walk(v, [...path, k]);
+      } else leaves.push(path);
+    };
+    walk(defaults, []);
+    const badValues: unknown[] = ['x', -1, 0, 1e400, -0.5, 2.5, [], {}, true, null, 'NaN', [0], ['zz'], '', 1e9, [[1]], { a: 1 }];
+    const setAt = (o: Record<string, unknown>, path: readonly string[], v: unknown): void => {
+      let cur = o;
+      for (const k of path.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+      cur[path.at(-1)!] = v;
+    };
+    const template = paramsTemplate().split('\n');
+    const junk = ['{', '[', ']', ': :', '- x', '\t', '\u0000', '&a [*a]', '!!binary AAA', 'key: "unterminated', '  - [', '? x'];
+    const texts = new Set<string>();
+    let valid = 0;
+    let namedKey = 0;
+    let namedRow = 0;
+    while (texts.size < 1000) {
+      const kind = rng.int(3);
+      let text: string;
+      let expected: RegExp;
+      if (kind === 0) {
+        const path = pick(leaves);
+        const o = JSON.parse(JSON.stringify(defaults)) as Record<string, unknown>;
+        setAt(o, path, pick(badValues));
+        text = stringifyYaml(o);
+        expected = new RegExp(`invalid value .* for '${path.join('\\.')}(\\.[^']+)?'|unknown key '${path.join('\\.')}\\.`);
+      } else if (kind === 1) {
+        const path = pick(mappings);
+        const key = `zz_${rng.int(1000)}`;
+        const o = JSON.parse(JSON.stringify(defaults)) as Record<string, unknown>;
+        setAt(o, [...path, key], rng.int(5));
+        text = stringifyYaml(o);
+        // Free-form mappings (data.roles) accept any column name but not the value given to it.
+        expected = new RegExp(`unknown key '${[...path, key].join('\\.')}'|invalid value .* for '${[...path, key].join('\\.')}'`);
+      } else {
+        const lines = [...template];
+        for (let j = 1 + rng.int(3); j > 0; j--) {
+          const at = rng.int(lines.length);
+          lines[at] = rng.next() < 0.5 ? pick(junk) : lines[at]!.slice(0, rng.int(lines[at]!.length + 1));
+        }
+        text = lines.join('\n');
+        expected = /^params\.yaml(, row \d+)?: (not valid YAML|invalid value .* for '[a-z_.A-Z0-9]+'|unknown key '[a-z_.A-Z0-9]+'|expected a mapping of settings at the top level)/;
       }
+      if (texts.has(text)) continue;
+      texts.add(text);
       try {
-        parseParams(lines.join('\n'), 'params.yaml');
-        clean++;
+        parseParams(text, 'params.yaml');
+        valid++;
       } catch (e) {
         expect(e).toBeInstanceOf(UserError);
-        expect((e as Error).message).toMatch(/^params\.yaml/);
-        expect((e as Error).message).not.toContain('\n');
+        const message = (e as Error).message;
+        expect(message).toMatch(/^params\.yaml/);
+        expect(message).not.toContain('\n');
+        expect(message, text).toMatch(expected);
+        if (/, row \d+:/.test(message)) namedRow++;
+        else namedKey++;
       }
     }
-    expect(clean).toBeLessThan(300);
+    expect(texts.size).toBe(1000);
+    // Both outcomes must be common, or the mutations test nothing.
+    expect(valid).toBeGreaterThan(50);
+    expect(namedKey).toBeGreaterThan(400);
+    expect(namedRow).toBeGreaterThan(20);
   });
 
   it('through the real binary: malformed files give exit 1 (or 4 for partly scored) and no stack trace', () => {
-    for (const c of cases.slice(0, 8)) {
+    // The six hand-made edge cases and every 150th generated one: 13 files × 3 commands through the binary.
+    const sample = [...cases.slice(0, 6), ...cases.slice(6).filter((_, i) => i % 150 === 0)];
+    expect(sample).toHaveLength(13);
+    for (const c of sample) {
       const file = join(home, `bin-${c.name}.csv`);
       writeFileSync(file, c.data);
       for (const args of [['ingest', file, '--name', 'binfuzz'], ['score', file], ['drift', refParquet(), file]]) {
@@ -159,6 +251,7 @@ describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000+ malformed inputs to ingest, score,
         expect(r.stderr).not.toContain('internal error');
       }
     }
+    expect(partialFiles(home)).toEqual([]);
     expect(integrityOk(home)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { Rng } from '../core/random.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -200,18 +201,46 @@ describe.skipIf(!HAS_STATLOG)('credit-tui serve', () => {
       ['application/json', '{"dataframe_records":[{"checking_status":"\u0000\ud800"}]}'], ['text/csv', ''], ['text/csv', 'a;b\n1'], ['text/csv', '\u00ff\u00fe'], ['application/json', '{"applicants":"x"}'],
       ['application/json', '\u00ef\u00bb\u00bf{}'], ['application/x-www-form-urlencoded', 'a=1'], ['application/json', '{"__proto__":{"x":1},"dataframe_records":[]}'],
     ];
-    let seed = 7;
-    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
-    for (let i = 0; i < 300; i++) {
-      const [type, base] = bodies[rnd(bodies.length)]!;
+    const rng = new Rng(7);
+    const rnd = (n: number): number => rng.int(n);
+    // Generated from real rows: one field set to a wrong type, a huge or odd value, dropped, or an unknown field
+    // added; CSV bodies with cells swapped for junk; and truncations of everything.
+    const oddValues: unknown[] = ['x', -1, 1e308, -1e308, null, true, [], {}, '\u0000', '😀', 'NaN', '', ' ', 1.5, '1e400', { $gt: 1 }];
+    const generated = (): [string, string] => {
+      const row = record(ROWS[rnd(ROWS.length)]!);
+      const keys = Object.keys(row);
+      const k = keys[rnd(keys.length)]!;
+      switch (rnd(5)) {
+        case 0: return ['application/json', JSON.stringify({ dataframe_records: [{ ...row, [k]: oddValues[rnd(oddValues.length)] }] })];
+        case 1: return ['application/json', JSON.stringify({ dataframe_records: [Object.fromEntries(Object.entries(row).filter(([key]) => key !== k))] })];
+        case 2: return ['application/json', JSON.stringify({ dataframe_split: { columns: keys, data: [keys.map((key) => (key === k ? oddValues[rnd(oddValues.length)] : row[key]))] } })];
+        case 3: return ['application/json', JSON.stringify({ dataframe_records: [{ ...row, [`extra_${rnd(1000)}`]: rnd(100) }] })];
+        default: return ['text/csv', `${keys.join(',')}\n${keys.map((key) => (key === k ? String(oddValues[rnd(oddValues.length)]) : String(row[key]))).join(',')}`];
+      }
+    };
+    const sent = new Set<string>();
+    let errors = 0;
+    for (let tries = 0; sent.size < 1000; tries++) {
+      if (tries > 20_000) throw new Error(`the generator repeats itself: ${sent.size} distinct bodies`);
+      const [type, base] = rnd(4) === 0 ? bodies[rnd(bodies.length)]! : generated();
       const cut = rnd(3) === 0 ? base.slice(0, rnd(base.length + 1)) : base;
       const path = ['/invocations', '/v1/score'][rnd(2)]!;
+      const key = `${path} ${type} ${cut}`;
+      if (sent.has(key)) continue;
+      sent.add(key);
       const r = await post(`${server.url}${path}`, cut, { 'content-type': type });
       const text = await r.text();
-      expect(r.status, `${path} ${type} ${cut}`).toBeGreaterThanOrEqual(200);
+      expect(r.status, key).toBeGreaterThanOrEqual(200);
+      expect(r.status, key).toBeLessThan(500);
       expect(text).not.toMatch(/at .+\.js:\d+|node_modules/);
-      if (r.status >= 400) expect(JSON.parse(text)).toEqual({ error_code: expect.any(String), message: expect.any(String) });
+      if (r.status >= 400) {
+        errors++;
+        expect(JSON.parse(text)).toEqual({ error_code: expect.any(String), message: expect.any(String) });
+      }
     }
+    // Both outcomes must be common: the generator reaches the scoring path as well as the refusals.
+    expect(errors).toBeGreaterThan(200);
+    expect(1000 - errors).toBeGreaterThan(50);
     // A slow client sends half a request and stalls; others are served meanwhile.
     const slow = connect(Number(new URL(server.url).port), '127.0.0.1');
     slow.write('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"dataframe');

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.js';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { splitLine, sniffHeader } from '../core/data/delimited.js';
 import { isIdColumn } from '../core/data/formats.js';
@@ -119,6 +120,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'ENDPOINT_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`));
   app.setErrorHandler((error: FastifyError | HttpError, _req, reply) => {
     if (error instanceof HttpError) return sendError(reply, error.status, error.code, error.message);
+    // The engine's input errors (an empty CSV body, a header it cannot read) are the client's, not ours.
+    if (error instanceof UserError) return sendError(reply, 400, 'BAD_REQUEST', humanMessage(error));
     if (error.validation) return sendError(reply, 400, 'BAD_REQUEST', `invalid request: ${error.message}`);
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -119,7 +119,9 @@ class Reader {
   constructor(private readonly file: string) {}
 
   fail(key: string, allowed: string, got: unknown): never {
-    throw new UserError(`invalid value ${JSON.stringify(got)} for '${key}': expected ${allowed}`, { file: this.file });
+    // JSON would print .inf and .nan as null.
+    const shown = typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got);
+    throw new UserError(`invalid value ${shown} for '${key}': expected ${allowed}`, { file: this.file });
   }
 
   unknownKey(key: string, allowed: readonly string[]): never {
