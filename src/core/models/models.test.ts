@@ -1,34 +1,26 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from '../metrics/classification.js';
 import type { Matrix } from '../matrix.js';
 import { FAMILIES, type Candidate, type Family } from '../params/grids.js';
 import { ENGINES, loadModel } from './engines.js';
-import { fitLogistic } from './logreg.js';
 import { plattFit } from './svm.js';
 
 const m = (rows: number[][]): Matrix => ({ rows: rows.length, cols: rows[0]!.length, data: Float64Array.from(rows.flat()) });
 
-// Fixture from scikit-learn 1.2 LogisticRegression(C, tol=1e-10) on the same 8 rows.
-const X8 = m([[0.5, 1.0], [1.5, -0.5], [-1.0, 0.2], [2.0, 1.5], [-0.3, -1.2], [0.9, 0.4], [-1.7, 0.8], [1.1, -1.1]]);
-const y8 = Uint8Array.from([1, 1, 0, 1, 0, 0, 0, 1]);
+// scikit-learn LogisticRegression(C, tol=1e-10) on the same 8 rows; regenerate: /usr/bin/python3 scripts/sklearn_fixtures.py
+interface LogisticFixture { C: number; class_weight: string | null; y: number[]; coef: number[]; intercept: number }
+const SKLEARN = JSON.parse(readFileSync(new URL('./fixtures/sklearn.json', import.meta.url), 'utf8')) as { logistic_8_rows: { X: number[][]; fits: LogisticFixture[] } };
+const X8 = m(SKLEARN.logistic_8_rows.X);
+const y8 = Uint8Array.from(SKLEARN.logistic_8_rows.fits[0]!.y);
 
 describe('logistic regression (L2, unpenalised intercept)', () => {
-  it.each([
-    [0.1, [0.28123149, 0.0282268], -0.11029406],
-    [1.0, [1.09781077, 0.11192195], -0.47727125],
-  ])('C=%s matches scikit-learn coefficients', (C, coef, intercept) => {
-    const fit = fitLogistic(X8, y8, C, new Float64Array(8).fill(1));
-    expect(fit.coef[0]).toBeCloseTo(coef[0]!, 6);
-    expect(fit.coef[1]).toBeCloseTo(coef[1]!, 6);
-    expect(fit.intercept).toBeCloseTo(intercept, 6);
-  });
-
-  it("class_weight='balanced' matches scikit-learn", () => {
-    const model = ENGINES.logreg.fit({ C: 1, class_weight: 'balanced' }, X8, Uint8Array.from([1, 1, 0, 0, 0, 0, 0, 1]), 0);
+  it.each(SKLEARN.logistic_8_rows.fits.map((f) => [f.C, f.class_weight, f] as const))('C=%s class_weight=%s matches scikit-learn coefficients', (C, classWeight, f) => {
+    const model = ENGINES.logreg.fit({ C, class_weight: classWeight }, X8, Uint8Array.from(f.y), 0);
     const s = model.toJSON() as unknown as { coef: number[]; intercept: number };
-    expect(s.coef[0]).toBeCloseTo(0.64919906, 6);
-    expect(s.coef[1]).toBeCloseTo(-0.39644844, 6);
-    expect(s.intercept).toBeCloseTo(-0.32982652, 6);
+    expect(s.coef[0]).toBeCloseTo(f.coef[0]!, 6);
+    expect(s.coef[1]).toBeCloseTo(f.coef[1]!, 6);
+    expect(s.intercept).toBeCloseTo(f.intercept, 6);
   });
 
   it('reason contributions are exactly coefficient times feature', () => {
