@@ -1,3 +1,5 @@
+import type { CalibrationMethod } from '../decision/calibration.js';
+import type { DecisionPolicy } from '../decision/policy.js';
 import { createRequire } from 'node:module';
 import type { AttributeSpec } from '../fairness/audit.js';
 import type * as Yaml from 'yaml';
@@ -69,6 +71,16 @@ export interface Params {
     readonly missing_share_change: number;
     readonly psi_bins: number;
   };
+  readonly decision: {
+    /** How the cut-off on p(bad) is chosen, always on out-of-fold predictions (see core/decision/policy.ts). */
+    readonly policy: DecisionPolicy;
+    /** recall: recall of bad applicants to reach; approval_rate: share to approve; bad_rate: highest approved bad rate. */
+    readonly target: number | null;
+    /** Calibration of the champion's p(bad), fitted on out-of-fold predictions. */
+    readonly calibration: CalibrationMethod;
+    /** When a search's winner becomes `champion`: always, only if it beats the current one on the same test rows, never. */
+    readonly promote: PromotePolicy;
+  };
   readonly fairness: {
     /** Protected attributes to audit; null = the defaults for the three real data sets. */
     readonly attributes: readonly AttributeSpec[] | null;
@@ -82,6 +94,8 @@ export interface Params {
 /** Metrics of `credit-tui monitor` that can carry alert bands. */
 export const MONITOR_METRICS = ['approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'auc', 'auc_estimated'] as const;
 export type MonitorMetric = (typeof MONITOR_METRICS)[number];
+
+export type PromotePolicy = 'always' | 'if-better' | 'never';
 
 export const DEFAULT_PARAMS: Params = {
   seed: 42,
@@ -107,6 +121,7 @@ export const DEFAULT_PARAMS: Params = {
     missing_share_change: 0.1,
     psi_bins: 10,
   },
+  decision: { policy: 'cost', target: null, calibration: 'none', promote: 'if-better' },
   fairness: { attributes: null },
   monitor: { thresholds: {} },
 };
@@ -171,7 +186,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'drift', 'fairness', 'monitor'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'decision', 'drift', 'fairness', 'monitor'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -219,6 +234,10 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
   const monitor = r.section(raw, 'monitor', ['thresholds']);
   const fairness = r.section(raw, 'fairness', ['attributes']);
+  const decision = r.section(raw, 'decision', ['policy', 'target', 'calibration', 'promote']);
+  const policy = r.choice(decision, 'decision.policy', D.decision.policy, ['cost', 'recall', 'approval_rate', 'bad_rate'] as const);
+  const target = decision['target'] === undefined || decision['target'] === null ? null : r.num(decision, 'decision.target', 0, (n) => n > 0 && n < 1, 'a share in (0, 1)');
+  if (policy !== 'cost' && target === null) r.fail('decision.target', `a share in (0, 1) for decision.policy ${policy}`, null);
 
   const positive = (n: number) => n > 0;
   const share = (n: number) => n > 0 && n < 1;
@@ -268,6 +287,12 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       drift_share: r.num(drift, 'drift.drift_share', D.drift.drift_share, (n) => n > 0 && n <= 1, 'a share in (0, 1]'),
       missing_share_change: r.num(drift, 'drift.missing_share_change', D.drift.missing_share_change, share, 'a share in (0, 1)'),
       psi_bins: r.num(drift, 'drift.psi_bins', D.drift.psi_bins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),
+    },
+    decision: {
+      policy,
+      target,
+      calibration: r.choice(decision, 'decision.calibration', D.decision.calibration, ['none', 'sigmoid', 'isotonic', 'auto'] as const),
+      promote: r.choice(decision, 'decision.promote', D.decision.promote, ['always', 'if-better', 'never'] as const),
     },
     fairness: { attributes: readAttributes(r, fairness['attributes']) },
     monitor: { thresholds: readThresholds(r, monitor['thresholds']) },

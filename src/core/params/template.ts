@@ -54,6 +54,17 @@ scoring:                     # points scale: base_points at base_odds good:bad, 
   base_odds: ${D.scoring.base_odds}
   pdo: ${D.scoring.pdo}
 
+decision:
+  # How the cut-off on p(bad) is chosen, always on out-of-fold predictions (never on test rows):
+  #   cost          Bayes-optimal for the cost matrix above
+  #   recall        the highest cut-off whose recall of bad applicants reaches target (e.g. 0.712)
+  #   approval_rate approve the target share of applicants (e.g. 0.7)
+  #   bad_rate      approve as many as possible with the approved bad rate at most target (e.g. 0.1)
+  policy: ${D.decision.policy}
+  target: ${D.decision.target ?? 'null'}
+  calibration: ${D.decision.calibration}            # none | sigmoid | isotonic | auto (fitted on out-of-fold predictions)
+  promote: ${D.decision.promote}            # always | if-better (beat the current champion on the same test rows) | never
+
 drift:
   p_value: ${D.drift.p_value}               # statistical tests flag a column below this p-value
   distance_threshold: ${D.drift.distance_threshold}     # Wasserstein (normed) / Jensen-Shannon flag a column at or above this
