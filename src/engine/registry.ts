@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { calibratedModel } from '../core/decision/calibration.js';
 import { UserError } from '../core/errors.js';
 import { loadModel } from '../core/models/engines.js';
 import type { Model } from '../core/models/model.js';
@@ -19,5 +20,5 @@ export function loadRegisteredModel(store: RunStore, ref = 'champion', name = RE
     throw new UserError(`model version ${version.version} points at a missing file`, { file: version.path }, 'retrain, or promote another version');
   }
   const bundle = openBundle(readFileSync(version.path, 'utf8'), version.path, version.sha256);
-  return { version, bundle, model: loadModel(bundle.model) };
+  return { version, bundle, model: calibratedModel(loadModel(bundle.model), bundle.calibration) };
 }

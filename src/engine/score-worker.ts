@@ -1,3 +1,4 @@
+import { calibratedModel } from '../core/decision/calibration.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel } from '../core/models/engines.js';
 import type { ModelBundle } from '../core/registry/bundle.js';
@@ -6,7 +7,7 @@ import type { ChunkJob, ChunkReply } from './score-threads.js';
 
 // A scoring worker thread: one model, chunks of complete lines in, scored text out.
 const init = workerData as { bundle: ModelBundle; config: ScorerConfig };
-const scorer = new BatchScorer(init.bundle, loadModel(init.bundle.model), init.config);
+const scorer = new BatchScorer(init.bundle, calibratedModel(loadModel(init.bundle.model), init.bundle.calibration), init.config);
 parentPort?.on('message', (job: ChunkJob) => {
   let reply: ChunkReply;
   try {

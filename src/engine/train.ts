@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { schemaOf, takeRows, type Dataset } from '../core/data/dataset.js';
 import { transform } from '../core/features/preprocess.js';
 import { CancelledError, UserError } from '../core/errors.js';
-import { costOptimalThreshold, evaluate, type TestMetrics } from '../core/metrics/classification.js';
+import { evaluate, type TestMetrics } from '../core/metrics/classification.js';
 import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Candidate, type Family, type Grid } from '../core/params/grids.js';
 import type { Params } from '../core/params/params.js';
 import { BUNDLE_FORMAT, sealBundle } from '../core/registry/bundle.js';
@@ -16,6 +16,9 @@ import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
 import { inputProfile } from '../core/scoring/profile.js';
 import { audit, DEFAULT_ATTRIBUTES, type AttributeFigures } from '../core/fairness/audit.js';
+import type { DecisionRecord } from '../core/decision/policy.js';
+import type { PromotePolicy } from '../core/params/params.js';
+import { decideCutoff, outOfFold, promotion, type CalibrationRecord, type Promotion } from './champion.js';
 import { loadStoredDataset } from './datasets.js';
 import { TaskPool } from './pool.js';
 import { crashPoint } from './crash-points.js';
@@ -56,6 +59,11 @@ export interface TrainSummary {
     readonly exclude: readonly string[];
     /** With exclusions: the champion trained with them, for a side-by-side. */
     readonly compared_with: { readonly version: number; readonly exclude: string; readonly test_auc: number; readonly cost: number; readonly fairness: readonly AttributeFigures[] } | null;
+    /** How the threshold was chosen (on out-of-fold predictions) and what it does on the test rows. */
+    readonly decision: DecisionRecord;
+    readonly calibration: CalibrationRecord;
+    /** Whether this version became `champion` (else `challenger`), and why. */
+    readonly promotion: Promotion;
   };
   readonly fits: number;
   readonly wall_seconds: number;
@@ -86,6 +94,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Columns the model may not use ("fairness through unawareness"); default params.yaml data.exclude. */
   readonly exclude?: readonly string[];
+  /** When the winner replaces the champion; default params.yaml decision.promote. */
+  readonly promote?: PromotePolicy;
 }
 
 /** Selection metrics that depend only on how candidates rank applicants, not on calibration. */
@@ -201,6 +211,8 @@ export async function* train(project: Project, store: RunStore, params: Params, 
 
     // Collect fold results as they finish; a group's candidates are final when all its folds are in.
     const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
+    // Each candidate's p(bad) on each validation fold: the champion's become its out-of-fold predictions.
+    const foldProbsOf = new Map<string, Float64Array[]>();
     const results: CandidateResult[] = [];
     let done = 0;
     const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
@@ -217,6 +229,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
         const foldData = list.map((fr, k) => ({ y: prepared[k]!.yval, p: fr.probs[mi]![0]!, yTrain: prepared[k]!.y, pTrain: fr.probs[mi]![1]! }));
         const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
         const r = candidateResult(v.group.family, m.index, m.params, foldData, params.search.selection_metric, params.cost, seconds);
+        foldProbsOf.set(`${r.family}#${r.index}`, foldData.map((f) => f.p));
         results.push(r);
         recordCandidate(store, runId, r);
         done++;
@@ -258,17 +271,33 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const champRefit = refits[0]!;
     if (champRefit.kind !== 'refit') throw new Error('refit result expected');
     const champSet = setFor(champ.params['smote'] === true);
-    const threshold = costOptimalThreshold(params.cost);
     const testMetrics = entries[0]!.test!;
+    // Calibration and cut-off come from the champion's out-of-fold predictions; the SVM's were only ranked
+    // during a rank-metric search (no Platt CV), so its folds are refitted once with probabilities.
+    let champFolds = foldProbsOf.get(`${champ.family}#${champ.index}`)!;
+    const needOof = params.decision.policy !== 'cost' || params.decision.calibration !== 'none';
+    if (needOof && champ.family === 'svm' && RANK_METRICS.has(params.search.selection_metric)) {
+      yield { type: 'stage', message: 'refitting the champion per fold for calibrated out-of-fold predictions' };
+      const smote = champ.params['smote'] === true;
+      const rerun = await Promise.all(prepared.map((f, k) => pool.run({
+        kind: 'fold', id: taskId++, family: champ.family, fold: k, candidates: [withoutSmote(champ.params)], seed: learnerSeed(params.seed, champ.family, k),
+        X: smote ? f.smoted!.X : f.X, y: smote ? f.smoted!.y : f.y, evals: [f.Xval], rankOnly: false,
+      })));
+      champFolds = rerun.map((r) => (r.kind === 'fold' ? r.probs[0]![0]! : new Float64Array()));
+    }
+    const cut = decideCutoff(outOfFold(champFolds, split.folds, train.rows), train.target, champRefit.testProba, test.target, params);
+    const threshold = cut.decision.threshold;
     // The champion's fairness audit on the test rows, stored with its version (train summary, models list, TUI).
-    const fairness = audit(takeRows(full, split.test), champRefit.testProba, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
+    const fairness = audit(takeRows(full, split.test), cut.testCalibrated, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
     const fairnessMetrics = Object.fromEntries(fairness.attributes.flatMap((a) => (a.adverse_impact_ratio === null ? [] : [[`fairness_air_${a.attribute}`, a.adverse_impact_ratio]])));
     const { text, sha256 } = sealBundle({
       format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
       dataset: { name: row.name, version: row.version, digest: row.digest },
       schema: schemaOf(ds), preprocessor: champSet.prep, input: inputProfile(train, transform(champSet.prep, train)), model: champRefit.state, threshold, test_metrics: testMetrics,
       cv: { metric: params.search.selection_metric, mean: champ.selection, std: champ.cv_auc_std }, params, train_run_id: runId,
+      calibration: cut.calibrator, decision: cut.decision,
     });
+    const promoted = promotion(store, opts.promote ?? params.decision.promote, { full, split, digest: row.digest, params, runParams: store.params(runId), candidateTest: cut.testCalibrated, yTest: test.target });
     // Fairness through unawareness is compared side by side with the champion it would replace.
     const previous = exclude.length ? store.listModelVersions().find((v) => v.aliases.includes('champion') && v.dataset_digest === row.digest) : undefined;
     const compared = previous ? {
@@ -282,10 +311,12 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       store.logArtifact(runId, relative(project.home, path), sha256, statSync(path).size);
       store.logMetrics(runId, flatMetrics(testMetrics, 'test_'));
       store.logMetrics(runId, { cv_auc_mean: champ.cv_auc_mean, cv_auc_std: champ.cv_auc_std, candidates: results.length, wall_seconds: (performance.now() - t0) / 1000 });
-      store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params), fairness: JSON.stringify(fairness) });
+      store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params), fairness: JSON.stringify(fairness), decision: JSON.stringify(cut.decision), calibration: JSON.stringify(cut.calibration), promotion: JSON.stringify(promoted) });
+      const decisionFigures = Object.fromEntries(Object.entries(cut.decision.test).map(([k, x]) => [`decision_test_${k}`, x]));
+      const calibrationFigures = Object.fromEntries((['brier', 'log_loss', 'ece'] as const).flatMap((k) => [[`calibration_test_${k}_before`, cut.calibration.test_before[k]], [`calibration_test_${k}_after`, cut.calibration.test_after[k]]]));
       const v = store.registerModelVersion(
-        { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_'), ...fairnessMetrics } },
-        ['champion'],
+        { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_'), ...fairnessMetrics, ...decisionFigures, ...calibrationFigures } },
+        [promoted.promoted ? 'champion' : 'challenger'],
       );
       crashPoint('train:mid-transaction');
       store.endRun(runId, 'FINISHED');
@@ -293,7 +324,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     });
     const summary: TrainSummary = {
       run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
-      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared },
+      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared, decision: cut.decision, calibration: cut.calibration, promotion: promoted },
       fits: results.length * folds, wall_seconds: (performance.now() - t0) / 1000,
     };
     yield { type: 'finished', summary };

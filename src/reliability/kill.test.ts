@@ -67,6 +67,21 @@ function versionsOf(home: string): string[] {
   }
 }
 
+/**
+ * Files in place (not partial) are whole even when nothing refers to them: every bundle in models/ verifies
+ * against its own payload hash, and every raw copy in data/raw/ is the Statlog file this suite ingests.
+ */
+function verifyFiles(home: string): void {
+  const statlog = readFileSync(STATLOG);
+  for (const f of readdirSync(join(home, 'models')).filter((f) => f.endsWith('.json'))) {
+    const path = join(home, 'models', f);
+    expect(() => openBundle(readFileSync(path, 'utf8'), path, null), path).not.toThrow();
+  }
+  for (const f of readdirSync(join(home, 'data', 'raw')).filter((f) => !f.includes('.partial-'))) {
+    expect(readFileSync(join(home, 'data', 'raw', f)).equals(statlog), f).toBe(true);
+  }
+}
+
 /** Every registered bundle exists and hashes to the registry's sha256 (and its own payload hash). */
 function verifyRegistry(home: string): void {
   const store = RunStore.open(join(home, 'runs.db'));
@@ -114,6 +129,7 @@ describe.skipIf(!HAS_STATLOG)('killed, interrupted and concurrent runs', () => {
       expect(integrityOk(home), point).toBe(true);
       expect(existsSync(out), `${point}: a half-written output appeared`).toBe(false);
       verifyRegistry(home);
+      verifyFiles(home);
     }
     expect(landed).toBe(20);
     // Nothing half-done was registered: the kills before and inside the transaction left the registry as it was.

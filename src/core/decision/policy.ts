@@ -88,3 +88,14 @@ export function decisionMetrics(y: ArrayLike<number>, p: ArrayLike<number>, t: n
     expected_cost: (cost.bad_predicted_good * fn + cost.good_predicted_bad * fp) / n,
   };
 }
+
+/** How a model version's cut-off was chosen and what it does; stored in the bundle and with the version. */
+export interface DecisionRecord {
+  readonly policy: DecisionPolicy;
+  readonly target: number | null;
+  readonly rationale: string;
+  readonly threshold: number;
+  /** Figures at the threshold on the out-of-fold predictions it was chosen on, and on the untouched test rows. */
+  readonly oof: DecisionMetrics;
+  readonly test: DecisionMetrics;
+}

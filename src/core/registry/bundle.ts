@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ColumnSchema } from '../data/dataset.js';
+import type { Calibrator } from '../decision/calibration.js';
+import type { DecisionRecord } from '../decision/policy.js';
 import { UserError } from '../errors.js';
 import type { FittedPreprocessor } from '../features/preprocess.js';
 import type { TestMetrics } from '../metrics/classification.js';
@@ -30,6 +32,10 @@ export interface ModelBundle {
   readonly cv: { readonly metric: string; readonly mean: number; readonly std: number };
   readonly params: Params;
   readonly train_run_id: string;
+  /** Maps the model's p(bad) to calibrated p(bad) (absent in bundles from before calibration existed = none). */
+  readonly calibration?: Calibrator;
+  /** How `threshold` was chosen (absent = the cost policy). */
+  readonly decision?: DecisionRecord;
 }
 
 export interface SealedBundle extends ModelBundle {
