@@ -6,7 +6,9 @@ import type { Params, PromotePolicy } from '../core/params/params.js';
 import { foldScore } from '../core/search/leaderboard.js';
 import type { Split } from '../core/search/split.js';
 import type { RunStore } from '../core/store/run-store.js';
+import { humanMessage } from '../core/human-errors.js';
 import { loadRegisteredModel } from './registry.js';
+import { REGISTERED_MODEL } from './train.js';
 
 /** The champion's p(bad) on each training row from the fold that held it out. */
 export function outOfFold(foldProbs: readonly Float64Array[], folds: Split['folds'], rows: number): Float64Array {
@@ -59,11 +61,12 @@ const SPLIT_KEYS = ['seed', 'split', 'split_file', 'test_size', 'cv_folds'] as c
 export function promotion(store: RunStore, policy: PromotePolicy, ctx: { full: Dataset; split: Split; digest: string; params: Params; runParams: Readonly<Record<string, string>>; candidateTest: Float64Array; yTest: Uint8Array }): Promotion {
   if (policy === 'always') return { promoted: true, reason: 'promoted: decision.promote is always', against: null };
   if (policy === 'never') return { promoted: false, reason: "registered as challenger: decision.promote is never (promote it with 'models promote')", against: null };
+  if (!store.listModelVersions().some((v) => v.name === REGISTERED_MODEL && v.aliases.includes('champion'))) return { promoted: true, reason: 'promoted: no champion yet', against: null };
   let current;
   try {
     current = loadRegisteredModel(store, 'champion');
-  } catch {
-    return { promoted: true, reason: 'promoted: there was no usable champion', against: null };
+  } catch (e) {
+    return { promoted: true, reason: `promoted: the current champion cannot be loaded (${humanMessage(e)})`, against: null };
   }
   const before = store.params(current.version.run_id);
   const sameSplit = SPLIT_KEYS.every((k) => (before[k] ?? '') === (ctx.runParams[k] ?? ''));

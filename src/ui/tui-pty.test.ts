@@ -62,7 +62,7 @@ describe.skipIf(!HAS_TMUX || !HAS_STATLOG)('credit-tui in a terminal', () => {
     expect(s.split('\n')[0]).toContain('credit-tui › Train');
     expect(s).toContain('7 candidates × 5 folds = 35 fits');
     await keys('Enter');
-    s = await waitFor(/done in \d\d:\d\d: champion \w+ registered as v1/, 90_000);
+    s = await waitFor(/done in \d\d:\d\d: \w+ v1, test AUC [\d.]+ \(champion\)/, 90_000);
     expect(s).toMatch(/leaderboard \(CV AUC\)/);
     expect(s).toMatch(/7 of 7 finished|finished candidates/);
     await keys('Escape');

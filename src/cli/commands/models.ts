@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { FOUR_FIFTHS, verdictLine, type AttributeFigures } from '../../core/fairness/audit.js';
 import { storedUsefulness } from '../../core/metrics/classification.js';
+import type { ReliabilityBin } from '../../core/decision/calibration.js';
+import type { DecisionRecord } from '../../core/decision/policy.js';
+import type { CalibrationRecord, Promotion } from '../../engine/champion.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
+import { decisionLines } from '../reporters/train-lines.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, table } from '../format.js';
 
@@ -52,13 +56,25 @@ export function registerModels(program: Command): void {
         const v = store.resolveModelVersion(REGISTERED_MODEL, ref);
         const tag = store.tags(v.run_id)['fairness'];
         const fairness = tag ? (JSON.parse(tag) as { attributes: AttributeFigures[]; skipped: string[] }) : null;
-        if (opts.json) return out(JSON.stringify({ ...v, fairness }));
+        const tags = store.tags(v.run_id);
+        const decision = tags['decision'] ? (JSON.parse(tags['decision']) as DecisionRecord) : null;
+        const calibration = tags['calibration'] ? (JSON.parse(tags['calibration']) as CalibrationRecord) : null;
+        const promotion = tags['promotion'] ? (JSON.parse(tags['promotion']) as Promotion) : null;
+        if (opts.json) return out(JSON.stringify({ ...v, fairness, decision, calibration, promotion }));
         out(`${v.name} v${v.version} (${v.family})${v.aliases.length ? ` [${v.aliases.join(', ')}]` : ''}, run ${v.run_id}, ${isoTime(v.created_at)}`);
         out(`bundle ${v.path} (sha256 ${v.sha256.slice(0, 12)}…)`);
         const u = storedUsefulness(v.metrics);
         if (u) out(`${u.useless ? '⚠ ' : ''}${u.text}`);
         for (const a of fairness?.attributes ?? []) out(`fairness ${verdictLine(a)}`);
         for (const s of fairness?.skipped ?? []) out(`fairness: skipped ${s}`);
+        if (promotion) out(promotion.reason);
+        if (decision && calibration) {
+          for (const line of decisionLines(decision, calibration)) out(line.trim());
+          out('reliability on the test rows (10 bins of p(bad)):');
+          const cell = (b: ReliabilityBin): string => (b.n ? `${num(b.mean_p, 3)} / ${num(b.observed, 3)} (${b.n})` : '-');
+          out(table(['p(bad) bin', calibration.method === 'none' ? 'mean p / observed (n)' : 'before: mean p / observed (n)', ...(calibration.method === 'none' ? [] : ['after calibration'])],
+            calibration.test_before.bins.map((b, i) => [`${b.from.toFixed(1)}-${b.to.toFixed(1)}`, cell(b), ...(calibration.method === 'none' ? [] : [cell(calibration.test_after.bins[i]!)])])));
+        }
         out(table(['metric', 'value'], Object.entries(v.metrics).map(([k, x]) => [k, num(x)])));
       });
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CancelledError, UserError } from '../../core/errors.js';
 import { FAMILIES, isFamily, type Family } from '../../core/params/grids.js';
+import type { PromotePolicy } from '../../core/params/params.js';
 import { ingest, SAMPLE_STATLOG } from '../../engine/ingest.js';
 import { train } from '../../engine/train.js';
 import { err, out, withContext } from '../context.js';
@@ -23,6 +24,7 @@ interface TrainFlags {
   splitFile?: string;
   workers?: string;
   exclude?: string;
+  promote?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -37,6 +39,7 @@ export function registerTrain(program: Command): void {
     .option('--split-file <json>', 'exact train/test rows and folds, e.g. ../shared/reference/split_statlog_german.json')
     .option('--exclude <cols>', 'comma-separated columns the models may not use (fairness through unawareness), e.g. age,personal_status,foreign_worker')
     .option('--workers <n>', 'worker threads (default: params search.workers, 0 = one per core)')
+    .option('--promote <when>', "always | if-better (beat the current champion on the same test rows) | never (default: params decision.promote)")
     .addHelpText('after', `
 Examples:
   credit-tui train --headless
@@ -50,6 +53,7 @@ Examples:
         workers = Number(flags.workers);
         if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 0 to 64');
       }
+      if (flags.promote !== undefined && !['always', 'if-better', 'never'].includes(flags.promote)) throw new UserError(`invalid --promote ${JSON.stringify(flags.promote)}`, {}, 'always, if-better or never');
       if (!flags.headless && !flags.json && isInteractive()) return openTui(cmd, 'train');
       await withContext(cmd, async ({ project, store, params }) => {
         if (!flags.dataset && !params.data.dataset && store.listDatasets().length === 0) {
@@ -68,6 +72,7 @@ Examples:
             ...(flags.splitFile ? { splitFile: flags.splitFile } : {}),
             ...(workers !== undefined && workers > 0 ? { workers } : {}),
             ...(flags.exclude ? { exclude: flags.exclude.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+            ...(flags.promote ? { promote: flags.promote as PromotePolicy } : {}),
             signal: controller.signal,
           });
           for await (const ev of events) {

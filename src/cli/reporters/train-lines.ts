@@ -1,3 +1,5 @@
+import type { DecisionRecord } from '../../core/decision/policy.js';
+import type { CalibrationRecord } from '../../engine/champion.js';
 import type { TrainEvent, TrainSummary } from '../../engine/train.js';
 import { verdictLine } from '../../core/fairness/audit.js';
 import { usefulness } from '../../core/metrics/classification.js';
@@ -24,7 +26,7 @@ export function progressLine(ev: TrainEvent): string | null {
     case 'refit':
       return `… ${ev.family}: test AUC ${num(ev.test.roc_auc)}`;
     case 'finished':
-      return `done in ${duration(ev.summary.wall_seconds)}: champion ${ev.summary.champion.family} registered as version ${ev.summary.champion.version} (alias champion)`;
+      return `done in ${duration(ev.summary.wall_seconds)}: ${ev.summary.champion.family} registered as version ${ev.summary.champion.version} (alias ${ev.summary.champion.promotion.promoted ? 'champion' : 'challenger'}); ${ev.summary.champion.promotion.reason}`;
   }
 }
 
@@ -48,6 +50,20 @@ function unawareness(s: TrainSummary): string[] {
   return ['', `Without ${c.exclude.join(', ')} (v${c.version}) beside v${p.version}${p.exclude ? ` (excluding ${p.exclude})` : ' (with them)'}:`, table(['', `v${p.version}`, `v${c.version}`], rows)];
 }
 
+/** The cut-off policy and calibration, with what they do on the test rows (chosen on out-of-fold predictions). */
+export function decisionLines(d: DecisionRecord, c: CalibrationRecord): string[] {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const lines = [
+    `  decision policy ${d.policy}${d.target === null ? '' : ` (target ${d.target})`}: ${d.rationale}`,
+    `  at threshold ${num(d.threshold, 4)} on the test rows: recall ${pct(d.test.recall)}, accuracy ${pct(d.test.accuracy)}, precision ${pct(d.test.precision)}, approval rate ${pct(d.test.approval_rate)}, bad rate among approved ${pct(d.test.bad_rate_approved)}, expected cost ${num(d.test.expected_cost, 3)} per applicant`,
+  ];
+  if (c.requested !== 'none') {
+    const auto = c.requested === 'auto' ? ` (auto: cross-validated Brier ${Object.entries(c.cv_brier).map(([m, b]) => `${m} ${num(b)}`).join(', ')})` : '';
+    lines.push(`  calibration ${c.method}${auto}: test Brier ${num(c.test_before.brier)} -> ${num(c.test_after.brier)}, log loss ${num(c.test_before.log_loss)} -> ${num(c.test_after.log_loss)}, ECE ${num(c.test_before.ece)} -> ${num(c.test_after.ece)}`);
+  }
+  return lines;
+}
+
 export function leaderboardText(s: TrainSummary): string {
   const rows = s.leaderboard.map((e, i) => [
     String(i + 1), e.family, paramText(e.params), `${num(e.cv_auc_mean)} ± ${num(e.cv_auc_std)}`, num(e.train_auc, 3),
@@ -58,7 +74,9 @@ export function leaderboardText(s: TrainSummary): string {
     `Leaderboard (${s.dataset}, selection: CV ${s.selection_metric}; test metrics on the hold-out rows)`,
     table(['#', 'family', 'best params', 'CV AUC', 'train', 'test AUC', 'KS', 'F1', 'Brier', 'cost@.5', 'cost@opt', 'fits', 'fit s'], rows),
     '',
-    `Champion: ${c.family} (${paramText(c.params)}) -> model version ${c.version}, threshold ${num(c.threshold, 4)}`,
+    `${c.promotion.promoted ? 'Champion' : 'Challenger'}: ${c.family} (${paramText(c.params)}) -> model version ${c.version}, threshold ${num(c.threshold, 4)}`,
+    `  ${c.promotion.reason}`,
+    ...decisionLines(c.decision, c.calibration),
     `  test: AUC ${num(c.test.roc_auc)}  Gini ${num(c.test.gini)}  KS ${num(c.test.ks)}  accuracy ${num(c.test.accuracy)}  precision ${num(c.test.precision)}  recall ${num(c.test.recall)}  F1 ${num(c.test.f1)}  G-mean ${num(c.test.g_mean)}  Brier ${num(c.test.brier)}`,
     `  expected cost per applicant: ${num(c.test.cost_at_0_5)} at 0.5, ${num(c.test.cost_at_optimal)} at ${num(c.test.threshold_optimal, 4)}  (confusion at optimum: TN ${c.test.confusion_optimal.tn} FP ${c.test.confusion_optimal.fp} FN ${c.test.confusion_optimal.fn} TP ${c.test.confusion_optimal.tp})`,
     `  ${usefulness(c.test)?.useless ? '⚠ ' : ''}${usefulness(c.test)?.text ?? ''}`,
@@ -84,7 +102,7 @@ export function summaryJson(s: TrainSummary): Record<string, unknown> {
     dataset: s.dataset,
     selection_metric: s.selection_metric,
     leaderboard: s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv_auc_mean: e.cv_auc_mean, cv_auc_std: e.cv_auc_std, train_auc: e.train_auc, fits: e.fits, seconds: e.seconds, test: e.test ? testOf(e.test) : null })),
-    champion: { useless: usefulness(s.champion.test)?.useless ?? false, fairness: s.champion.fairness, fairness_skipped: s.champion.fairness_skipped, family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
+    champion: { promoted: s.champion.promotion.promoted, promotion: s.champion.promotion, decision: s.champion.decision, calibration: { method: s.champion.calibration.method, requested: s.champion.calibration.requested, test_before: s.champion.calibration.test_before, test_after: s.champion.calibration.test_after }, useless: usefulness(s.champion.test)?.useless ?? false, fairness: s.champion.fairness, fairness_skipped: s.champion.fairness_skipped, family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
     fits: s.fits,
     wall_seconds: s.wall_seconds,
   };

@@ -8,6 +8,22 @@ import { writeFileAtomic } from '../../engine/project.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
 
+/** Cut-off policies offered here (params.yaml takes any target); chosen on out-of-fold predictions. */
+const POLICIES: Readonly<Record<string, { policy: Params['decision']['policy']; target: number | null }>> = {
+  cost: { policy: 'cost', target: null },
+  'recall >= 71.2%': { policy: 'recall', target: 0.712 },
+  'recall >= 80%': { policy: 'recall', target: 0.8 },
+  'approve 70%': { policy: 'approval_rate', target: 0.7 },
+  'approve 50%': { policy: 'approval_rate', target: 0.5 },
+  'bad rate <= 10%': { policy: 'bad_rate', target: 0.1 },
+  'bad rate <= 15%': { policy: 'bad_rate', target: 0.15 },
+};
+
+function policyLabel(d: Params['decision']): string {
+  const known = Object.entries(POLICIES).find(([, v]) => v.policy === d.policy && v.target === d.target);
+  return known ? known[0] : `params.yaml (${d.policy} ${d.target})`;
+}
+
 interface Choice {
   readonly key: string;
   readonly label: string;
@@ -23,6 +39,9 @@ const CHOICES: readonly Choice[] = [
   { key: 'smote', label: 'SMOTE', options: ['grid (off and on)', 'off', 'on'] },
   { key: 'grid', label: 'grid size', options: ['full', 'quick'] },
   { key: 'cv_folds', label: 'CV folds', options: ['5', '3', '10'] },
+  { key: 'policy', label: 'cut-off policy', options: Object.keys(POLICIES) },
+  { key: 'calibration', label: 'calibration', options: ['none', 'sigmoid', 'isotonic', 'auto'] },
+  { key: 'promote', label: 'promote winner', options: ['if-better', 'always', 'never'] },
   ...FAMILIES.map((f) => ({ key: `family:${f}`, label: `family ${f}`, options: ['on', 'off'] })),
 ];
 
@@ -30,6 +49,7 @@ function initial(p: Params): Record<string, string> {
   const v: Record<string, string> = {
     impute_numeric: p.preprocessing.impute_numeric, impute_categorical: p.preprocessing.impute_categorical, encoding: p.preprocessing.encoding,
     scaling: p.preprocessing.scaling, power_transform: String(p.preprocessing.power_transform), smote: 'grid (off and on)', grid: 'full', cv_folds: String(p.split.cv_folds),
+    policy: policyLabel(p.decision), calibration: p.decision.calibration, promote: p.decision.promote,
   };
   for (const f of FAMILIES) v[`family:${f}`] = p.search.families.includes(f) ? 'on' : 'off';
   return v;
@@ -49,6 +69,8 @@ export function paramsFromChoices(base: Params, v: Readonly<Record<string, strin
     split: { ...base.split, cv_folds: Number(v['cv_folds']) },
     preprocessing: { ...base.preprocessing, impute_numeric: v['impute_numeric'], impute_categorical: v['impute_categorical'], encoding: v['encoding'], scaling: v['scaling'], power_transform: v['power_transform'] === 'true' },
     search: { ...base.search, families: families.length ? families : ['logreg'], grids },
+    // A policy from params.yaml that is not in the list above stays as it was.
+    decision: { ...base.decision, ...(POLICIES[v['policy'] ?? ''] ?? {}), calibration: v['calibration'], promote: v['promote'] },
   };
   return parseParams(stringify(doc));
 }

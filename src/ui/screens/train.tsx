@@ -65,8 +65,9 @@ export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; read
         <FinishedList finished={view.finished} offset={scroll} />
       </Box>
       {view.phase === 'finished' && view.summary ? (
-        <Text color="green">
-          ✓ done in {clock(view.summary.wall_seconds)}: champion {view.summary.champion.family} registered as v{view.summary.champion.version}, test AUC {view.summary.champion.test.roc_auc.toFixed(4)}
+        <Text color={view.summary.champion.promotion.promoted ? 'green' : 'yellow'} wrap="truncate-end">
+          ✓ done in {clock(view.summary.wall_seconds)}: {view.summary.champion.family} v{view.summary.champion.version}, test AUC {view.summary.champion.test.roc_auc.toFixed(4)}{' '}
+          {view.summary.champion.promotion.promoted ? '(champion)' : view.summary.champion.promotion.against ? `(challenger: v${view.summary.champion.promotion.against.version} stays champion)` : '(challenger)'}
         </Text>
       ) : null}
       {view.phase === 'cancelled' ? <Text color="yellow">Cancelled: the run {view.runId ?? ''} is marked KILLED.</Text> : null}
