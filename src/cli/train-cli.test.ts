@@ -15,7 +15,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', (
   });
 
   it('train --json: NDJSON events and a summary line with leaderboard and champion', () => {
-    const r = runCli(['train', '--json', '--quick', '--families', 'logreg,knn', '--workers', '1'], { home });
+    const r = runCli(['train', '--json', '--quick', '--families', 'logreg,knn', '--workers', '1', '--promote', 'always'], { home });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ type: 'started' });
@@ -24,6 +24,8 @@ describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', (
     expect(summary.leaderboard).toHaveLength(2);
     for (const e of summary.leaderboard) expect(Object.keys(e)).toEqual(expect.arrayContaining(['family', 'params', 'cv_auc_mean', 'cv_auc_std', 'fits', 'seconds']));
     expect(summary.champion.version).toBe(2);
+    expect(summary.champion['promotion']).toEqual({ promoted: true, reason: 'promoted: decision.promote is always', against: null });
+    expect(summary.champion['decision']).toMatchObject({ policy: 'cost', threshold: 1 / 6 });
     expect(Object.keys(summary.champion.test)).toEqual(expect.arrayContaining(['roc_auc', 'gini', 'ks', 'accuracy', 'precision', 'recall', 'f1', 'g_mean', 'brier', 'cost_at_0_5', 'cost_at_optimal']));
     // Wall time measures the search: more than its slowest candidate's fit time, less than the process's life.
     expect(summary.wall_seconds).toBeGreaterThan(Math.max(...summary.leaderboard.map((e) => Number(e['seconds']) / Number(e['fits']))));

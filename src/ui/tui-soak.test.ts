@@ -89,7 +89,7 @@ describe.skipIf(!HAS_TMUX || !HAS_STATLOG)('a long TUI session', () => {
     send('Enter');
     await waitFor(/Ready to search/, 5000, 'open Train');
     send('Enter');
-    await waitFor(/done in \d\d:\d\d: champion/, 120_000, 'quick search');
+    await waitFor(/done in \d\d:\d\d: \w+ v\d+, test AUC/, 120_000, 'quick search');
     send('Escape');
     await waitFor(/credit-tui › Home/, 5000, 'back home');
 

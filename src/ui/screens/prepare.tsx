@@ -39,10 +39,10 @@ const CHOICES: readonly Choice[] = [
   { key: 'smote', label: 'SMOTE', options: ['grid (off and on)', 'off', 'on'] },
   { key: 'grid', label: 'grid size', options: ['full', 'quick'] },
   { key: 'cv_folds', label: 'CV folds', options: ['5', '3', '10'] },
+  ...FAMILIES.map((f) => ({ key: `family:${f}`, label: `family ${f}`, options: ['on', 'off'] })),
   { key: 'policy', label: 'cut-off policy', options: Object.keys(POLICIES) },
   { key: 'calibration', label: 'calibration', options: ['none', 'sigmoid', 'isotonic', 'auto'] },
   { key: 'promote', label: 'promote winner', options: ['if-better', 'always', 'never'] },
-  ...FAMILIES.map((f) => ({ key: `family:${f}`, label: `family ${f}`, options: ['on', 'off'] })),
 ];
 
 function initial(p: Params): Record<string, string> {
