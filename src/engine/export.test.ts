@@ -108,7 +108,7 @@ describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real ro
     }
   }, 600_000);
 
-  it('missing values, WoE / ordinal encodings, Yeo-Johnson and min-max scaling (Kaggle variant)', async () => {
+  it('missing values, WoE / ordinal encodings, Yeo-Johnson, min-max scaling, sigmoid and isotonic calibration (Kaggle variant)', async () => {
     const project = await ingested(KAGGLE);
     const variants: [Family, Params['preprocessing']][] = [
       ['logreg', { ...DEFAULT_PARAMS.preprocessing, encoding: 'woe', power_transform: true, scaling: 'minmax' }],
@@ -116,8 +116,13 @@ describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real ro
       ['mlp', { ...DEFAULT_PARAMS.preprocessing, encoding: 'ordinal', impute_numeric: 'mean', impute_categorical: 'missing_level' }],
       ['forest', { ...DEFAULT_PARAMS.preprocessing, encoding: 'onehot', power_transform: true, scaling: 'none' }],
     ];
+    // Calibrators are part of the graph too: sigmoid on one variant, isotonic on another.
+    const calibration: Record<string, Params['decision']> = {
+      logreg: { ...DEFAULT_PARAMS.decision, calibration: 'sigmoid', policy: 'recall', target: 0.7 },
+      xgboost: { ...DEFAULT_PARAMS.decision, calibration: 'isotonic', policy: 'approval_rate', target: 0.6 },
+    };
     for (const [family, preprocessing] of variants) {
-      const v = await trainFamily(project, { ...DEFAULT_PARAMS, preprocessing }, family);
+      const v = await trainFamily(project, { ...DEFAULT_PARAMS, preprocessing, decision: calibration[family] ?? DEFAULT_PARAMS.decision }, family);
       const c = await compare(project, v, 7);
       expect(c.maxAbs, `${family} ${preprocessing.encoding}`).toBeLessThanOrEqual(1e-5);
       expect(c.labelMismatches, family).toBe(0);

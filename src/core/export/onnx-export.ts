@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { FittedPreprocessor } from '../features/preprocess.js';
+import type { Calibrator } from '../decision/calibration.js';
 import { encodedLevel } from '../features/preprocess.js';
 import type { ModelState } from '../models/model.js';
 import type { TreeState } from '../models/tree-structure.js';
@@ -176,6 +177,25 @@ function estimatorNodes(g: GraphBuilder, X: string, state: ModelState, p: number
   }
 }
 
+/** The bundle's calibrator on p(bad) [N,1] double, computed as `calibrate` in core/decision/calibration.ts. */
+function calibrationNodes(g: GraphBuilder, p: string, c: Calibrator | undefined): string {
+  if (!c || c.method === 'none') return p;
+  if (c.method === 'sigmoid') {
+    const q = g.node('Clip', [p, g.scalar(1e-15), g.scalar(1 - 1e-15)]);
+    const logOdds = g.node('Log', [g.node('Div', [q, g.node('Sub', [g.scalar(1), q])])]);
+    return g.node('Sigmoid', [g.node('Neg', [g.node('Add', [g.node('Mul', [logOdds, g.scalar(c.A)]), g.scalar(c.B)])])]);
+  }
+  // Isotonic: y0 + Σ slopeᵢ·(clamp(p, xᵢ, xᵢ₊₁) − xᵢ), the piecewise-linear interpolation as one MatMul.
+  const { x, y } = c;
+  const m = x.length - 1;
+  if (m === 0) return g.node('Add', [g.node('Mul', [p, g.scalar(0)]), g.scalar(y[0]!)]);
+  const lo = g.doubles([1, m], x.slice(0, m), 'iso_lo');
+  const hi = g.doubles([1, m], x.slice(1), 'iso_hi');
+  const slopes = g.doubles([m, 1], Array.from({ length: m }, (_, i) => (y[i + 1]! - y[i]!) / (x[i + 1]! - x[i]!)), 'iso_slope');
+  const within = g.node('Sub', [g.node('Max', [g.node('Min', [p, hi]), lo]), lo]);
+  return g.node('Add', [g.node('MatMul', [within, slopes]), g.scalar(y[0]!)]);
+}
+
 /** The input columns of a bundle in the order of its schema, with their ONNX element types. */
 export function onnxInputs(bundle: ModelBundle): { name: string; type: 'float' | 'string' }[] {
   const numeric = new Set(bundle.preprocessor.numeric.map((s) => s.name));
@@ -193,7 +213,7 @@ export function exportOnnx(bundle: ModelBundle, ctx: ExportContext): Uint8Array 
   const g = new GraphBuilder();
   const inputs = onnxInputs(bundle);
   const X = preprocessNodes(g, bundle.preprocessor);
-  const pBad = estimatorNodes(g, X, bundle.model, bundle.preprocessor.featureNames.length);
+  const pBad = calibrationNodes(g, estimatorNodes(g, X, bundle.model, bundle.preprocessor.featureNames.length), bundle.calibration);
   const both = g.node('Concat', [g.node('Sub', [g.scalar(1), pBad]), pBad], [attr.int('axis', 1)]);
   g.cast(both, DataType.FLOAT, 'probabilities');
   const decline = g.cast(g.node('GreaterOrEqual', [pBad, g.scalar(bundle.threshold)]), DataType.INT64);
@@ -207,6 +227,8 @@ export function exportOnnx(bundle: ModelBundle, ctx: ExportContext): Uint8Array 
     dataset_sha256: bundle.dataset.digest,
     threshold: String(bundle.threshold),
     threshold_rule: 'decline (label 1) when probabilities[:,1] >= threshold',
+    calibration: bundle.calibration?.method ?? 'none',
+    decision_policy: bundle.decision ? `${bundle.decision.policy}${bundle.decision.target === null ? '' : ` ${bundle.decision.target}`}` : 'cost',
     points_scale: JSON.stringify(ctx.scale),
     column_order: JSON.stringify(inputs.map((i) => i.name)),
     missing_values: 'numeric: NaN; categorical: empty string',
