@@ -99,7 +99,7 @@ async function compare(project: Project, version: number, blankEvery = 0): Promi
 describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real rows', () => {
   it('every exportable family on Statlog (one-hot, standard scaling): p(bad) within 1e-5, same decisions', async () => {
     const project = await ingested(STATLOG);
-    for (const family of ['logreg', 'tree', 'forest', 'xgboost', 'mlp', 'svm'] as const) {
+    for (const family of ['logreg', 'tree', 'forest', 'brf', 'xgboost', 'mlp', 'svm'] as const) {
       const v = await trainFamily(project, DEFAULT_PARAMS, family);
       const c = await compare(project, v);
       expect(c.rows, family).toBe(1000);

@@ -102,7 +102,7 @@ export interface TrainOptions {
 const RANK_METRICS: ReadonlySet<string> = new Set(['roc_auc', 'gini', 'ks']);
 
 /** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
-const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
+const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'brf', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
 
 export function withoutSmote(c: Candidate): Candidate {
   const { smote: _ignored, ...rest } = c;

@@ -26,7 +26,7 @@ const IR_VERSION = 8;
 /** Why a family cannot be exported, or null when it can. */
 export function onnxRefusal(family: string): string | null {
   if (family === 'knn') {
-    return 'knn models are not exported to ONNX: the model is its training matrix (every training applicant would ship inside the file), and neighbour ties on one-hot features are broken differently by float arithmetic in another runtime; export a logreg, tree, forest, xgboost, mlp or svm version';
+    return 'knn models are not exported to ONNX: the model is its training matrix (every training applicant would ship inside the file), and neighbour ties on one-hot features are broken differently by float arithmetic in another runtime; export a logreg, tree, forest, brf, xgboost, mlp or svm version';
   }
   return null;
 }
@@ -140,6 +140,7 @@ function estimatorNodes(g: GraphBuilder, X: string, state: ModelState, p: number
     }
     case 'tree':
     case 'forest':
+    case 'brf':
       return g.node('Min', [treeEnsemble(g, X, state['trees'] as TreeState[], 'AVERAGE'), g.scalar(1)]);
     case 'xgboost':
       return g.node('Sigmoid', [treeEnsemble(g, X, state['trees'] as TreeState[], 'SUM')]);

@@ -5,7 +5,7 @@ import { logregEngine } from './logreg.js';
 import type { FamilyEngine, Model, ModelState } from './model.js';
 import { mlpEngine } from './mlp.js';
 import { svmEngine } from './svm.js';
-import { forestEngine, treeEngine } from './trees.js';
+import { balancedForestEngine, forestEngine, treeEngine } from './trees.js';
 
 /** The engine serving each family (see the README for why each was chosen). */
 export const ENGINES: Readonly<Record<Family, FamilyEngine>> = {
@@ -16,6 +16,7 @@ export const ENGINES: Readonly<Record<Family, FamilyEngine>> = {
   knn: knnEngine,
   svm: svmEngine,
   mlp: mlpEngine,
+  brf: balancedForestEngine,
 };
 
 export function loadModel(state: ModelState): Model {

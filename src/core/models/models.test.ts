@@ -127,7 +127,7 @@ function clouds(n: number): { X: Matrix; y: Uint8Array } {
 const SMALL: Record<Family, Candidate> = {
   logreg: { C: 1 }, tree: { max_depth: 3 }, forest: { n_estimators: 20, max_features: 'sqrt' },
   xgboost: { n_estimators: 20, max_depth: 2, learning_rate: 0.3, subsample: 0.8 }, knn: { n_neighbors: 5, weights: 'uniform' },
-  svm: { C: 1, gamma: 'scale' }, mlp: { hidden_layer_sizes: [8], alpha: 1e-4 },
+  svm: { C: 1, gamma: 'scale' }, mlp: { hidden_layer_sizes: [8], alpha: 1e-4 }, brf: { n_estimators: 20 },
 };
 
 describe.each(FAMILIES.map((f) => [f]))('%s', (family) => {
@@ -151,5 +151,23 @@ describe.each(FAMILIES.map((f) => [f]))('%s', (family) => {
     expect(Array.from(a)).toEqual(Array.from(b));
     // Families that draw random numbers must draw them from the seed: another seed changes the model.
     if (['forest', 'xgboost', 'mlp'].includes(family)) expect(Array.from(ENGINES[family].fit(SMALL[family], X, y, 12).predictProba(X))).not.toEqual(Array.from(a));
+  });
+});
+
+describe('balanced random forest (imbalanced-learn >= 0.13 defaults)', () => {
+  it('each tree sees both classes drawn with replacement down to the minority count, no bootstrap on top', () => {
+    const { X, y } = clouds(90);
+    const imbalanced = Uint8Array.from(y, (v, i) => (v === 1 && i % 3 !== 0 ? 0 : v)); // fewer bads
+    const bads = imbalanced.reduce((a, b) => a + b, 0);
+    const model = ENGINES.brf.fit({ n_estimators: 25 }, X, imbalanced, 3);
+    const trees = model.toJSON()['trees'] as { value: number[]; cover: number[] }[];
+    expect(trees).toHaveLength(25);
+    for (const t of trees) {
+      expect(t.cover[0]).toBe(2 * bads); // minority count per class
+      expect(t.value[0]).toBeCloseTo(0.5, 12); // balanced at the root
+    }
+    // The plain forest on the same rows sees the imbalance at its roots.
+    const forest = ENGINES.forest.fit({ n_estimators: 25 }, X, imbalanced, 3).toJSON()['trees'] as { value: number[] }[];
+    expect(forest.reduce((a, t) => a + t.value[0]!, 0) / 25).toBeLessThan(0.4);
   });
 });

@@ -10,7 +10,7 @@ import { accumulateTree, pathContributions, prefixPredictions, type TreeState } 
 const EXACT_BINS = 4096;
 
 class TreeEnsemble implements Model {
-  constructor(readonly family: 'tree' | 'forest', private readonly trees: readonly TreeState[], private readonly cols: number) {}
+  constructor(readonly family: 'tree' | 'forest' | 'brf', private readonly trees: readonly TreeState[], private readonly cols: number) {}
 
   predictProba(X: Matrix): Float64Array {
     const out = new Float64Array(X.rows);
@@ -63,17 +63,23 @@ function maxFeatures(c: Candidate, cols: number): number {
 /**
  * Random forest as scikit-learn's: bootstrap rows (as integer weights), random features per split,
  * trees averaged. Tree k depends only on (seed, k), so a 300-tree fit also answers for its first 100.
+ * `balanced` is imbalanced-learn's BalancedRandomForestClassifier (≥ 0.13 defaults: sampling_strategy
+ * 'all', replacement true, bootstrap false): each tree gets every class drawn with replacement down to the
+ * minority class's count, and no bootstrap on top.
  */
-function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, onTree: (t: TreeState, k: number) => void): void {
+function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, onTree: (t: TreeState, k: number) => void, balanced = false): void {
   const B = binMatrix(X, EXACT_BINS);
   const base = sampleWeights(c, y);
   const scratch = new CartScratch(Math.max(...B.bins), X.cols);
   const opts = { maxDepth: numOrNull(c, 'max_depth', null), minSamplesLeaf: num(c, 'min_samples_leaf', 1), maxFeatures: maxFeatures(c, X.cols) };
   const counts = new Float64Array(X.rows);
+  const byClass = [0, 1].map((cls) => Int32Array.from(Array.from(y.keys()).filter((i) => y[i] === cls)));
+  const minority = Math.min(byClass[0]!.length, byClass[1]!.length);
   for (let k = 0; k < nTrees; k++) {
-    const rng = Rng.derive(seed, 'forest-tree', k);
+    const rng = Rng.derive(seed, balanced ? 'brf-tree' : 'forest-tree', k);
     counts.fill(0);
-    for (let s = 0; s < X.rows; s++) counts[rng.int(X.rows)]!++;
+    if (balanced) for (const rows of byClass) for (let s = 0; s < minority; s++) counts[rows[rng.int(rows.length)]!]!++;
+    else for (let s = 0; s < X.rows; s++) counts[rng.int(X.rows)]!++;
     const rowsList: number[] = [];
     const w = new Float64Array(X.rows);
     for (let i = 0; i < X.rows; i++) if (counts[i]! > 0) {
@@ -97,5 +103,20 @@ export const forestEngine: FamilyEngine = {
     return prefixPredictions(sizes, evals, (total, onTree) => growForest(cands[0]!, X, y, total, seed, onTree), (sum, trees) => Math.min(1, sum / trees));
   },
   load: (s) => new TreeEnsemble('forest', s['trees'] as TreeState[], s['cols'] as number),
+};
+
+export const balancedForestEngine: FamilyEngine = {
+  family: 'brf',
+  shareKey: (c) => JSON.stringify({ ...c, n_estimators: null }),
+  fit(c, X, y, seed) {
+    const trees: TreeState[] = [];
+    growForest(c, X, y, num(c, 'n_estimators', 100), seed, (t) => trees.push(t), true);
+    return new TreeEnsemble('brf', trees, X.cols);
+  },
+  fitGroup(cands, X, y, evals, seed) {
+    const sizes = cands.map((c) => num(c, 'n_estimators', 100));
+    return prefixPredictions(sizes, evals, (total, onTree) => growForest(cands[0]!, X, y, total, seed, onTree, true), (sum, trees) => Math.min(1, sum / trees));
+  },
+  load: (s) => new TreeEnsemble('brf', s['trees'] as TreeState[], s['cols'] as number),
 };
 

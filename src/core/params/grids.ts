@@ -2,8 +2,10 @@
  * Model families and their hyper-parameter grids. The defaults are the `GRIDS` of
  * ../shared/reference/reference_train.py so a default run is comparable with scikit-learn number for number.
  */
-export const FAMILIES = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp'] as const;
+export const FAMILIES = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp', 'brf'] as const;
 export type Family = (typeof FAMILIES)[number];
+/** The families a default search runs: the reference's seven (brf, the balanced random forest, is opt-in). */
+export const DEFAULT_FAMILIES: readonly Family[] = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp'];
 
 export type GridValue = number | string | boolean | null | readonly number[];
 /** One hyper-parameter setting of a family, e.g. `{C: 1, class_weight: null, smote: false}`. */
@@ -20,6 +22,7 @@ export const DEFAULT_GRIDS: Readonly<Record<Family, Grid>> = {
   knn: { n_neighbors: [5, 15, 31], weights: ['uniform', 'distance'], smote: [false, true] },
   svm: { C: [0.5, 1, 4], gamma: ['scale', 0.01], smote: [false, true] },
   mlp: { hidden_layer_sizes: [[32], [64, 32]], alpha: [1e-4, 1e-2], smote: [false, true] },
+  brf: { n_estimators: [100, 300], max_depth: [null, 8], min_samples_leaf: [1, 5] },
 };
 
 /** A smaller grid for `--quick` runs and tests: one or two values per key. */
@@ -31,6 +34,7 @@ export const QUICK_GRIDS: Readonly<Record<Family, Grid>> = {
   knn: { n_neighbors: [15, 31], weights: ['distance'], smote: [false] },
   svm: { C: [1], gamma: ['scale'], smote: [false] },
   mlp: { hidden_layer_sizes: [[32]], alpha: [1e-2], max_iter: [150], smote: [false] },
+  brf: { n_estimators: [100], max_depth: [8] },
 };
 
 type Check = (v: unknown) => boolean;
@@ -98,6 +102,13 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
     alpha: { check: nonNegative, allowed: 'a number >= 0' },
     learning_rate_init: { check: positive, allowed: 'a positive number' },
     max_iter: { check: posInt, allowed: 'a positive integer (epochs)' },
+    smote: SMOTE,
+  },
+  brf: {
+    n_estimators: { check: posInt, allowed: 'a positive integer' },
+    max_depth: DEPTH,
+    max_features: { check: either(oneOf('sqrt', 'log2'), unitInterval), allowed: "'sqrt', 'log2' or a share in (0, 1]" },
+    min_samples_leaf: { check: posInt, allowed: 'a positive integer' },
     smote: SMOTE,
   },
 };

@@ -67,8 +67,9 @@ describe('expandGrid', () => {
     ]);
   });
   it('the default grids give the reference candidate counts (104 candidates, 520 fits)', () => {
-    const n = Object.values(DEFAULT_PARAMS.search.grids).map((g) => expandGrid(g).length);
+    const n = DEFAULT_PARAMS.search.families.map((f) => expandGrid(DEFAULT_PARAMS.search.grids[f]).length);
     expect(n).toEqual([16, 24, 16, 16, 12, 12, 8]);
+    expect(n.reduce((a, b) => a + b, 0) * DEFAULT_PARAMS.split.cv_folds).toBe(520);
   });
 
   it.skipIf(!existsSync(REFERENCE_TRAIN))('the default grids are the GRIDS of the scikit-learn reference script, read from it', () => {
@@ -76,6 +77,9 @@ describe('expandGrid', () => {
     const py = "import ast,json,sys; src=open(sys.argv[1]).read(); t=ast.parse(src); g=[n for n in t.body if isinstance(n, ast.Assign) and getattr(n.targets[0], 'id', '')=='GRIDS'][0]; print(json.dumps(ast.literal_eval(g.value)))";
     const r = spawnSync('python3', ['-c', py, REFERENCE_TRAIN], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(DEFAULT_GRIDS)));
+    // brf is ours alone (imbalanced-learn's BalancedRandomForestClassifier is not in the reference's GRIDS).
+    const reference = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(reference).toEqual(JSON.parse(JSON.stringify(Object.fromEntries(Object.keys(reference).map((f) => [f, DEFAULT_GRIDS[f as keyof typeof DEFAULT_GRIDS]])))));
+    expect(Object.keys(reference).sort()).toEqual([...DEFAULT_PARAMS.search.families].sort());
   });
 });

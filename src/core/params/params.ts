@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AttributeSpec } from '../fairness/audit.js';
 import type * as Yaml from 'yaml';
 import { UserError } from '../errors.js';
-import { DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
+import { DEFAULT_FAMILIES, DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
 
 export type ColumnRole = 'numeric' | 'categorical' | 'ordinal' | 'ignore';
 export type NumericImputation = 'median' | 'mean';
@@ -109,7 +109,7 @@ export const DEFAULT_PARAMS: Params = {
     power_transform: false,
     smote_k: 5,
   },
-  search: { families: [...FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS },
+  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50 },
   drift: {

@@ -39,7 +39,7 @@ preprocessing:               # fitted inside each training fold only
   smote_k: 5                 # neighbours for SMOTE (used where a grid sets smote: true)
 
 search:
-  families: [${FAMILIES.join(', ')}]
+  families: [${D.search.families.join(', ')}]   # also available: ${FAMILIES.filter((f) => !D.search.families.includes(f)).join(', ')} (balanced random forest)
   selection_metric: roc_auc  # roc_auc | gini | ks | brier | cost | f1 | g_mean (mean over CV folds)
   workers: 0                 # worker threads; 0 = one per core
   # Hyper-parameter grids (defaults = scikit-learn reference GRIDS). A family listed here replaces its default grid.
