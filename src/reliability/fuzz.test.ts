@@ -197,7 +197,9 @@ describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000 distinct malformed inputs to each o
         const o = JSON.parse(JSON.stringify(defaults)) as Record<string, unknown>;
         setAt(o, path, pick(badValues));
         text = stringifyYaml(o);
-        expected = new RegExp(`invalid value .* for '${path.join('\\.')}(\\.[^']+)?'|unknown key '${path.join('\\.')}\\.`);
+        // A TPE range is checked as a whole: a bad low is reported at high ("above low") and the other way round.
+        const named = path[1] === 'spaces' && path.length > 4 ? path.slice(0, 4) : path;
+        expected = new RegExp(`invalid value .* for '${named.join('\\.')}(\\.[^']+)?'|unknown key '${named.join('\\.')}\\.`);
       } else if (kind === 1) {
         const path = pick(mappings);
         const key = `zz_${rng.int(1000)}`;

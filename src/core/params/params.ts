@@ -1,3 +1,5 @@
+import { DEFAULT_SPACES } from '../search/spaces.js';
+import type { Dimension, Space } from '../search/tpe.js';
 import type { CalibrationMethod } from '../decision/calibration.js';
 import type { DecisionPolicy } from '../decision/policy.js';
 import { createRequire } from 'node:module';
@@ -48,6 +50,14 @@ export interface Params {
     /** Worker threads for the grid search; 0 = one per core. */
     readonly workers: number;
     readonly grids: Readonly<Record<Family, Grid>>;
+    /** grid: every candidate; halving: successive halving over the grid; tpe: Tree-structured Parzen Estimator over `spaces`. */
+    readonly strategy: SearchStrategy;
+    /** tpe: trials to run (ignored when `time` is set). */
+    readonly trials: number;
+    /** tpe: stop starting trials after this many seconds (null = use `trials`). */
+    readonly time: number | null;
+    /** tpe: ranges per family (a family listed replaces its default space). */
+    readonly spaces: Readonly<Record<Family, Space>>;
   };
   readonly cost: {
     /** Cost of approving a bad applicant (false negative). */
@@ -96,6 +106,7 @@ export const MONITOR_METRICS = ['approval_rate', 'mean_p_bad', 'score_psi', 'dri
 export type MonitorMetric = (typeof MONITOR_METRICS)[number];
 
 export type PromotePolicy = 'always' | 'if-better' | 'never';
+export type SearchStrategy = 'grid' | 'halving' | 'tpe';
 
 export const DEFAULT_PARAMS: Params = {
   seed: 42,
@@ -109,7 +120,7 @@ export const DEFAULT_PARAMS: Params = {
     power_transform: false,
     smote_k: 5,
   },
-  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS },
+  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 60, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50 },
   drift: {
@@ -228,7 +239,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const prep = r.section(raw, 'preprocessing', [
     'impute_numeric', 'impute_categorical', 'encoding', 'scaling', 'power_transform', 'smote_k',
   ]);
-  const search = r.section(raw, 'search', ['families', 'selection_metric', 'workers', 'grids']);
+  const search = r.section(raw, 'search', ['families', 'selection_metric', 'workers', 'grids', 'strategy', 'trials', 'time', 'spaces']);
   const cost = r.section(raw, 'cost', ['bad_predicted_good', 'good_predicted_bad']);
   const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo']);
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
@@ -269,6 +280,10 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       selection_metric: r.choice(search, 'search.selection_metric', D.search.selection_metric, ['roc_auc', 'gini', 'ks', 'brier', 'cost', 'f1', 'g_mean'] as const),
       workers: r.num(search, 'search.workers', D.search.workers, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'an integer from 0 (one per core) to 64'),
       grids: readGrids(r, search['grids']),
+      strategy: r.choice(search, 'search.strategy', D.search.strategy, ['grid', 'halving', 'tpe'] as const),
+      trials: r.num(search, 'search.trials', D.search.trials, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
+      time: search['time'] === undefined || search['time'] === null ? null : r.num(search, 'search.time', 0, (n) => n > 0, 'a positive number of seconds'),
+      spaces: readSpaces(r, search['spaces']),
     },
     cost: {
       bad_predicted_good: r.num(cost, 'cost.bad_predicted_good', D.cost.bad_predicted_good, positive, 'a positive number'),
@@ -330,6 +345,49 @@ function readThresholds(r: Reader, v: unknown): Params['monitor']['thresholds'] 
     const b = r.section(v, `monitor.thresholds.${metric}`, ['lower', 'upper']);
     const bound = (k: 'lower' | 'upper'): Record<string, number> => (b[k] === undefined || b[k] === null ? {} : { [k]: r.num(b, `monitor.thresholds.${metric}.${k}`, 0, () => true, 'a number') });
     out[metric as MonitorMetric] = { ...bound('lower'), ...bound('upper') };
+  }
+  return out;
+}
+
+/**
+ * `search.spaces.<family>.<param>`: {kind: int|float, low, high, log: true|false} or {kind: categorical, choices: [...]}
+ * (the same shape credit-tui stores, so params round-trip through YAML).
+ */
+function readSpaces(r: Reader, v: unknown): Record<Family, Space> {
+  const out: Record<Family, Space> = { ...DEFAULT_SPACES };
+  if (v === undefined || v === null) return out;
+  if (!isObj(v)) r.fail('search.spaces', 'a mapping of family: {parameter: range}', v);
+  for (const [fam, space] of Object.entries(v)) {
+    if (!isFamily(fam)) r.unknownKey(`search.spaces.${fam}`, FAMILIES);
+    if (!isObj(space)) r.fail(`search.spaces.${fam}`, 'a mapping of parameter: range', space);
+    const spec = GRID_SPECS[fam];
+    const dims: Record<string, Dimension> = {};
+    for (const [param, range] of Object.entries(space)) {
+      const ps = spec[param];
+      const key = `search.spaces.${fam}.${param}`;
+      if (!ps) r.unknownKey(key, Object.keys(spec));
+      if (!isObj(range)) r.fail(key, '{kind: int|float, low, high, log} or {kind: categorical, choices}', range);
+      const kind = r.choice(range, `${key}.kind`, 'float', ['int', 'float', 'categorical'] as const);
+      if (kind === 'categorical') {
+        for (const k of Object.keys(range)) if (!['kind', 'choices'].includes(k)) r.unknownKey(`${key}.${k}`, ['kind', 'choices']);
+        const choices = range['choices'];
+        if (!Array.isArray(choices) || choices.length === 0) r.fail(`${key}.choices`, 'a non-empty list of values', choices);
+        for (const x of choices) if (!ps.check(x)) r.fail(`${key}.choices`, ps.allowed, x);
+        dims[param] = { kind, choices: choices as GridValue[] };
+        continue;
+      }
+      for (const k of Object.keys(range)) if (!['kind', 'low', 'high', 'log'].includes(k)) r.unknownKey(`${key}.${k}`, ['kind', 'low', 'high', 'log']);
+      const log = r.bool(range, `${key}.log`, false);
+      const bound = (b: 'low' | 'high'): number => {
+        if (range[b] === undefined) r.fail(`${key}.${b}`, 'a number (low and high are both required)', null);
+        return r.num(range, `${key}.${b}`, NaN, (n) => (kind !== 'int' || Number.isInteger(n)) && (!log || n > 0) && ps.check(n), `${kind === 'int' ? 'an integer' : 'a number'}${log ? ' > 0' : ''} within what ${param} allows (${ps.allowed})`);
+      };
+      const low = bound('low');
+      const high = bound('high');
+      if (!(low < high)) r.fail(`${key}.high`, `a number above low (${low})`, high);
+      dims[param] = { kind, low, high, log };
+    }
+    out[fam] = dims;
   }
   return out;
 }

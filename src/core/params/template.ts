@@ -42,6 +42,15 @@ search:
   families: [${D.search.families.join(', ')}]   # also available: ${FAMILIES.filter((f) => !D.search.families.includes(f)).join(', ')} (balanced random forest)
   selection_metric: roc_auc  # roc_auc | gini | ks | brier | cost | f1 | g_mean (mean over CV folds)
   workers: 0                 # worker threads; 0 = one per core
+  strategy: ${D.search.strategy}             # grid (every candidate) | halving (successive halving over the grid, factor 3) | tpe (ranges below)
+  trials: ${D.search.trials}                 # tpe: trials to run
+  time: null                 # tpe: seconds after which no new trial starts (overrides trials)
+  # tpe ranges per family (a family listed replaces its default space), e.g.
+  # spaces:
+  #   xgboost:
+  #     learning_rate: {kind: float, low: 0.01, high: 0.3, log: true}
+  #     max_depth: {kind: int, low: 2, high: 8}
+  #     smote: {kind: categorical, choices: [false, true]}
   # Hyper-parameter grids (defaults = scikit-learn reference GRIDS). A family listed here replaces its default grid.
 ${grids}
 
