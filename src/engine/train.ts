@@ -5,19 +5,23 @@ import { schemaOf, takeRows, type Dataset } from '../core/data/dataset.js';
 import { transform } from '../core/features/preprocess.js';
 import { CancelledError, UserError } from '../core/errors.js';
 import { evaluate, type TestMetrics } from '../core/metrics/classification.js';
-import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Candidate, type Family, type Grid } from '../core/params/grids.js';
+import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Candidate, type Family, type Grid, type GridValue } from '../core/params/grids.js';
 import type { Params } from '../core/params/params.js';
 import { BUNDLE_FORMAT, sealBundle } from '../core/registry/bundle.js';
 import { prepareFolds, prepareTraining } from '../core/search/folds.js';
-import { candidateResult, leaderboard, type CandidateResult } from '../core/search/leaderboard.js';
+import { candidateResult, foldScore, leaderboard, type CandidateResult } from '../core/search/leaderboard.js';
 import { seededSplit, splitFromJson, type Split } from '../core/search/split.js';
 import { learnerSeed, type FoldTask, type TaskResult } from '../core/search/task.js';
+import { halvingSchedule, subsample, topK, type Rung } from '../core/search/halving.js';
+import { sampleTpe, shouldPrune, type Dimension, type Observation } from '../core/search/tpe.js';
+import { Rng } from '../core/random.js';
+import { takeLabels, takeMatrixRows } from '../core/matrix.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
 import { inputProfile } from '../core/scoring/profile.js';
 import { audit, DEFAULT_ATTRIBUTES, type AttributeFigures } from '../core/fairness/audit.js';
 import type { DecisionRecord } from '../core/decision/policy.js';
-import type { PromotePolicy } from '../core/params/params.js';
+import type { PromotePolicy, SearchStrategy } from '../core/params/params.js';
 import { decideCutoff, outOfFold, promotion, type CalibrationRecord, type Promotion } from './champion.js';
 import { loadStoredDataset } from './datasets.js';
 import { TaskPool } from './pool.js';
@@ -65,12 +69,14 @@ export interface TrainSummary {
     /** Whether this version became `champion` (else `challenger`), and why. */
     readonly promotion: Promotion;
   };
+  /** Model fits run (fold fits of every candidate or trial; folds a pruned trial never ran are not counted). */
   readonly fits: number;
+  readonly strategy: SearchStrategy;
   readonly wall_seconds: number;
 }
 
 export type TrainEvent =
-  | { readonly type: 'started'; readonly runId: string; readonly dataset: string; readonly families: readonly Family[]; readonly candidates: number; readonly fits: number; readonly folds: number; readonly workers: number; readonly split: Split['source']; readonly perFamily: Readonly<Record<string, number>> }
+  | { readonly type: 'started'; readonly runId: string; readonly dataset: string; readonly families: readonly Family[]; readonly candidates: number; readonly fits: number; readonly folds: number; readonly workers: number; readonly split: Split['source']; readonly perFamily: Readonly<Record<string, number>>; readonly strategy: SearchStrategy }
   | { readonly type: 'stage'; readonly message: string }
   | {
       readonly type: 'candidate';
@@ -94,6 +100,11 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Columns the model may not use ("fairness through unawareness"); default params.yaml data.exclude. */
   readonly exclude?: readonly string[];
+  /** grid, halving or tpe; default params.yaml search.strategy. */
+  readonly search?: SearchStrategy;
+  /** tpe: trials (default search.trials) or a time budget in seconds (default search.time). */
+  readonly trials?: number;
+  readonly time?: number;
   /** When the winner replaces the champion; default params.yaml decision.promote. */
   readonly promote?: PromotePolicy;
 }
@@ -103,6 +114,13 @@ const RANK_METRICS: ReadonlySet<string> = new Set(['roc_auc', 'gini', 'ks']);
 
 /** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
 const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'brf', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
+
+/** A candidate to cross-validate: a grid point (index = its position in the family's grid) or a TPE trial. */
+interface Entry {
+  readonly family: Family;
+  readonly index: number;
+  readonly params: Candidate;
+}
 
 export function withoutSmote(c: Candidate): Candidate {
   const { smote: _ignored, ...rest } = c;
@@ -153,6 +171,13 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   const workers = Math.max(1, opts.workers ?? (params.search.workers || availableParallelism()));
   const perFamily = Object.fromEntries([...plan].map(([f, c]) => [f, c.length]));
   const totalCandidates = [...plan.values()].reduce((a, c) => a + c.length, 0);
+  const strategy = opts.search ?? params.search.strategy;
+  const trainRows = split.train.length;
+  const halvingSchedules = new Map([...plan].map(([f, c]) => [f, halvingSchedule(c.length, trainRows, folds)]));
+  // Candidate evaluations the progress bar counts: TPE's is its trial budget (an estimate when bounded by time).
+  const plannedEvaluations = strategy === 'grid' ? totalCandidates
+    : strategy === 'halving' ? [...halvingSchedules.values()].reduce((a, rs) => a + rs.reduce((b, r) => b + r.candidates, 0), 0)
+    : (opts.time ?? params.search.time) === null ? (opts.trials ?? params.search.trials) : workers;
 
   const runId = store.startRun('train', `search ${row.name}@${row.version}`);
   store.logInput(runId, row.dataset_id);
@@ -166,7 +191,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   const onAbort = (): void => void pool.close();
   opts.signal?.addEventListener('abort', onAbort);
   try {
-    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.keys()], candidates: totalCandidates, fits: totalCandidates * folds, folds, workers, split: split.source, perFamily };
+    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.keys()], candidates: plannedEvaluations, fits: plannedEvaluations * folds, folds, workers, split: split.source, perFamily, strategy };
 
     const train = takeRows(ds, split.train);
     const test = takeRows(ds, split.test);
@@ -174,73 +199,197 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };
     const prepared = prepareFolds(train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed);
 
-    // Group candidates that one fit can serve; each group runs once per fold.
-    interface Group { family: Family; smote: boolean; members: { index: number; params: Candidate }[] }
-    const groups: Group[] = [];
-    for (const family of COST_ORDER) {
-      const cands = plan.get(family);
-      if (!cands) continue;
-      const byKey = new Map<string, Group>();
-      cands.forEach((c, index) => {
-        const smote = c['smote'] === true;
-        const key = `${smote}|${ENGINES[family].shareKey(withoutSmote(c))}`;
-        let g = byKey.get(key);
-        if (!g) {
-          g = { family, smote, members: [] };
-          byKey.set(key, g);
-          groups.push(g);
-        }
-        g.members.push({ index, params: c });
-      });
-    }
+    const rankOnly = RANK_METRICS.has(params.search.selection_metric);
     let taskId = 0;
-    const pending: Promise<{ group: Group; fold: number; result: TaskResult }>[] = [];
-    for (const group of groups) {
-      for (let k = 0; k < folds; k++) {
-        const f = prepared[k]!;
-        const X = group.smote ? f.smoted!.X : f.X;
-        const y = group.smote ? f.smoted!.y : f.y;
-        const task: FoldTask = {
-          kind: 'fold', id: taskId++, family: group.family, fold: k, candidates: group.members.map((m) => withoutSmote(m.params)),
-          seed: learnerSeed(params.seed, group.family, k), X, y, evals: [f.Xval, f.X],
-          rankOnly: RANK_METRICS.has(params.search.selection_metric),
-        };
-        pending.push(pool.run(task).then((result) => ({ group, fold: k, result })));
+    const results: CandidateResult[] = [];
+    // Each candidate's p(bad) on each full validation fold: the champion's become its out-of-fold predictions.
+    const foldProbsOf = new Map<string, Float64Array[]>();
+    let done = 0;
+    let fitsRun = 0;
+    const fitsOf = new Map<Family, number>();
+    let total = plannedEvaluations;
+    const event = (r: CandidateResult): TrainEvent => {
+      done++;
+      const elapsed = (performance.now() - t0) / 1000;
+      const board = leaderboard(results);
+      return { type: 'candidate', result: r, done, total: Math.max(total, done), elapsed, eta: (elapsed / done) * Math.max(0, total - done), best: board[0]!, leaderboard: board };
+    };
+    /** The fold's training and validation rows at a halving rung (all rows outside halving). */
+    const foldView = (k: number, smote: boolean, rung: Rung | null) => {
+      const f = prepared[k]!;
+      const X = smote ? f.smoted!.X : f.X;
+      const y = smote ? f.smoted!.y : f.y;
+      if (!rung || rung.resource >= train.rows) return { X, y, Xval: f.Xval, yval: f.yval, Xown: f.X, yown: f.y };
+      // scikit-learn's _SubsampleMetaSplitter: the same fraction of each fold's training and validation rows.
+      const fraction = rung.resource / train.rows;
+      const rows = (n: number, what: string) => subsample(n, fraction, Rng.derive(params.seed, 'halving', rung.rung, k, what));
+      const tr = rows(X.rows, smote ? 'smoted' : 'train');
+      const own = smote ? rows(f.X.rows, 'train') : tr;
+      const va = rows(f.Xval.rows, 'val');
+      return { X: takeMatrixRows(X, tr), y: takeLabels(y, tr), Xval: takeMatrixRows(f.Xval, va), yval: takeLabels(f.yval, va), Xown: takeMatrixRows(f.X, own), yown: takeLabels(f.y, own) };
+    };
+
+    /** Cross-validates candidates (those one fit can serve share it), yielding an event per finished candidate. */
+    const crossValidate = async function* (entries: readonly Entry[], rung: Rung | null): AsyncGenerator<TrainEvent, CandidateResult[]> {
+      interface Group { family: Family; smote: boolean; members: Entry[] }
+      const groups: Group[] = [];
+      const byKey = new Map<string, Group>();
+      for (const family of COST_ORDER) {
+        for (const e of entries) {
+          if (e.family !== family) continue;
+          const smote = e.params['smote'] === true;
+          const key = `${family}|${smote}|${ENGINES[family].shareKey(withoutSmote(e.params))}`;
+          let g = byKey.get(key);
+          if (!g) {
+            g = { family, smote, members: [] };
+            byKey.set(key, g);
+            groups.push(g);
+          }
+          g.members.push(e);
+        }
       }
+      const views = new Map<string, ReturnType<typeof foldView>>();
+      const view = (k: number, smote: boolean) => {
+        const key = `${k}|${smote}`;
+        if (!views.has(key)) views.set(key, foldView(k, smote, rung));
+        return views.get(key)!;
+      };
+      const pending: Promise<{ group: Group; fold: number; result: TaskResult }>[] = [];
+      for (const group of groups) {
+        for (let k = 0; k < folds; k++) {
+          const v = view(k, group.smote);
+          const task: FoldTask = {
+            kind: 'fold', id: taskId++, family: group.family, fold: k, candidates: group.members.map((m) => withoutSmote(m.params)),
+            seed: learnerSeed(params.seed, group.family, k), X: v.X, y: v.y, evals: [v.Xval, v.Xown], rankOnly,
+          };
+          fitsRun += group.members.length;
+          fitsOf.set(group.family, (fitsOf.get(group.family) ?? 0) + group.members.length);
+          pending.push(pool.run(task).then((result) => ({ group, fold: k, result })));
+        }
+      }
+      // Collect fold results as they finish; a group's candidates are final when all its folds are in.
+      const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
+      const batch: CandidateResult[] = [];
+      const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
+      while (racing.size > 0) {
+        const { i, v } = await Promise.race(racing.values());
+        racing.delete(i);
+        if (opts.signal?.aborted) throw new CancelledError('search cancelled');
+        if (v.result.kind !== 'fold') continue;
+        const list = byGroup.get(v.group) ?? [];
+        list[v.fold] = { probs: v.result.probs, seconds: v.result.seconds };
+        byGroup.set(v.group, list);
+        if (list.filter(Boolean).length < folds) continue;
+        for (const [mi, m] of v.group.members.entries()) {
+          const foldData = list.map((fr, k) => {
+            const fv = view(k, v.group.smote);
+            return { y: fv.yval, p: fr.probs[mi]![0]!, yTrain: fv.yown, pTrain: fr.probs[mi]![1]! };
+          });
+          const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
+          const r = candidateResult(v.group.family, m.index, m.params, foldData, params.search.selection_metric, params.cost, seconds);
+          if (!rung || rung.resource >= train.rows) foldProbsOf.set(`${r.family}#${r.index}`, foldData.map((f) => f.p));
+          batch.push(r);
+          results.push(r);
+          recordCandidate(store, runId, r, rung ? { rung: String(rung.rung), resource: String(rung.resource) } : {});
+          yield event(r);
+        }
+      }
+      return batch;
+    };
+
+    const all: Entry[] = [...plan].flatMap(([family, cands]) => cands.map((c, index) => ({ family, index, params: c })));
+    let finalists: CandidateResult[];
+    if (strategy === 'grid') {
+      finalists = yield* crossValidate(all, null);
+    } else if (strategy === 'halving') {
+      // Successive halving per family, as HalvingGridSearchCV per estimator; the last rung's results stand.
+      finalists = [];
+      for (const family of plan.keys()) {
+        let entries = all.filter((e) => e.family === family);
+        for (const rung of halvingSchedules.get(family)!) {
+          yield { type: 'stage', message: `${family}: rung ${rung.rung + 1} of ${halvingSchedules.get(family)!.length}, ${entries.length} candidates on ${rung.resource} of ${train.rows} rows` };
+          const rungResults = yield* crossValidate(entries, rung);
+          if (rung.rung === halvingSchedules.get(family)!.length - 1) finalists.push(...rungResults);
+          const keep = new Set(topK(rungResults, Math.ceil(entries.length / 3)).map((r) => r.index));
+          entries = entries.filter((e) => keep.has(e.index));
+        }
+      }
+    } else {
+      finalists = yield* tpeSearch();
     }
 
-    // Collect fold results as they finish; a group's candidates are final when all its folds are in.
-    const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
-    // Each candidate's p(bad) on each validation fold: the champion's become its out-of-fold predictions.
-    const foldProbsOf = new Map<string, Float64Array[]>();
-    const results: CandidateResult[] = [];
-    let done = 0;
-    const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
-    while (racing.size > 0) {
-      const { i, v } = await Promise.race(racing.values());
-      racing.delete(i);
-      if (opts.signal?.aborted) throw new CancelledError('search cancelled');
-      if (v.result.kind !== 'fold') continue;
-      const list = byGroup.get(v.group) ?? [];
-      list[v.fold] = { probs: v.result.probs, seconds: v.result.seconds };
-      byGroup.set(v.group, list);
-      if (list.filter(Boolean).length < folds) continue;
-      for (const [mi, m] of v.group.members.entries()) {
-        const foldData = list.map((fr, k) => ({ y: prepared[k]!.yval, p: fr.probs[mi]![0]!, yTrain: prepared[k]!.y, pTrain: fr.probs[mi]![1]! }));
-        const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
-        const r = candidateResult(v.group.family, m.index, m.params, foldData, params.search.selection_metric, params.cost, seconds);
-        foldProbsOf.set(`${r.family}#${r.index}`, foldData.map((f) => f.p));
-        results.push(r);
-        recordCandidate(store, runId, r);
-        done++;
-        const elapsed = (performance.now() - t0) / 1000;
-        const board = leaderboard(results);
-        yield { type: 'candidate', result: r, done, total: totalCandidates, elapsed, eta: (elapsed / done) * (totalCandidates - done), best: board[0]!, leaderboard: board };
+    /** TPE over the families' spaces (the family is the first, categorical, dimension), trials in batches of `workers`. */
+    async function* tpeSearch(): AsyncGenerator<TrainEvent, CandidateResult[]> {
+      const spaces = params.search.spaces;
+      const familyDim: Dimension = { kind: 'categorical', choices: [...plan.keys()] };
+      const history: Observation[] = [];
+      const curves: number[][] = [];
+      const rng = Rng.derive(params.seed, 'tpe');
+      const deadline = (opts.time ?? params.search.time) === null ? Infinity : t0 + (opts.time ?? params.search.time)! * 1000;
+      const trials = (opts.time ?? params.search.time) === null ? (opts.trials ?? params.search.trials) : Infinity;
+      const finished: CandidateResult[] = [];
+      let trial = 0;
+      while (trial < trials && performance.now() < deadline) {
+        const batch: { entry: Entry; values: Record<string, GridValue> }[] = [];
+        while (batch.length < workers && trial < trials) {
+          const family = sampleTpe('family', familyDim, history, rng) as Family;
+          const values: Record<string, GridValue> = { family };
+          const candidate: Record<string, GridValue> = {};
+          for (const [name, dim] of Object.entries(spaces[family])) {
+            const v = sampleTpe(`${family}.${name}`, dim, history, rng);
+            values[`${family}.${name}`] = v;
+            candidate[name] = v;
+          }
+          batch.push({ entry: { family, index: trial++, params: candidate }, values });
+        }
+        const outcomes = await Promise.all(batch.map((b) => runTrial(b.entry, curves)));
+        for (const [i, o] of outcomes.entries()) {
+          const b = batch[i]!;
+          if (o.kind === 'pruned') {
+            // As Optuna, pruned trials inform TPE ranked after every finished one (those stopped later first).
+            history.push({ values: b.values, loss: 10 * (folds - o.folds) - o.value });
+            yield { type: 'stage', message: `trial ${b.entry.index + 1} (${b.entry.family}) pruned after fold ${o.folds}: mean ${params.search.selection_metric} ${o.value.toFixed(4)} below the median` };
+            continue;
+          }
+          history.push({ values: b.values, loss: -o.result.selection });
+          curves.push(o.curve);
+          finished.push(o.result);
+          results.push(o.result);
+          foldProbsOf.set(`${o.result.family}#${o.result.index}`, o.probs);
+          recordCandidate(store, runId, o.result, { trial: String(b.entry.index + 1) });
+          if (trials === Infinity) total = Math.max(total, done + 1 + workers);
+          yield event(o.result);
+        }
       }
+      if (finished.length === 0) throw new UserError('every TPE trial was pruned or none had time to finish', {}, 'raise search.trials or search.time');
+      return finished;
+    }
+
+    /** One TPE trial, fold after fold, stopped when its running mean falls below the median of finished trials. */
+    async function runTrial(entry: Entry, curves: readonly number[][]): Promise<{ kind: 'done'; result: CandidateResult; curve: number[]; probs: Float64Array[] } | { kind: 'pruned'; folds: number; value: number }> {
+      const smote = entry.params['smote'] === true;
+      const foldData: { y: Uint8Array; p: Float64Array; yTrain: Uint8Array; pTrain: Float64Array }[] = [];
+      const curve: number[] = [];
+      let seconds = 0;
+      for (let k = 0; k < folds; k++) {
+        const v = foldView(k, smote, null);
+        const r = await pool.run({ kind: 'fold', id: taskId++, family: entry.family, fold: k, candidates: [withoutSmote(entry.params)], seed: learnerSeed(params.seed, entry.family, k), X: v.X, y: v.y, evals: [v.Xval, v.Xown], rankOnly });
+        if (opts.signal?.aborted) throw new CancelledError('search cancelled');
+        if (r.kind !== 'fold') throw new Error('fold result expected');
+        fitsRun++;
+        fitsOf.set(entry.family, (fitsOf.get(entry.family) ?? 0) + 1);
+        seconds += r.seconds;
+        foldData.push({ y: v.yval, p: r.probs[0]![0]!, yTrain: v.yown, pTrain: r.probs[0]![1]! });
+        const scores = foldData.map((f) => foldScore(params.search.selection_metric, f.y, f.p, params.cost));
+        const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+        curve.push(mean);
+        if (k < folds - 1 && shouldPrune(k, mean, curves)) return { kind: 'pruned', folds: k + 1, value: mean };
+      }
+      return { kind: 'done', result: candidateResult(entry.family, entry.index, entry.params, foldData, params.search.selection_metric, params.cost, seconds), curve, probs: foldData.map((f) => f.p) };
     }
 
     // Refit each family's best on all training rows and score it on the test rows.
-    const board = leaderboard(results);
+    const board = leaderboard(finalists);
     yield { type: 'stage', message: `refitting ${board.length} family winners on ${train.rows} rows` };
     const sets = new Map<boolean, ReturnType<typeof prepareTraining>>();
     const setFor = (smote: boolean) => {
@@ -260,7 +409,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       yield { type: 'refit', family: b.family, test: testMetrics };
       entries.push({
         family: b.family, params: b.params, cv_auc_mean: b.cv_auc_mean, cv_auc_std: b.cv_auc_std, train_auc: b.train_auc, selection: b.selection,
-        fits: (plan.get(b.family)?.length ?? 0) * folds,
+        fits: fitsOf.get(b.family) ?? 0,
         seconds: results.filter((x) => x.family === b.family).reduce((a, x) => a + x.seconds, 0),
         test: testMetrics,
       });
@@ -274,9 +423,10 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const testMetrics = entries[0]!.test!;
     // Calibration and cut-off come from the champion's out-of-fold predictions; the SVM's were only ranked
     // during a rank-metric search (no Platt CV), so its folds are refitted once with probabilities.
-    let champFolds = foldProbsOf.get(`${champ.family}#${champ.index}`)!;
+    let champFolds = foldProbsOf.get(`${champ.family}#${champ.index}`);
     const needOof = params.decision.policy !== 'cost' || params.decision.calibration !== 'none';
-    if (needOof && champ.family === 'svm' && RANK_METRICS.has(params.search.selection_metric)) {
+    // Halving's last rung may have run on a subsample; a rank-metric search fits the SVM without Platt CV.
+    if (!champFolds || (needOof && champ.family === 'svm' && rankOnly)) {
       yield { type: 'stage', message: 'refitting the champion per fold for calibrated out-of-fold predictions' };
       const smote = champ.params['smote'] === true;
       const rerun = await Promise.all(prepared.map((f, k) => pool.run({
@@ -285,7 +435,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       })));
       champFolds = rerun.map((r) => (r.kind === 'fold' ? r.probs[0]![0]! : new Float64Array()));
     }
-    const cut = decideCutoff(outOfFold(champFolds, split.folds, train.rows), train.target, champRefit.testProba, test.target, params);
+    const cut = decideCutoff(outOfFold(champFolds!, split.folds, train.rows), train.target, champRefit.testProba, test.target, params);
     const threshold = cut.decision.threshold;
     // The champion's fairness audit on the test rows, stored with its version (train summary, models list, TUI).
     const fairness = audit(takeRows(full, split.test), cut.testCalibrated, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
@@ -325,7 +475,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const summary: TrainSummary = {
       run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
       champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared, decision: cut.decision, calibration: cut.calibration, promotion: promoted },
-      fits: results.length * folds, wall_seconds: (performance.now() - t0) / 1000,
+      fits: fitsRun, strategy, wall_seconds: (performance.now() - t0) / 1000,
     };
     yield { type: 'finished', summary };
     return summary;
@@ -348,13 +498,13 @@ export function flatMetrics(m: TestMetrics, prefix = ''): Record<string, number>
   return out;
 }
 
-function recordCandidate(store: RunStore, parent: string, r: CandidateResult): void {
+function recordCandidate(store: RunStore, parent: string, r: CandidateResult, tags: Readonly<Record<string, string>> = {}): void {
   store.atomically(() => {
     const id = store.startRun('train', `${r.family} ${Object.entries(r.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`, parent);
     store.logParams(id, { family: r.family, ...r.params });
     r.fold_auc.forEach((auc, k) => store.logMetrics(id, { roc_auc: auc, selection: r.fold_selection[k]! }, k + 1));
     store.logMetrics(id, { cv_auc_mean: r.cv_auc_mean, cv_auc_std: r.cv_auc_std, train_auc: r.train_auc, selection: r.selection, fit_seconds: r.seconds });
-    store.setTags(id, { family: r.family, grid_index: String(r.index) });
+    store.setTags(id, { family: r.family, grid_index: String(r.index), ...tags });
     store.endRun(id, 'FINISHED');
   });
 }

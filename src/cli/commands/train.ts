@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CancelledError, UserError } from '../../core/errors.js';
 import { FAMILIES, isFamily, type Family } from '../../core/params/grids.js';
-import type { PromotePolicy } from '../../core/params/params.js';
+import type { PromotePolicy, SearchStrategy } from '../../core/params/params.js';
 import { ingest, SAMPLE_STATLOG } from '../../engine/ingest.js';
 import { train } from '../../engine/train.js';
 import { err, out, withContext } from '../context.js';
@@ -25,6 +25,17 @@ interface TrainFlags {
   workers?: string;
   exclude?: string;
   promote?: string;
+  search?: string;
+  trials?: string;
+  time?: string;
+}
+
+/** `60`, `60s`, `2m` or `1h` as seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(text.trim());
+  const seconds = m ? Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1) : NaN;
+  if (!(seconds > 0)) throw new UserError(`invalid --time ${JSON.stringify(text)}`, {}, 'seconds, e.g. 60s, 5m or 1h');
+  return seconds;
 }
 
 export function registerTrain(program: Command): void {
@@ -39,13 +50,19 @@ export function registerTrain(program: Command): void {
     .option('--split-file <json>', 'exact train/test rows and folds, e.g. ../shared/reference/split_statlog_german.json')
     .option('--exclude <cols>', 'comma-separated columns the models may not use (fairness through unawareness), e.g. age,personal_status,foreign_worker')
     .option('--workers <n>', 'worker threads (default: params search.workers, 0 = one per core)')
+    .option('--search <strategy>', 'grid (every candidate) | halving (successive halving over the grid) | tpe (Parzen estimator over search.spaces); default params search.strategy')
+    .option('--trials <n>', 'tpe: number of trials (default params search.trials)')
+    .option('--time <duration>', 'tpe: start no trial after this long, e.g. 60s or 5m')
     .option('--promote <when>', "always | if-better (beat the current champion on the same test rows) | never (default: params decision.promote)")
     .addHelpText('after', `
 Examples:
   credit-tui train --headless
   credit-tui train --headless --families xgboost,logreg --quick
   credit-tui train --json --split-file ../shared/reference/split_statlog_german.json
-  credit-tui train --headless --exclude age,personal_status,foreign_worker`)
+  credit-tui train --headless --exclude age,personal_status,foreign_worker
+  credit-tui train --headless --search halving
+  credit-tui train --headless --search tpe --trials 40
+  credit-tui train --headless --search tpe --time 60s`)
     .action(async (flags: TrainFlags, cmd: Command) => {
       const families = parseFamilies(flags.families);
       let workers: number | undefined;
@@ -53,6 +70,10 @@ Examples:
         workers = Number(flags.workers);
         if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 0 to 64');
       }
+      if (flags.search !== undefined && !['grid', 'halving', 'tpe'].includes(flags.search)) throw new UserError(`invalid --search ${JSON.stringify(flags.search)}`, {}, 'grid, halving or tpe');
+      const trials = flags.trials === undefined ? undefined : Number(flags.trials);
+      if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1 && trials <= 10_000)) throw new UserError(`invalid --trials ${JSON.stringify(flags.trials)}`, {}, 'an integer from 1 to 10000');
+      const time = flags.time === undefined ? undefined : parseDuration(flags.time);
       if (flags.promote !== undefined && !['always', 'if-better', 'never'].includes(flags.promote)) throw new UserError(`invalid --promote ${JSON.stringify(flags.promote)}`, {}, 'always, if-better or never');
       if (!flags.headless && !flags.json && isInteractive()) return openTui(cmd, 'train');
       await withContext(cmd, async ({ project, store, params }) => {
@@ -73,6 +94,9 @@ Examples:
             ...(workers !== undefined && workers > 0 ? { workers } : {}),
             ...(flags.exclude ? { exclude: flags.exclude.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
             ...(flags.promote ? { promote: flags.promote as PromotePolicy } : {}),
+            ...(flags.search ? { search: flags.search as SearchStrategy } : {}),
+            ...(trials !== undefined ? { trials } : {}),
+            ...(time !== undefined ? { time } : {}),
             signal: controller.signal,
           });
           for await (const ev of events) {

@@ -18,7 +18,7 @@ export function paramText(p: Readonly<Record<string, unknown>>): string {
 export function progressLine(ev: TrainEvent): string | null {
   switch (ev.type) {
     case 'started':
-      return `search ${ev.runId} on ${ev.dataset}: ${ev.candidates} candidates × ${ev.folds} folds = ${ev.fits} fits, ${ev.workers} worker${ev.workers > 1 ? 's' : ''}, split ${ev.split}`;
+      return `${ev.strategy === 'grid' ? 'search' : ev.strategy === 'halving' ? 'successive-halving search' : 'TPE search'} ${ev.runId} on ${ev.dataset}: ${ev.candidates} ${ev.strategy === 'tpe' ? 'trials' : 'candidates'} × ${ev.folds} folds = ${ev.strategy === 'grid' ? '' : 'at most '}${ev.fits} fits, ${ev.workers} worker${ev.workers > 1 ? 's' : ''}, split ${ev.split}`;
     case 'stage':
       return `… ${ev.message}`;
     case 'candidate':
@@ -84,7 +84,7 @@ export function leaderboardText(s: TrainSummary): string {
     ...c.fairness_skipped.map((x) => `  fairness: skipped ${x}`),
     ...unawareness(s),
     `  bundle ${c.path} (sha256 ${c.sha256.slice(0, 12)}…)`,
-    `wall ${duration(s.wall_seconds)} for ${s.fits} fits`,
+    `wall ${duration(s.wall_seconds)} for ${s.fits} fits (${s.strategy} search)`,
   ].join('\n');
 }
 
@@ -103,6 +103,7 @@ export function summaryJson(s: TrainSummary): Record<string, unknown> {
     selection_metric: s.selection_metric,
     leaderboard: s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv_auc_mean: e.cv_auc_mean, cv_auc_std: e.cv_auc_std, train_auc: e.train_auc, fits: e.fits, seconds: e.seconds, test: e.test ? testOf(e.test) : null })),
     champion: { promoted: s.champion.promotion.promoted, promotion: s.champion.promotion, decision: s.champion.decision, calibration: { method: s.champion.calibration.method, requested: s.champion.calibration.requested, test_before: s.champion.calibration.test_before, test_after: s.champion.calibration.test_after }, useless: usefulness(s.champion.test)?.useless ?? false, fairness: s.champion.fairness, fairness_skipped: s.champion.fairness_skipped, family: s.champion.family, params: s.champion.params, version: s.champion.version, path: s.champion.path, sha256: s.champion.sha256, threshold: s.champion.threshold, test: testOf(s.champion.test) },
+    strategy: s.strategy,
     fits: s.fits,
     wall_seconds: s.wall_seconds,
   };

@@ -120,7 +120,7 @@ export const DEFAULT_PARAMS: Params = {
     power_transform: false,
     smote_k: 5,
   },
-  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 60, time: null, spaces: DEFAULT_SPACES },
+  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 40, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50 },
   drift: {

@@ -102,16 +102,22 @@ class NumericParzen {
   }
 }
 
-/** A Parzen estimator on a categorical dimension: weighted counts plus a uniform prior. */
+/**
+ * A Parzen estimator on a categorical dimension, as Optuna's: each observation is a component that puts
+ * (1 + v) / (1 + K v) on its own choice and v / (1 + K v) on every other (v = prior weight / (n + 1)), mixed
+ * with a uniform prior component.
+ */
 class CategoricalParzen {
   private readonly probs: number[];
 
   constructor(indices: readonly number[], n: number) {
-    const w = observationWeights(indices.length);
-    const counts = new Array<number>(n).fill(TPE_DEFAULTS.priorWeight / n);
-    indices.forEach((c, i) => (counts[c]! += w[i]!));
-    const total = counts.reduce((a, b) => a + b, 0);
-    this.probs = counts.map((c) => c / total);
+    const v = TPE_DEFAULTS.priorWeight / (indices.length + 1);
+    const w = [...observationWeights(indices.length), TPE_DEFAULTS.priorWeight];
+    const total = w.reduce((a, b) => a + b, 0);
+    this.probs = new Array<number>(n).fill((w.at(-1)! / total) / n);
+    indices.forEach((c, i) => {
+      for (let k = 0; k < n; k++) this.probs[k]! += ((w[i]! / total) * ((k === c ? 1 : 0) + v)) / (1 + n * v);
+    });
   }
 
   sample(rng: Rng): number {
