@@ -5,6 +5,7 @@
  *   npm run bench                 # training (full default grid), then scoring and drift where available
  *   npm run bench -- train        # one section
  *   npm run bench -- serve        # the HTTP service against FastAPI + uvicorn
+ *   npm run bench -- search       # grid vs halving vs TPE, brf vs imbalanced-learn, the recall-policy anchor
  *   npm run bench -- onnx         # the exported ONNX model in ONNX Runtime vs credit-tui's scorer, 1M rows
  *   npm run bench -- monitor      # monitor's memory on 10M logged predictions (minutes, ~6 GB of disk)
  *   npm run bench -- big          # memory on a ~2 GB input (minutes)
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { benchBig, benchDrift, benchScoring } from './io-bench.js';
 import { benchMonitor } from './monitor-bench.js';
 import { benchOnnx } from './onnx-bench.js';
+import { benchSearch } from './search-bench.js';
 import { benchServe } from './serve-bench.js';
 import { benchTraining } from './train-bench.js';
 
@@ -27,6 +29,7 @@ if (want('score')) await benchScoring(DATA_DIR, REFERENCE_DIR, home);
 if (want('drift')) await benchDrift(DATA_DIR);
 if (want('serve')) await benchServe(DATA_DIR);
 if (want('onnx')) await benchOnnx(DATA_DIR);
+if (want('search')) await benchSearch(DATA_DIR, REFERENCE_DIR);
 // 10M logged predictions write ~6 GB: only on request.
 if (sections.includes('monitor')) await benchMonitor(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.

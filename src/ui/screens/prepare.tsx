@@ -6,6 +6,7 @@ import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Family, type Gri
 import { parseParams, type Params } from '../../core/params/params.js';
 import { writeFileAtomic } from '../../engine/project.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
+import { trainPlan } from './train.js';
 import type { Services } from '../services.js';
 
 /** Cut-off policies offered here (params.yaml takes any target); chosen on out-of-fold predictions. */
@@ -43,13 +44,14 @@ const CHOICES: readonly Choice[] = [
   { key: 'policy', label: 'cut-off policy', options: Object.keys(POLICIES) },
   { key: 'calibration', label: 'calibration', options: ['none', 'sigmoid', 'isotonic', 'auto'] },
   { key: 'promote', label: 'promote winner', options: ['if-better', 'always', 'never'] },
+  { key: 'strategy', label: 'search strategy', options: ['grid', 'halving', 'tpe'] },
 ];
 
 function initial(p: Params): Record<string, string> {
   const v: Record<string, string> = {
     impute_numeric: p.preprocessing.impute_numeric, impute_categorical: p.preprocessing.impute_categorical, encoding: p.preprocessing.encoding,
     scaling: p.preprocessing.scaling, power_transform: String(p.preprocessing.power_transform), smote: 'grid (off and on)', grid: 'full', cv_folds: String(p.split.cv_folds),
-    policy: policyLabel(p.decision), calibration: p.decision.calibration, promote: p.decision.promote,
+    policy: policyLabel(p.decision), calibration: p.decision.calibration, promote: p.decision.promote, strategy: p.search.strategy,
   };
   for (const f of FAMILIES) v[`family:${f}`] = p.search.families.includes(f) ? 'on' : 'off';
   return v;
@@ -68,7 +70,7 @@ export function paramsFromChoices(base: Params, v: Readonly<Record<string, strin
     ...base,
     split: { ...base.split, cv_folds: Number(v['cv_folds']) },
     preprocessing: { ...base.preprocessing, impute_numeric: v['impute_numeric'], impute_categorical: v['impute_categorical'], encoding: v['encoding'], scaling: v['scaling'], power_transform: v['power_transform'] === 'true' },
-    search: { ...base.search, families: families.length ? families : ['logreg'], grids },
+    search: { ...base.search, families: families.length ? families : ['logreg'], grids, strategy: v['strategy'] },
     // A policy from params.yaml that is not in the list above stays as it was.
     decision: { ...base.decision, ...(POLICIES[v['policy'] ?? ''] ?? {}), calibration: v['calibration'], promote: v['promote'] },
   };
@@ -104,8 +106,8 @@ export function PrepareScreen({ services, onBack, onTrain }: { readonly services
     <Screen title="Prepare" hints="↑↓ setting · ←→/space change · Enter train once with these · s save to params.yaml · Esc back">
       <SelectList items={CHOICES.map((c) => ({ key: c.key, label: c.label.padEnd(24), detail: values[c.key] ?? '' }))} selected={sel} height={15} />
       <Box marginTop={1}>
-        <Text>
-          {params.search.families.length} families, {fitCount(params) / params.split.cv_folds} candidates × {params.split.cv_folds} folds = <Text bold>{fitCount(params)} fits</Text>
+        <Text wrap="truncate-end">
+          {params.search.strategy === 'grid' ? <>{params.search.families.length} families, {fitCount(params) / params.split.cv_folds} candidates × {params.split.cv_folds} folds = <Text bold>{fitCount(params)} fits</Text></> : trainPlan(params)}
         </Text>
       </Box>
       {note ? <Text color="green">{note}</Text> : null}

@@ -109,7 +109,10 @@ export function FinishedList({ finished, offset }: { readonly finished: readonly
 /** What a search with these params will run: shown before anything starts. */
 export function trainPlan(p: Params): string {
   const candidates = p.search.families.reduce((a, f) => a + expandGrid(p.search.grids[f]).length, 0);
-  return `${p.search.families.length} families (${p.search.families.join(', ')}), ${candidates} candidates × ${p.split.cv_folds} folds = ${candidates * p.split.cv_folds} fits`;
+  const families = `${p.search.families.length} families (${p.search.families.join(', ')})`;
+  if (p.search.strategy === 'tpe') return `${families}, TPE: ${p.search.time === null ? `${p.search.trials} trials × ${p.split.cv_folds} folds = at most ${p.search.trials * p.split.cv_folds} fits` : `trials for ${p.search.time} s`}, folds pruned below the median`;
+  if (p.search.strategy === 'halving') return `${families}, successive halving over ${candidates} candidates (factor 3, the best third advances on 3× the rows)`;
+  return `${families}, ${candidates} candidates × ${p.split.cv_folds} folds = ${candidates * p.split.cv_folds} fits`;
 }
 
 export function TrainScreen({ services, runParams, onBack }: { readonly services: Services; readonly runParams: Params | null; readonly onBack: () => void }): React.JSX.Element {
