@@ -1,4 +1,8 @@
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobufModule from 'protobufjs';
+
+// Loaded on first export only: every other command (and `--help`) starts without it.
+const require = createRequire(import.meta.url);
 
 /**
  * The part of ONNX's `onnx.proto3` (IR version 8) that an exported model uses, with the upstream field
@@ -125,9 +129,10 @@ export interface ModelMessage {
   readonly metadata_props: readonly { readonly key: string; readonly value: string }[];
 }
 
-let modelType: protobuf.Type | null = null;
+let modelType: protobufModule.Type | null = null;
 
-function modelProto(): protobuf.Type {
+function modelProto(): protobufModule.Type {
+  const protobuf = require('protobufjs') as typeof protobufModule;
   modelType ??= protobuf.parse(ONNX_PROTO, { keepCase: true }).root.lookupType('onnx.ModelProto');
   return modelType;
 }

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readDataset } from '../../engine/ingest.js';
+import { STATLOG } from '../../test-support/helpers.js';
+import { takeRows } from '../data/dataset.js';
+import { fitPreprocessor, transform } from '../features/preprocess.js';
+import type { Matrix } from '../matrix.js';
+import { DEFAULT_PARAMS } from '../params/params.js';
+import { Rng } from '../random.js';
+import { ENGINES } from './engines.js';
+import { sigmoid } from './model.js';
+import type { TreeState } from './tree-structure.js';
+import { denseKernels } from './wasm/dense.js';
+
+/**
+ * The shortcuts that decide leaderboard values, each checked against the long way round on real rows:
+ * a 300-tree fit answering for 100 trees, the WebAssembly dense kernels, and path attributions.
+ */
+const { dataset } = readDataset(readFileSync(STATLOG), 'statlog', STATLOG, { name: 'statlog_german', target: null, badValue: null, roles: {} });
+const trainRows = Array.from({ length: 700 }, (_, i) => i);
+const testRows = Array.from({ length: 300 }, (_, i) => 700 + i);
+const prep = fitPreprocessor(takeRows(dataset, trainRows), DEFAULT_PARAMS.preprocessing);
+const X = transform(prep, takeRows(dataset, trainRows));
+const Xt = transform(prep, takeRows(dataset, testRows));
+const y = Uint8Array.from(trainRows, (i) => dataset.target[i]!);
+
+describe('one 300-tree fit answers for 100 trees exactly as a separate 100-tree fit', () => {
+  for (const [family, base] of [
+    ['forest', { max_depth: 8, max_features: 'sqrt' }],
+    ['xgboost', { max_depth: 3, learning_rate: 0.1, subsample: 0.8 }],
+  ] as const) {
+    it(family, () => {
+      const engine = ENGINES[family];
+      const small = { ...base, n_estimators: 100 };
+      const large = { ...base, n_estimators: 300 };
+      expect(engine.shareKey(small)).toBe(engine.shareKey(large));
+      const [fromGroup100, fromGroup300] = engine.fitGroup([small, large], X, y, [Xt], 5);
+      const alone100 = engine.fit(small, X, y, 5).predictProba(Xt);
+      const alone300 = engine.fit(large, X, y, 5).predictProba(Xt);
+      expect(Array.from(fromGroup100![0]!)).toEqual(Array.from(alone100));
+      expect(Array.from(fromGroup300![0]!)).toEqual(Array.from(alone300));
+      // ...and the sizes differ, so the comparison could have failed.
+      expect(Array.from(alone100)).not.toEqual(Array.from(alone300));
+    });
+  }
+});
+
+describe('the WebAssembly dense kernels equal plain JavaScript loops', () => {
+  const K = denseKernels();
+  const rng = new Rng(3);
+  const put = (values: ArrayLike<number>): number => {
+    const p = K.allocF64(values.length);
+    new Float64Array(K.memory.buffer, p, values.length).set(values);
+    return p;
+  };
+  const read = (p: number, n: number): Float64Array => Float64Array.from(new Float64Array(K.memory.buffer, p, n));
+  const randoms = (n: number): Float64Array => Float64Array.from({ length: n }, () => rng.next() * 2 - 1);
+
+  // Statlog's one-hot rows (mostly zeros, which the kernels skip) into 33 outputs (odd: the scalar tail runs too).
+  const rows = 64;
+  const nIn = X.cols;
+  const nOut = 33;
+  const x = X.data.subarray(0, rows * nIn);
+  const W = randoms(nIn * nOut);
+  const b = randoms(nOut);
+
+  it('forward (with and without ReLU) is bit-identical', () => {
+    for (const relu of [false, true]) {
+      K.reset();
+      const out = K.allocF64(rows * nOut);
+      K.forward(put(x), rows, nIn, put(W), put(b), nOut, out, relu);
+      const js = new Float64Array(rows * nOut);
+      for (let r = 0; r < rows; r++) {
+        for (let o = 0; o < nOut; o++) {
+          let s = b[o]!;
+          for (let k = 0; k < nIn; k++) if (x[r * nIn + k] !== 0) s += x[r * nIn + k]! * W[k * nOut + o]!;
+          js[r * nOut + o] = relu && s < 0 ? 0 : s;
+        }
+      }
+      expect(Array.from(read(out, rows * nOut))).toEqual(Array.from(js));
+    }
+  });
+
+  it('gradients are bit-identical; the back-propagated input agrees to 1e-14 (paired-lane sums)', () => {
+    K.reset();
+    const delta = randoms(rows * nOut);
+    const gw = K.allocF64(nIn * nOut);
+    const gb = K.allocF64(nOut);
+    K.gradients(put(x), put(delta), rows, nIn, nOut, put(W), 0.01, gw, gb);
+    const jsW = Float64Array.from(W, (w) => 0.01 * w);
+    const jsB = new Float64Array(nOut);
+    for (let r = 0; r < rows; r++) {
+      for (let o = 0; o < nOut; o++) jsB[o]! += delta[r * nOut + o]!;
+      for (let k = 0; k < nIn; k++) {
+        const a = x[r * nIn + k]!;
+        if (a !== 0) for (let o = 0; o < nOut; o++) jsW[k * nOut + o]! += a * delta[r * nOut + o]!;
+      }
+    }
+    expect(Array.from(read(gw, nIn * nOut))).toEqual(Array.from(jsW, (v) => v * (1 / rows)));
+    expect(Array.from(read(gb, nOut))).toEqual(Array.from(jsB, (v) => v * (1 / rows)));
+
+    const prev = K.allocF64(rows * nIn);
+    K.backInput(put(delta), rows, nIn, nOut, put(W), put(x), prev);
+    const got = read(prev, rows * nIn);
+    let checked = 0;
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < nIn; k++) {
+        let s = 0;
+        for (let o = 0; o < nOut; o++) s += W[k * nOut + o]! * delta[r * nOut + o]!;
+        const want = x[r * nIn + k]! > 0 ? s : 0;
+        expect(Math.abs(got[r * nIn + k]! - want)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want)));
+        if (want !== 0) checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(rows);
+  });
+
+  it('an Adam step is bit-identical', () => {
+    K.reset();
+    const n = 101;
+    const param = randoms(n);
+    const g = randoms(n);
+    const m = randoms(n);
+    const v = Float64Array.from(randoms(n), Math.abs);
+    const [pp, pm, pv] = [put(param), put(m), put(v)];
+    K.adam(pp, put(g), pm, pv, n, 0.001, 0.9, 0.999, 1e-8);
+    for (let i = 0; i < n; i++) {
+      const mi = 0.9 * m[i]! + (1 - 0.9) * g[i]!;
+      const vi = 0.999 * v[i]! + (1 - 0.999) * g[i]! * g[i]!;
+      expect(read(pm, n)[i]).toBe(mi);
+      expect(read(pv, n)[i]).toBe(vi);
+      expect(read(pp, n)[i]).toBe(param[i]! - (0.001 * mi) / (Math.sqrt(vi) + 1e-8));
+    }
+  });
+});
+
+describe('path attributions sum to the score difference they explain', () => {
+  const mean = (m: Matrix): Float64Array => {
+    const out = new Float64Array(m.cols);
+    for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out[j]! += m.data[i * m.cols + j]! / m.rows;
+    return out;
+  };
+  const baseline = mean(X);
+  const rootSum = (trees: readonly TreeState[]): number => trees.reduce((s, t) => s + t.value[0]!, 0);
+
+  it('xgboost: contributions + the trees\' root values = the row\'s log-odds', () => {
+    const model = ENGINES.xgboost.fit({ n_estimators: 100, max_depth: 3, learning_rate: 0.1, subsample: 0.8 }, X, y, 1);
+    const trees = model.toJSON()['trees'] as TreeState[];
+    const p = model.predictProba(Xt);
+    for (let row = 0; row < 50; row++) {
+      const c = model.contributions(Xt, row, baseline);
+      const logit = Math.log(p[row]! / (1 - p[row]!));
+      expect(c.reduce((a, b) => a + b, 0) + rootSum(trees)).toBeCloseTo(logit, 9);
+      expect(sigmoid(c.reduce((a, b) => a + b, 0) + rootSum(trees))).toBeCloseTo(p[row]!, 12);
+    }
+  });
+
+  it('forest: contributions + the mean root value = the row\'s p(bad)', () => {
+    const model = ENGINES.forest.fit({ n_estimators: 100, max_depth: 8, max_features: 'sqrt' }, X, y, 1);
+    const trees = model.toJSON()['trees'] as TreeState[];
+    const p = model.predictProba(Xt);
+    for (let row = 0; row < 50; row++) {
+      const c = model.contributions(Xt, row, baseline);
+      expect(c.reduce((a, b) => a + b, 0) + rootSum(trees) / trees.length).toBeCloseTo(p[row]!, 12);
+    }
+  });
+
+  it('logreg: contributions sum to the row\'s log-odds minus the mean applicant\'s', () => {
+    const model = ENGINES.logreg.fit({ C: 1 }, X, y, 1);
+    const p = model.predictProba(Xt);
+    const p0 = model.predictProba({ rows: 1, cols: X.cols, data: baseline })[0]!;
+    for (let row = 0; row < 50; row++) {
+      const c = model.contributions(Xt, row, baseline);
+      expect(c.reduce((a, b) => a + b, 0)).toBeCloseTo(Math.log(p[row]! / (1 - p[row]!)) - Math.log(p0 / (1 - p0)), 10);
+    }
+  });
+});
