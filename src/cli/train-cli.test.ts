@@ -50,7 +50,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', (
   it('bad training input is one clear line', () => {
     const r = runCli(['train', '--headless', '--families', 'logreg,gbm'], { home });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("error: unknown family 'gbm' (choose from logreg, tree, forest, xgboost, knn, svm, mlp)");
+    expect(r.stderr.trim()).toBe("error: unknown family 'gbm' (choose from logreg, tree, forest, xgboost, knn, svm, mlp, brf)");
     // An empty project trains on the built-in sample (first-run.test.ts); a named dataset must exist.
     const empty = runCli(['train', '--headless', '--dataset', 'nope'], { home: tmpHome() });
     expect(empty.status).toBe(1);
