@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Params } from '../core/params/params.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { loadParams, openStore, projectAt, resolveHome, type Project } from '../engine/project.js';
+import type { Project } from '../engine/project.js';
 
 export interface GlobalOptions {
   readonly home?: string;
@@ -21,7 +21,9 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
-export function openContext(cmd: Command): CommandContext {
+/** Opens the project; the engine (SQLite, YAML, the models) loads here, so `--help` never pays for it. */
+export async function openContext(cmd: Command): Promise<CommandContext> {
+  const { loadParams, openStore, projectAt, resolveHome } = await import('../engine/project.js');
   const g = globals(cmd);
   const project = projectAt(resolveHome(g.home));
   const params = loadParams(project, g.params);
@@ -31,7 +33,7 @@ export function openContext(cmd: Command): CommandContext {
 
 /** Runs `fn` with an open context and always closes the database. */
 export async function withContext<T>(cmd: Command, fn: (ctx: CommandContext) => Promise<T> | T): Promise<T> {
-  const ctx = openContext(cmd);
+  const ctx = await openContext(cmd);
   try {
     return await fn(ctx);
   } finally {

@@ -46,3 +46,6 @@ function formatUserMessage(message: string, loc: InputLocation, hint?: string): 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }
+
+/** `score`'s exit code when some rows were rejected (the rest are scored). */
+export const EXIT_SOME_REJECTED = 4;

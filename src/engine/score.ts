@@ -88,7 +88,7 @@ export function defaultScoreOutput(outputsDir: string, input: string): string {
 }
 
 /** Exit code of `score` when some rows were rejected but the rest were scored. */
-export const EXIT_SOME_REJECTED = 4;
+export { EXIT_SOME_REJECTED } from '../core/errors.js';
 
 /** Below this size a file is scored on the main thread: starting workers would cost more than it saves. */
 const THREADED_FROM_BYTES = 8 << 20;

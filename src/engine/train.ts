@@ -29,7 +29,8 @@ import { crashPoint } from './crash-points.js';
 import { writeFileAtomic, type Project } from './project.js';
 
 export const CODE_VERSION = '0.1.0';
-export const REGISTERED_MODEL = 'credit-risk';
+export { REGISTERED_MODEL } from '../core/registry/bundle.js';
+import { REGISTERED_MODEL } from '../core/registry/bundle.js';
 
 export interface LeaderboardEntry {
   readonly family: Family;

@@ -2,14 +2,14 @@ import { readFileSync, renameSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../core/data/dataset.js';
-import { csvCell } from '../../core/data/delimited.js';
+
 import type { ColumnDrift } from '../../core/drift/compare.js';
-import { parseShift, shiftDataset, type Shift } from '../../core/drift/shift.js';
-import { writeDatasetParquet } from '../../core/data/parquet.js';
+import type { Shift } from '../../core/drift/shift.js';
+
+import { csvCell } from '../../core/data/delimited.js';
 import { UserError } from '../../core/errors.js';
-import { runDrift, type DriftReport } from '../../engine/drift.js';
-import { readDataset } from '../../engine/ingest.js';
-import { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } from '../../engine/project.js';
+import type { DriftReport } from '../../engine/drift.js';
+
 import { globals, out, withContext } from '../context.js';
 import { num, paint, table } from '../format.js';
 
@@ -37,6 +37,11 @@ Examples:
   credit-tui drift ref.csv cur.csv --target defaulted --json
   credit-tui drift ref.parquet cur.parquet --model champion --report drift.md`)
     .action(async (refFile: string, curFile: string, flags: { target?: string; includeTarget?: boolean; model?: string; report?: string; json?: boolean }, cmd: Command) => {
+      const { parseShift, shiftDataset } = await import('../../core/drift/shift.js');
+      const { writeDatasetParquet } = await import('../../core/data/parquet.js');
+      const { runDrift } = await import('../../engine/drift.js');
+      const { readDataset } = await import('../../engine/ingest.js');
+      const { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
       if (flags.report && extname(flags.report).toLowerCase() !== '.md') throw new UserError('the report must be a .md file', { file: flags.report });
       for (const f of [flags.report]) if (f && [resolve(refFile), resolve(curFile)].includes(resolve(f))) throw new UserError('the report would overwrite an input file', { file: f });
       await withContext(cmd, async ({ store, params }) => {
@@ -65,7 +70,12 @@ Examples:
 Examples:
   credit-tui shift ../shared/data/statlog_german.data cur.parquet --scale credit_amount=1.3 --blank age=0.2
   credit-tui shift ref.parquet cur.parquet --reweight purpose=business:4 --seed 7`)
-    .action((input: string, output: string, flags: { scale?: string[]; offset?: string[]; reweight?: string[]; blank?: string[]; seed?: string; target?: string; bad?: string }, cmd: Command) => {
+    .action(async (input: string, output: string, flags: { scale?: string[]; offset?: string[]; reweight?: string[]; blank?: string[]; seed?: string; target?: string; bad?: string }, cmd: Command) => {
+      const { parseShift, shiftDataset } = await import('../../core/drift/shift.js');
+      const { writeDatasetParquet } = await import('../../core/data/parquet.js');
+      const { runDrift } = await import('../../engine/drift.js');
+      const { readDataset } = await import('../../engine/ingest.js');
+      const { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
       const g = globals(cmd);
       const params = loadParams(projectAt(resolveHome(g.home)), g.params);
       const shifts: Shift[] = [

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { EdaReport } from '../../core/data/eda.js';
-import { runEda } from '../../engine/datasets.js';
+
 import { out, withContext } from '../context.js';
 import { isoTime, num, sparkBars, table } from '../format.js';
 
@@ -11,6 +11,7 @@ export function registerDatasets(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui datasets\n  credit-tui datasets --json')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { runEda } = await import('../../engine/datasets.js');
       await withContext(cmd, ({ store }) => {
         const rows = store.listDatasets();
         if (opts.json) return out(JSON.stringify(rows));
@@ -29,6 +30,7 @@ export function registerEda(program: Command): void {
     .option('--json', 'print the numbers as JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui eda\n  credit-tui eda statlog_german@1 --json')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+      const { runEda } = await import('../../engine/datasets.js');
       await withContext(cmd, ({ store, params }) => {
         const row = store.resolveDataset(ref ?? params.data.dataset);
         const { report } = runEda(store, row);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { verdictLine } from '../../core/fairness/audit.js';
-import { runFairness, type FairnessReport } from '../../engine/fairness.js';
-import { writeFileAtomic } from '../../engine/project.js';
+import type { FairnessReport } from '../../engine/fairness.js';
+
 import { err, out, withContext } from '../context.js';
 import { num, table } from '../format.js';
 
@@ -41,6 +41,8 @@ export function registerFairness(program: Command): void {
     .option('--report <file.md>', 'also write a Markdown report')
     .addHelpText('after', '\nExamples:\n  credit-tui fairness\n  credit-tui fairness 3 --on oof --report fairness.md\n  credit-tui fairness --json')
     .action(async (version: string, opts: { on: string; json?: boolean; report?: string }, cmd: Command) => {
+      const { runFairness } = await import('../../engine/fairness.js');
+      const { writeFileAtomic } = await import('../../engine/project.js');
       if (opts.on !== 'test' && opts.on !== 'oof') throw new UserError(`invalid --on ${JSON.stringify(opts.on)}`, {}, 'test or oof');
       if (opts.report !== undefined && !opts.report.toLowerCase().endsWith('.md')) throw new UserError('the report must be a .md file', { file: opts.report });
       await withContext(cmd, ({ store, params }) => {

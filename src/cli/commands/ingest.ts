@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Delimiter } from '../../core/data/delimited.js';
 import { UserError } from '../../core/errors.js';
 import type { ColumnRole } from '../../core/params/params.js';
-import { ingest, type IngestEvent } from '../../engine/ingest.js';
+import type { IngestEvent } from '../../engine/ingest.js';
 import { err, out, withContext } from '../context.js';
 import { table } from '../format.js';
 
@@ -38,6 +38,7 @@ Examples:
   credit-tui ingest            # the built-in UCI Statlog sample (offline)
   credit-tui ingest --download # the same file, downloaded from the UCI repository`)
     .action(async (source: string | undefined, opts: { name?: string; target?: string; bad?: string; delimiter?: string; role?: string[]; json?: boolean; download?: boolean }, cmd: Command) => {
+      const { ingest } = await import('../../engine/ingest.js');
       let delimiter: Delimiter | undefined;
       if (opts.delimiter !== undefined) {
         delimiter = DELIMS[opts.delimiter];

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { parseParams } from '../../core/params/params.js';
 import { paramsTemplate } from '../../core/params/template.js';
-import { loadParams, projectAt, resolveHome, writeFileAtomic } from '../../engine/project.js';
+
 import { globals, out } from '../context.js';
 
 export function registerInit(program: Command): void {
@@ -12,7 +12,8 @@ export function registerInit(program: Command): void {
     .description('write a commented params.yaml with every default into the project directory')
     .option('--force', 'overwrite an existing params.yaml')
     .addHelpText('after', '\nExamples:\n  credit-tui init\n  credit-tui --home ~/credit init --force')
-    .action((opts: { force?: boolean }, cmd: Command) => {
+    .action(async (opts: { force?: boolean }, cmd: Command) => {
+      const { loadParams, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
       const project = projectAt(resolveHome(globals(cmd).home));
       if (existsSync(project.paramsPath) && !opts.force) {
         throw new UserError('params.yaml already exists', { file: project.paramsPath }, 'pass --force to overwrite it');
@@ -28,7 +29,8 @@ export function registerInit(program: Command): void {
     .description('validate params.yaml and print the effective parameters (defaults filled in)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui params\n  credit-tui --params other.yaml params --json')
-    .action((opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { loadParams, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
       const g = globals(cmd);
       const params = loadParams(projectAt(resolveHome(g.home)), g.params);
       out(opts.json ? JSON.stringify(params) : JSON.stringify(params, null, 2));

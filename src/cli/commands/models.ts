@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
+import { REGISTERED_MODEL } from '../../core/registry/bundle.js';
 import { FOUR_FIFTHS, verdictLine, type AttributeFigures } from '../../core/fairness/audit.js';
 import { storedUsefulness } from '../../core/metrics/classification.js';
 import type { ReliabilityBin } from '../../core/decision/calibration.js';
 import type { DecisionRecord } from '../../core/decision/policy.js';
 import type { CalibrationRecord, Promotion } from '../../engine/champion.js';
-import { REGISTERED_MODEL } from '../../engine/train.js';
+
 import { decisionLines } from '../reporters/train-lines.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, table } from '../format.js';

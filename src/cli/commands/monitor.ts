@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { parsePeriodBy } from '../../core/monitor/periods.js';
-import { runMonitor, type MonitorReport } from '../../engine/monitor.js';
-import { importOutcomes } from '../../engine/outcomes.js';
-import { writeFileAtomic } from '../../engine/project.js';
+
+import type { MonitorReport } from '../../engine/monitor.js';
+
 import { err, out, withContext } from '../context.js';
 import { num, paint, table } from '../format.js';
 
@@ -49,6 +48,10 @@ export function registerMonitor(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui outcomes repaid.csv\n  credit-tui outcomes labels.parquet --id loan_id --label defaulted --bad yes')
     .action(async (file: string, opts: { id?: string; label?: string; bad?: string; date?: string; json?: boolean }, cmd: Command) => {
+      const { parsePeriodBy } = await import('../../core/monitor/periods.js');
+      const { runMonitor } = await import('../../engine/monitor.js');
+      const { importOutcomes } = await import('../../engine/outcomes.js');
+      const { writeFileAtomic } = await import('../../engine/project.js');
       await withContext(cmd, ({ project, store }) => {
         const s = importOutcomes(project, store, file, { ...(opts.id ? { idColumn: opts.id } : {}), ...(opts.label ? { labelColumn: opts.label } : {}), ...(opts.bad ? { badValue: opts.bad } : {}), ...(opts.date ? { dateColumn: opts.date } : {}) });
         if (opts.json) return out(JSON.stringify(s));
@@ -67,6 +70,10 @@ export function registerMonitor(program: Command): void {
     .option('--report <file.md>', 'also write a Markdown report')
     .addHelpText('after', "\nExamples:\n  credit-tui monitor\n  credit-tui monitor --by week --since 2026-01-01 --report monitoring.md\n  credit-tui monitor --by '500 rows' --json")
     .action(async (opts: { by: string; since?: string; reference?: string; model: string; json?: boolean; report?: string }, cmd: Command) => {
+      const { parsePeriodBy } = await import('../../core/monitor/periods.js');
+      const { runMonitor } = await import('../../engine/monitor.js');
+      const { importOutcomes } = await import('../../engine/outcomes.js');
+      const { writeFileAtomic } = await import('../../engine/project.js');
       const by = parsePeriodBy(opts.by);
       if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) throw new UserError(`invalid --since ${JSON.stringify(opts.since)}`, {}, 'an ISO date such as 2026-01-31');
       if (opts.report !== undefined && !opts.report.toLowerCase().endsWith('.md')) throw new UserError('the report must be a .md file', { file: opts.report });

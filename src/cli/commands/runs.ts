@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compareRows, expandParams } from '../../core/store/compare.js';
+
 import type { RunStore } from '../../core/store/run-store.js';
 import { out, withContext } from '../context.js';
 import { isoTime, num, paint, table } from '../format.js';
@@ -29,6 +29,7 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui runs list\n  credit-tui runs list --experiment train --json\n  credit-tui runs list --parent 3fa2c1')
     .action(async (opts: { experiment?: string; parent?: string; all?: boolean; limit: string; json?: boolean }, cmd: Command) => {
+      const { compareRows, expandParams } = await import('../../core/store/compare.js');
       await withContext(cmd, ({ store }) => {
         const parent = opts.parent ? store.getRun(opts.parent).run_id : opts.all ? undefined : null;
         const rows = store.listRuns({ ...(opts.experiment ? { experiment: opts.experiment } : {}), limit: Math.max(1, Number(opts.limit) || 30), parent });
@@ -45,6 +46,7 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON (metrics with full history)')
     .addHelpText('after', '\nExamples:\n  credit-tui runs show 3fa2c1\n  credit-tui runs show 3fa2c1 --json')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const { compareRows, expandParams } = await import('../../core/store/compare.js');
       await withContext(cmd, ({ store }) => {
         const d = runDetail(store, id);
         if (opts.json) return out(JSON.stringify({ ...d, metric_history: store.metricHistory(d.run_id) }));
@@ -68,6 +70,7 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui runs compare 3fa2c1 9bd004\n  credit-tui runs compare 3fa2c1 9bd004 --diff')
     .action(async (a: string, b: string, opts: { diff?: boolean; json?: boolean }, cmd: Command) => {
+      const { compareRows, expandParams } = await import('../../core/store/compare.js');
       await withContext(cmd, ({ store }) => {
         const A = runDetail(store, a);
         const B = runDetail(store, b);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
-import { defaultScoreOutput, EXIT_SOME_REJECTED, scoreApplicant, scoreFile, type ScoreSummary } from '../../engine/score.js';
+import { EXIT_SOME_REJECTED, UserError } from '../../core/errors.js';
+import type { ScoreSummary } from '../../engine/score.js';
 import { err, out, withContext } from '../context.js';
 import { num, paint, sparkBars, table } from '../format.js';
 
@@ -52,6 +52,7 @@ Examples:
   credit-tui score --applicant '{"checking_status": "< 0 DM", "duration": 24, ...}'
   credit-tui score --set checking_status=A11 --set duration=24 ... --json`)
     .action(async (file: string | undefined, flags: ScoreFlags, cmd: Command) => {
+      const { defaultScoreOutput, EXIT_SOME_REJECTED, scoreApplicant, scoreFile } = await import('../../engine/score.js');
       let threshold: number | undefined;
       if (flags.threshold !== undefined) {
         threshold = Number(flags.threshold);

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { CancelledError, UserError } from '../../core/errors.js';
 import { FAMILIES, isFamily, type Family } from '../../core/params/grids.js';
 import type { PromotePolicy, SearchStrategy } from '../../core/params/params.js';
-import { ingest, SAMPLE_STATLOG } from '../../engine/ingest.js';
-import { train } from '../../engine/train.js';
+
 import { err, out, withContext } from '../context.js';
 import { leaderboardText, progressLine, summaryJson } from '../reporters/train-lines.js';
 import { isInteractive, openTui } from '../tui.js';
@@ -64,6 +63,8 @@ Examples:
   credit-tui train --headless --search tpe --trials 40
   credit-tui train --headless --search tpe --time 60s`)
     .action(async (flags: TrainFlags, cmd: Command) => {
+      const { ingest, SAMPLE_STATLOG } = await import('../../engine/ingest.js');
+      const { train } = await import('../../engine/train.js');
       const families = parseFamilies(flags.families);
       let workers: number | undefined;
       if (flags.workers !== undefined) {

@@ -12,6 +12,9 @@ import type { InputProfile } from '../scoring/profile.js';
 
 export const BUNDLE_FORMAT = 'credit-tui-model/1';
 
+/** The name versions are registered under. */
+export const REGISTERED_MODEL = 'credit-risk';
+
 /** Everything needed to score new applicants the way the model was evaluated, in one JSON file. */
 export interface ModelBundle {
   readonly format: typeof BUNDLE_FORMAT;
