@@ -6,6 +6,7 @@
  *   npm run bench -- train        # one section
  *   npm run bench -- serve        # the HTTP service against FastAPI + uvicorn
  *   npm run bench -- search       # grid vs halving vs TPE, brf vs imbalanced-learn, the recall-policy anchor
+ *   npm run bench -- startup      # --help and the TUI's first frame
  *   npm run bench -- onnx         # the exported ONNX model in ONNX Runtime vs credit-tui's scorer, 1M rows
  *   npm run bench -- monitor      # monitor's memory on 10M logged predictions (minutes, ~6 GB of disk)
  *   npm run bench -- big          # memory on a ~2 GB input (minutes)
@@ -16,6 +17,7 @@ import { benchMonitor } from './monitor-bench.js';
 import { benchOnnx } from './onnx-bench.js';
 import { benchSearch } from './search-bench.js';
 import { benchServe } from './serve-bench.js';
+import { benchStartup } from './startup-bench.js';
 import { benchTraining } from './train-bench.js';
 
 const DATA_DIR = process.env['CREDIT_TUI_DATA'] ?? join(process.cwd(), '..', 'shared', 'data');
@@ -30,6 +32,7 @@ if (want('drift')) await benchDrift(DATA_DIR);
 if (want('serve')) await benchServe(DATA_DIR);
 if (want('onnx')) await benchOnnx(DATA_DIR);
 if (want('search')) await benchSearch(DATA_DIR, REFERENCE_DIR);
+if (want('startup')) benchStartup();
 // 10M logged predictions write ~6 GB: only on request.
 if (sections.includes('monitor')) await benchMonitor(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.
