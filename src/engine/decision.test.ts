@@ -9,31 +9,13 @@ import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
 import { Rng } from '../core/random.js';
 import { HAS_REAL_DATA, REFERENCE_DIR, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { loadStoredDataset } from './datasets.js';
-import { ingest } from './ingest.js';
-import { openStore, projectAt, type Project } from './project.js';
+import { ingestedProject, runTrain } from '../test-support/train.js';
+import { openStore, type Project } from './project.js';
 import { loadRegisteredModel } from './registry.js';
-import { train, type TrainOptions, type TrainSummary } from './train.js';
+import type { TrainOptions, TrainSummary } from './train.js';
 
-async function trainOnce(project: Project, params: Params, opts: TrainOptions): Promise<TrainSummary> {
-  const store = openStore(project);
-  try {
-    const gen = train(project, store, params, { workers: 2, ...opts });
-    for (;;) {
-      const r = await gen.next();
-      if (r.done) return r.value;
-    }
-  } finally {
-    store.close();
-  }
-}
-
-async function project(source: string, name?: string): Promise<Project> {
-  const p = projectAt(tmpHome('credit-tui-decision-'));
-  const store = openStore(p);
-  for await (const _ of ingest(p, store, { source, ...(name ? { name } : {}) })) void _;
-  store.close();
-  return p;
-}
+const trainOnce = async (project: Project, params: Params, opts: TrainOptions): Promise<TrainSummary> => (await runTrain(project, params, { workers: 2, ...opts })).summary;
+const project = (source: string, name?: string): Promise<Project> => ingestedProject(source, name);
 
 const withDecision = (d: Partial<Params['decision']>, families?: Params['search']['families']): Params => ({ ...DEFAULT_PARAMS, decision: { ...DEFAULT_PARAMS.decision, ...d }, search: { ...DEFAULT_PARAMS.search, ...(families ? { families } : {}) } });
 

@@ -8,35 +8,16 @@ import { onnxInputs } from '../core/export/onnx-export.js';
 import { transform } from '../core/features/preprocess.js';
 import type { Family } from '../core/params/grids.js';
 import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
-import { HAS_REAL_DATA, KAGGLE, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { HAS_REAL_DATA, KAGGLE, runCli, STATLOG } from '../test-support/helpers.js';
 import { loadStoredDataset } from './datasets.js';
 import { exportModel } from './export.js';
-import { ingest } from './ingest.js';
-import { openStore, projectAt, type Project } from './project.js';
+import { ingestedProject, runTrain } from '../test-support/train.js';
+import { openStore, type Project } from './project.js';
 import { loadRegisteredModel } from './registry.js';
-import { train } from './train.js';
 
-/** Trains one family (quick grid) and returns the champion's version. */
-async function trainFamily(project: Project, params: Params, family: Family): Promise<number> {
-  const store = openStore(project);
-  try {
-    const gen = train(project, store, params, { families: [family], quick: true, workers: 2 });
-    for (;;) {
-      const r = await gen.next();
-      if (r.done) return r.value.champion.version;
-    }
-  } finally {
-    store.close();
-  }
-}
-
-async function ingested(source: string): Promise<Project> {
-  const project = projectAt(tmpHome('credit-tui-export-'));
-  const store = openStore(project);
-  for await (const _ of ingest(project, store, { source })) void _;
-  store.close();
-  return project;
-}
+/** Trains one family (quick grid) and returns the winner's version. */
+const trainFamily = async (project: Project, params: Params, family: Family): Promise<number> => (await runTrain(project, params, { families: [family], quick: true, workers: 2 })).summary.champion.version;
+const ingested = (source: string): Promise<Project> => ingestedProject(source);
 
 /** ONNX Runtime's feeds for the first `n` rows: float32 numbers (NaN = missing), strings ("" = missing). */
 function feeds(ds: Dataset, inputs: readonly { name: string; type: 'float' | 'string' }[], n: number): Record<string, ort.Tensor> {

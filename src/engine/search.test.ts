@@ -2,33 +2,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Params } from '../core/params/params.js';
 import { halvingSchedule } from '../core/search/halving.js';
-import { HAS_REAL_DATA, REFERENCE_DIR, STATLOG, tmpHome } from '../test-support/helpers.js';
-import { ingest } from './ingest.js';
-import { openStore, projectAt, type Project } from './project.js';
-import { train, type TrainEvent, type TrainOptions, type TrainSummary } from './train.js';
+import { HAS_REAL_DATA, REFERENCE_DIR } from '../test-support/helpers.js';
+import { ingestedProject, runTrain } from '../test-support/train.js';
+import { openStore, type Project } from './project.js';
+import type { TrainOptions, TrainSummary } from './train.js';
 
-async function run(project: Project, params: Params, opts: TrainOptions): Promise<{ events: TrainEvent[]; summary: TrainSummary }> {
-  const store = openStore(project);
-  const events: TrainEvent[] = [];
-  try {
-    const gen = train(project, store, params, { workers: 2, promote: 'always', splitFile: join(REFERENCE_DIR, 'split_statlog_german.json'), ...opts });
-    for (;;) {
-      const r = await gen.next();
-      if (r.done) return { events, summary: r.value };
-      events.push(r.value);
-    }
-  } finally {
-    store.close();
-  }
-}
-
-async function project(): Promise<Project> {
-  const p = projectAt(tmpHome('credit-tui-search-'));
-  const store = openStore(p);
-  for await (const _ of ingest(p, store, { source: STATLOG })) void _;
-  store.close();
-  return p;
-}
+const run = (project: Project, params: Params, opts: TrainOptions) =>
+  runTrain(project, params, { workers: 2, promote: 'always', splitFile: join(REFERENCE_DIR, 'split_statlog_german.json'), ...opts });
+const project = (): Promise<Project> => ingestedProject();
 
 const board = (s: TrainSummary) => s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv: e.cv_auc_mean, test: e.test?.roc_auc }));
 

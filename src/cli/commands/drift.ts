@@ -37,11 +37,8 @@ Examples:
   credit-tui drift ref.csv cur.csv --target defaulted --json
   credit-tui drift ref.parquet cur.parquet --model champion --report drift.md`)
     .action(async (refFile: string, curFile: string, flags: { target?: string; includeTarget?: boolean; model?: string; report?: string; json?: boolean }, cmd: Command) => {
-      const { parseShift, shiftDataset } = await import('../../core/drift/shift.js');
-      const { writeDatasetParquet } = await import('../../core/data/parquet.js');
       const { runDrift } = await import('../../engine/drift.js');
-      const { readDataset } = await import('../../engine/ingest.js');
-      const { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
+      const { writeFileAtomic } = await import('../../engine/project.js');
       if (flags.report && extname(flags.report).toLowerCase() !== '.md') throw new UserError('the report must be a .md file', { file: flags.report });
       for (const f of [flags.report]) if (f && [resolve(refFile), resolve(curFile)].includes(resolve(f))) throw new UserError('the report would overwrite an input file', { file: f });
       await withContext(cmd, async ({ store, params }) => {
@@ -73,7 +70,6 @@ Examples:
     .action(async (input: string, output: string, flags: { scale?: string[]; offset?: string[]; reweight?: string[]; blank?: string[]; seed?: string; target?: string; bad?: string }, cmd: Command) => {
       const { parseShift, shiftDataset } = await import('../../core/drift/shift.js');
       const { writeDatasetParquet } = await import('../../core/data/parquet.js');
-      const { runDrift } = await import('../../engine/drift.js');
       const { readDataset } = await import('../../engine/ingest.js');
       const { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
       const g = globals(cmd);

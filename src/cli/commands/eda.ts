@@ -11,7 +11,6 @@ export function registerDatasets(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui datasets\n  credit-tui datasets --json')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const { runEda } = await import('../../engine/datasets.js');
       await withContext(cmd, ({ store }) => {
         const rows = store.listDatasets();
         if (opts.json) return out(JSON.stringify(rows));

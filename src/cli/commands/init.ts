@@ -13,7 +13,7 @@ export function registerInit(program: Command): void {
     .option('--force', 'overwrite an existing params.yaml')
     .addHelpText('after', '\nExamples:\n  credit-tui init\n  credit-tui --home ~/credit init --force')
     .action(async (opts: { force?: boolean }, cmd: Command) => {
-      const { loadParams, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
+      const { projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
       const project = projectAt(resolveHome(globals(cmd).home));
       if (existsSync(project.paramsPath) && !opts.force) {
         throw new UserError('params.yaml already exists', { file: project.paramsPath }, 'pass --force to overwrite it');
@@ -30,7 +30,7 @@ export function registerInit(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui params\n  credit-tui --params other.yaml params --json')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const { loadParams, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
+      const { loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
       const g = globals(cmd);
       const params = loadParams(projectAt(resolveHome(g.home)), g.params);
       out(opts.json ? JSON.stringify(params) : JSON.stringify(params, null, 2));

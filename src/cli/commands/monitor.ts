@@ -48,10 +48,7 @@ export function registerMonitor(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui outcomes repaid.csv\n  credit-tui outcomes labels.parquet --id loan_id --label defaulted --bad yes')
     .action(async (file: string, opts: { id?: string; label?: string; bad?: string; date?: string; json?: boolean }, cmd: Command) => {
-      const { parsePeriodBy } = await import('../../core/monitor/periods.js');
-      const { runMonitor } = await import('../../engine/monitor.js');
       const { importOutcomes } = await import('../../engine/outcomes.js');
-      const { writeFileAtomic } = await import('../../engine/project.js');
       await withContext(cmd, ({ project, store }) => {
         const s = importOutcomes(project, store, file, { ...(opts.id ? { idColumn: opts.id } : {}), ...(opts.label ? { labelColumn: opts.label } : {}), ...(opts.bad ? { badValue: opts.bad } : {}), ...(opts.date ? { dateColumn: opts.date } : {}) });
         if (opts.json) return out(JSON.stringify(s));
@@ -72,7 +69,6 @@ export function registerMonitor(program: Command): void {
     .action(async (opts: { by: string; since?: string; reference?: string; model: string; json?: boolean; report?: string }, cmd: Command) => {
       const { parsePeriodBy } = await import('../../core/monitor/periods.js');
       const { runMonitor } = await import('../../engine/monitor.js');
-      const { importOutcomes } = await import('../../engine/outcomes.js');
       const { writeFileAtomic } = await import('../../engine/project.js');
       const by = parsePeriodBy(opts.by);
       if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) throw new UserError(`invalid --since ${JSON.stringify(opts.since)}`, {}, 'an ISO date such as 2026-01-31');

@@ -29,7 +29,6 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui runs list\n  credit-tui runs list --experiment train --json\n  credit-tui runs list --parent 3fa2c1')
     .action(async (opts: { experiment?: string; parent?: string; all?: boolean; limit: string; json?: boolean }, cmd: Command) => {
-      const { compareRows, expandParams } = await import('../../core/store/compare.js');
       await withContext(cmd, ({ store }) => {
         const parent = opts.parent ? store.getRun(opts.parent).run_id : opts.all ? undefined : null;
         const rows = store.listRuns({ ...(opts.experiment ? { experiment: opts.experiment } : {}), limit: Math.max(1, Number(opts.limit) || 30), parent });
@@ -46,7 +45,6 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON (metrics with full history)')
     .addHelpText('after', '\nExamples:\n  credit-tui runs show 3fa2c1\n  credit-tui runs show 3fa2c1 --json')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
-      const { compareRows, expandParams } = await import('../../core/store/compare.js');
       await withContext(cmd, ({ store }) => {
         const d = runDetail(store, id);
         if (opts.json) return out(JSON.stringify({ ...d, metric_history: store.metricHistory(d.run_id) }));

@@ -1,4 +1,4 @@
-import { costOptimalThreshold, type CostMatrix } from '../metrics/classification.js';
+import { confusionAt, costOptimalThreshold, type CostMatrix } from '../metrics/classification.js';
 
 export type DecisionPolicy = 'cost' | 'recall' | 'approval_rate' | 'bad_rate';
 
@@ -68,15 +68,7 @@ export interface DecisionMetrics {
 }
 
 export function decisionMetrics(y: ArrayLike<number>, p: ArrayLike<number>, t: number, cost: CostMatrix): DecisionMetrics {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  for (let i = 0; i < p.length; i++) {
-    const decline = p[i]! >= t;
-    if (y[i]) decline ? tp++ : fn++;
-    else decline ? fp++ : tn++;
-  }
+  const { tp, fp, fn, tn } = confusionAt(y, p, t);
   const n = p.length;
   return {
     threshold: t,

@@ -56,6 +56,15 @@ const SMOTE: ParamSpec = { check: bool, allowed: 'true or false' };
 const CLASS_WEIGHT: ParamSpec = { check: oneOf(null, 'balanced'), allowed: "null or 'balanced'" };
 const DEPTH: ParamSpec = { check: either(posInt, oneOf(null)), allowed: 'a positive integer or null (unlimited)' };
 
+const FOREST_SPEC: Readonly<Record<string, ParamSpec>> = {
+  n_estimators: { check: posInt, allowed: 'a positive integer' },
+  max_depth: DEPTH,
+  max_features: { check: either(oneOf('sqrt', 'log2'), unitInterval), allowed: "'sqrt', 'log2' or a share in (0, 1]" },
+  min_samples_leaf: { check: posInt, allowed: 'a positive integer' },
+  class_weight: CLASS_WEIGHT,
+  smote: SMOTE,
+};
+
 /** Which keys each family's grid may have, and what values each takes. */
 export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSpec>>>> = {
   logreg: { C: { check: positive, allowed: 'a positive number' }, class_weight: CLASS_WEIGHT, smote: SMOTE },
@@ -65,14 +74,7 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
     class_weight: CLASS_WEIGHT,
     smote: SMOTE,
   },
-  forest: {
-    n_estimators: { check: posInt, allowed: 'a positive integer' },
-    max_depth: DEPTH,
-    max_features: { check: either(oneOf('sqrt', 'log2'), unitInterval), allowed: "'sqrt', 'log2' or a share in (0, 1]" },
-    min_samples_leaf: { check: posInt, allowed: 'a positive integer' },
-    class_weight: CLASS_WEIGHT,
-    smote: SMOTE,
-  },
+  forest: FOREST_SPEC,
   xgboost: {
     n_estimators: { check: posInt, allowed: 'a positive integer' },
     max_depth: { check: posInt, allowed: 'a positive integer' },
@@ -104,13 +106,8 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
     max_iter: { check: posInt, allowed: 'a positive integer (epochs)' },
     smote: SMOTE,
   },
-  brf: {
-    n_estimators: { check: posInt, allowed: 'a positive integer' },
-    max_depth: DEPTH,
-    max_features: { check: either(oneOf('sqrt', 'log2'), unitInterval), allowed: "'sqrt', 'log2' or a share in (0, 1]" },
-    min_samples_leaf: { check: posInt, allowed: 'a positive integer' },
-    smote: SMOTE,
-  },
+  // The balanced random forest takes the forest's keys except class_weight (its sampling balances the classes).
+  brf: (({ class_weight: _unused, ...keys }) => keys)(FOREST_SPEC),
 };
 
 /**
