@@ -74,7 +74,8 @@ describe('Prepare screen', () => {
     expect(lastFrame()).toContain('grid size                 quick');
     expect(lastFrame()).toContain('= 50 fits');
     stdin.write('\r');
-    await tick();
+    // Keys apply one per render commit: under a loaded machine that can take longer than a fixed sleep.
+    for (let i = 0; i < 100 && started === null; i++) await tick(50);
     expect(started!.search.grids.logreg).toEqual({ C: [0.1, 1], class_weight: [null], smote: [false] });
     store.close();
   });
@@ -152,6 +153,9 @@ describe.skipIf(!HAS_STATLOG)('App on a project with data and a model', () => {
     await tick(100); // let the Models screen attach its key handler
     stdin.write('p');
     expect(await frameMatching(lastFrame, /v1 is now the champion/)).toContain('v1 is now the champion');
+    const models = await frameMatching(lastFrame, /reliability/);
+    expect(models).toMatch(/cut-off cost at 0\.167: test recall \d+%/);
+    expect(models).toMatch(/reliability: (0\.\d\d→(0\.\d\d|1\.00) ?)+/);
     stdin.write('e');
     expect(await frameMatching(lastFrame, /exported v1 as onnx/)).toContain('exported v1 as onnx');
     expect(decodeModel(readFileSync(join(services.project.home, 'exports', 'credit-risk-v1.onnx'))).graph.output.map((o) => o.name)).toEqual(['label', 'probabilities']);

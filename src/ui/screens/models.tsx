@@ -6,6 +6,8 @@ import { verdictLine, type AttributeFigures } from '../../core/fairness/audit.js
 import { storedUsefulness } from '../../core/metrics/classification.js';
 import { humanMessage } from '../../core/human-errors.js';
 import { onnxRefusal } from '../../core/export/onnx-export.js';
+import type { DecisionRecord } from '../../core/decision/policy.js';
+import type { CalibrationRecord } from '../../engine/champion.js';
 import { exportModel } from '../../engine/export.js';
 import { runningServer } from '../../serve/status.js';
 import { REGISTERED_MODEL } from '../../engine/train.js';
@@ -18,6 +20,19 @@ function fairnessLines(services: Services, runId: string): string[] {
   if (!tag) return [];
   const f = JSON.parse(tag) as { attributes: AttributeFigures[] };
   return f.attributes.map((a) => `fairness ${verdictLine(a)}`);
+}
+
+/** The version's cut-off policy and, when calibrated, its reliability on the test rows (mean p → observed per bin). */
+function decisionLines(services: Services, runId: string): string[] {
+  const tags = services.store.tags(runId);
+  if (!tags['decision'] || !tags['calibration']) return [];
+  const d = JSON.parse(tags['decision']) as DecisionRecord;
+  const c = JSON.parse(tags['calibration']) as CalibrationRecord;
+  const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
+  const lines = [`cut-off ${d.policy}${d.target === null ? '' : ` ${d.target}`} at ${d.threshold.toFixed(3)}: test recall ${pct(d.test.recall)}, approval ${pct(d.test.approval_rate)}, cost ${d.test.expected_cost.toFixed(3)}`];
+  const bins = (c.method === 'none' ? c.test_before : c.test_after).bins.filter((b) => b.n > 0).map((b) => `${b.mean_p.toFixed(2)}→${b.observed.toFixed(2)}`);
+  lines.push(`reliability${c.method === 'none' ? '' : ` (${c.method}, ECE ${c.test_before.ece.toFixed(3)}→${c.test_after.ece.toFixed(3)})`}: ${bins.join(' ')}`);
+  return lines;
 }
 
 export function ModelsScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
@@ -74,6 +89,11 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
       ) : null}
       {versions[sel] ? fairnessLines(services, versions[sel].run_id).map((line) => (
         <Text key={line} wrap="truncate-end" {...(line.includes('⚠') ? { color: 'yellow' as const } : { dimColor: true })}>
+          {line}
+        </Text>
+      )) : null}
+      {versions[sel] ? decisionLines(services, versions[sel].run_id).map((line) => (
+        <Text key={line} wrap="truncate-end" dimColor>
           {line}
         </Text>
       )) : null}
