@@ -156,6 +156,7 @@ describe.skipIf(!HAS_STATLOG)('App on a project with data and a model', () => {
     const models = await frameMatching(lastFrame, /reliability/);
     expect(models).toMatch(/cut-off cost at 0\.167: test recall \d+%/);
     expect(models).toMatch(/reliability: (0\.\d\d→(0\.\d\d|1\.00) ?)+/);
+    expect(models.split('\n').length).toBeLessThanOrEqual(23); // fits an 80×24 terminal
     stdin.write('e');
     expect(await frameMatching(lastFrame, /exported v1 as onnx/)).toContain('exported v1 as onnx');
     expect(decodeModel(readFileSync(join(services.project.home, 'exports', 'credit-risk-v1.onnx'))).graph.output.map((o) => o.name)).toEqual(['label', 'probabilities']);
