@@ -10,35 +10,14 @@ import { seededSplit, splitFromJson } from '../core/search/split.js';
 import { evaluate } from '../core/metrics/classification.js';
 import { HAS_REAL_DATA, HAS_STATLOG, REFERENCE_DIR, REPO_ROOT, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { integrityOk } from '../test-support/snapshot.js';
+import { ingestedProject, runTrain } from '../test-support/train.js';
 import { loadStoredDataset } from './datasets.js';
 import { ingest } from './ingest.js';
-import { openStore, projectAt, type Project } from './project.js';
+import { openStore, projectAt } from './project.js';
 import { loadRegisteredModel } from './registry.js';
-import { train, type TrainEvent, type TrainOptions, type TrainSummary } from './train.js';
+import { train, type TrainEvent, type TrainSummary } from './train.js';
 
-async function run(project: Project, params: Params, opts: TrainOptions): Promise<{ events: TrainEvent[]; summary: TrainSummary }> {
-  const store = openStore(project);
-  const events: TrainEvent[] = [];
-  try {
-    const gen = train(project, store, params, opts);
-    for (;;) {
-      const r = await gen.next();
-      if (r.done) return { events, summary: r.value };
-      events.push(r.value);
-    }
-  } finally {
-    store.close();
-  }
-}
-
-/** A fresh project with Statlog ingested. */
-async function ingestedProject(): Promise<Project> {
-  const project = projectAt(tmpHome());
-  const store = openStore(project);
-  for await (const _ of ingest(project, store, { source: STATLOG })) void _;
-  store.close();
-  return project;
-}
+const run = runTrain;
 
 describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
   const home = tmpHome();
