@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.js';
 import { exportOnnx } from '../core/export/onnx-export.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { isInside, writeFileAtomic, type Project } from './project.js';
+import { refuseProjectFiles, writeFileAtomic, type Project } from './project.js';
 import { loadRegisteredModel } from './registry.js';
 import { CODE_VERSION } from './train.js';
 
@@ -22,12 +22,7 @@ const EXTENSION: Record<ExportFormat, string> = { onnx: '.onnx', json: '.json' }
 
 function checkExportPath(out: string, format: ExportFormat, project: Project): void {
   if (extname(out).toLowerCase() !== EXTENSION[format]) throw new UserError(`a ${format} export must be written to a ${EXTENSION[format]} file`, { file: out });
-  if (isInside(project.home, out) && ['runs.db', 'runs.db-wal', 'runs.db-shm'].some((f) => resolve(project.home, f) === resolve(out))) {
-    throw new UserError('output would overwrite the run store', { file: out });
-  }
-  if (isInside(project.modelsDir, out) || isInside(project.rawDir, out) || isInside(project.processedDir, out)) {
-    throw new UserError("exports may not be written into the project's data/ or models/ directories", { file: out });
-  }
+  refuseProjectFiles(out, project);
 }
 
 /**

@@ -119,6 +119,16 @@ export function safeName(name: string, what: string): string {
   return name;
 }
 
+/** An output may not replace the run store (or its WAL) nor land in the project's data/ or models/. */
+export function refuseProjectFiles(out: string, project: Project): void {
+  if (isInside(project.home, out) && ['runs.db', 'runs.db-wal', 'runs.db-shm'].some((f) => resolve(project.home, f) === resolve(out))) {
+    throw new UserError('output would overwrite the run store', { file: out });
+  }
+  if (isInside(project.rawDir, out) || isInside(project.processedDir, out) || isInside(project.modelsDir, out)) {
+    throw new UserError("output may not be written into the project's data/ or models/ directories", { file: out });
+  }
+}
+
 /** True when `child` is `parent` or inside it. */
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(resolve(parent), resolve(child));

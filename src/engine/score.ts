@@ -13,7 +13,7 @@ import { BatchScorer, emptyChunkResult, type ChunkResult, type ParquetColumns, t
 import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { cleanStalePartials, inputFile, isInside, partialPath, type Project } from './project.js';
+import { cleanStalePartials, inputFile, partialPath, refuseProjectFiles, type Project } from './project.js';
 import { crashPoint } from './crash-points.js';
 import { PredictionLog } from './prediction-log.js';
 import { loadRegisteredModel } from './registry.js';
@@ -157,12 +157,7 @@ export interface ScoreOptions {
 /** Output paths must not overwrite the input; a temp file + rename means no half-written output ever exists. */
 function checkOutputPath(out: string, input: string, project: Project): void {
   if (resolve(out) === resolve(input)) throw new UserError('output would overwrite the input file', { file: out });
-  if (isInside(project.home, out) && ['runs.db', 'runs.db-wal', 'runs.db-shm'].some((f) => resolve(project.home, f) === resolve(out))) {
-    throw new UserError('output would overwrite the run store', { file: out });
-  }
-  if (isInside(project.rawDir, out) || isInside(project.processedDir, out) || isInside(project.modelsDir, out)) {
-    throw new UserError("output may not be written into the project's data/ or models/ directories", { file: out });
-  }
+  refuseProjectFiles(out, project);
   const ext = extname(out).toLowerCase();
   if (!['.csv', '.json', '.parquet'].includes(ext)) throw new UserError(`unsupported output type '${ext || '(none)'}'`, { file: out }, 'use .csv, .json or .parquet');
 }
