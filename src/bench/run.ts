@@ -26,8 +26,8 @@ const REFERENCE_DIR = join(DATA_DIR, '..', 'reference');
 const sections = process.argv.slice(2);
 const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
 
-const home = want('train') ? await benchTraining(DATA_DIR, REFERENCE_DIR) : undefined;
-if (want('score')) await benchScoring(DATA_DIR, REFERENCE_DIR, home);
+if (want('train')) await benchTraining(DATA_DIR, REFERENCE_DIR);
+if (want('score')) await benchScoring(DATA_DIR);
 if (want('drift')) await benchDrift(DATA_DIR);
 if (want('serve')) await benchServe(DATA_DIR);
 if (want('onnx')) await benchOnnx(DATA_DIR);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PARAMS } from '../core/params/params.js';
@@ -11,7 +11,7 @@ const pad = (s: string, n: number): string => s.padEnd(n);
 const f4 = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '   -   ' : x.toFixed(4));
 
 /** Full default grid on Statlog with the reference split, 2 workers, against reference_train.py --n-jobs 2. */
-export async function benchTraining(dataDir: string, referenceDir: string): Promise<string> {
+export async function benchTraining(dataDir: string, referenceDir: string): Promise<void> {
   const workers = Math.min(2, availableParallelism());
   console.log(`== training: full default grid on statlog_german, reference split, ${workers} workers ==`);
   const home = mkdtempSync(join(tmpdir(), 'credit-tui-bench-'));
@@ -30,7 +30,7 @@ export async function benchTraining(dataDir: string, referenceDir: string): Prom
 
   if (!hasPythonReference()) {
     console.log('scikit-learn reference: not installed (apt-get install python3-sklearn python3-xgboost python3-imblearn); no ratio');
-    return home;
+    return;
   }
   const ref = runReferenceTraining(referenceDir, workers, join(home, 'reference.json'));
   console.log(`scikit-learn (n_jobs=${workers}): ${ref.total.toFixed(1)} s in GridSearchCV (${ref.seconds.toFixed(1)} s with interpreter start)`);
@@ -43,5 +43,5 @@ export async function benchTraining(dataDir: string, referenceDir: string): Prom
     console.log(`${pad(e.family, 9)} ${pad(f4(e.cv_auc_mean), 12)} ${pad(f4(r?.cv_auc_mean), 8)} ${pad((diff >= 0 ? '+' : '') + diff.toFixed(4), 8)} ${pad(Math.abs(diff) <= 0.015 ? 'yes' : 'NO', 13)} ${pad((e.seconds / workers).toFixed(1), 8)} ${pad(r ? r.search_seconds.toFixed(1) : '-', 9)}`);
   }
   console.log('(ours s = summed fit time of the family / workers; sklearn s = its GridSearchCV wall time)');
-  return home;
+  rmSync(home, { recursive: true, force: true });
 }

@@ -62,6 +62,30 @@ describe.skipIf(!HAS_REAL_DATA)('credit-tui drift and shift as processes', () =>
     expect(age.reason).toContain('missing share 0.0% -> 30.0%');
   });
 
+  it('two Parquet files read on two threads give the same report as one after the other; a bad reference is reported first', () => {
+    const cur = join(home, 'cur.parquet');
+    if (!existsSync(cur)) expect(runCli(['shift', ref, cur, '--seed', '3', '--scale', 'credit_amount=2', '--blank', 'age=0.2'], { home }).status).toBe(0);
+    const strip = (out: string): unknown => ({ ...(JSON.parse(out) as Record<string, unknown>), run_id: null });
+    const paired = runCli(['drift', ref, cur, '--json'], { home, env: { CREDIT_TUI_PARALLEL_PARQUET_BYTES: '0' } });
+    const sequential = runCli(['drift', ref, cur, '--json'], { home, env: { CREDIT_TUI_PARALLEL_PARQUET_BYTES: String(1 << 30) } });
+    expect(paired.status).toBe(sequential.status);
+    expect(strip(paired.stdout)).toEqual(strip(sequential.stdout));
+    expect((JSON.parse(paired.stdout) as { columns: unknown[] }).columns).toHaveLength(20);
+    // The reference's error is raised on the worker thread and reported as the sequential path reports it.
+    const env = (bytes: number): { home: string; env: Record<string, string> } => ({ home, env: { CREDIT_TUI_PARALLEL_PARQUET_BYTES: String(bytes) } });
+    const onWorker = runCli(['drift', ref, cur, '--target', 'nope', '--json'], env(0));
+    const inline = runCli(['drift', ref, cur, '--target', 'nope', '--json'], env(1 << 30));
+    expect(onWorker.status).toBe(1);
+    expect(onWorker.stderr).toBe(inline.stderr);
+    expect(onWorker.stderr).toMatch(/^error: .*ref\.parquet, column 'nope': missing target column 'nope'\n$/);
+    // A truncated reference fails before any thread starts, with the same one line.
+    const broken = join(home, 'broken.parquet');
+    writeFileSync(broken, readFileSync(ref).subarray(0, 2000));
+    const r = runCli(['drift', broken, cur, '--json'], env(0));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*broken\.parquet: not a readable Parquet file[^\n]*\n$/);
+  });
+
   it('a large CSV is streamed into per-column counts and gives the same numbers as the in-memory path', () => {
     const csv = join(home, 'codes.csv');
     const names = 'checking_status,duration,credit_history,purpose,credit_amount,savings,employment,installment_rate,personal_status,other_debtors,residence_since,property,age,other_plans,housing,existing_credits,job,num_dependents,telephone,foreign_worker,class';

@@ -8,7 +8,9 @@ import { readHead } from '../core/data/line-stream.js';
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
 import { inputFile } from './project.js';
-import { UserError } from '../core/errors.js';
+import { UserError, type InputLocation } from '../core/errors.js';
+import { Worker } from 'node:worker_threads';
+import { workerScript } from './pool.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { readFileSync, statSync } from 'node:fs';
 import { runsOf } from '../core/drift/runs.js';
@@ -94,6 +96,13 @@ function fromRaw(t: RawTable, skip: string | null): DriftColumn[] {
  * Parquet side, reduced inside polars: sorting, null counts and category counts run in Rust, and only
  * sorted numbers and counts cross into JavaScript (a million-row file never becomes JS objects).
  */
+/** The array without NaNs, in place order. A loop: TypedArray#filter took 0.3 s per 1M-row column here. */
+function withoutNaN(a: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === a[i]) a[n++] = a[i]!;
+  return n === a.length ? a : a.subarray(0, n);
+}
+
 function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): DriftTable {
   // One column at a time through a lazy scan keeps peak memory near one column, not the whole file.
   let names: string[];
@@ -137,7 +146,7 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
       columns.push({ name, kind: 'categorical', counts, missing, total: df.height });
     } else {
       const present = s.cast(polars().Float64).dropNulls();
-      const sorted = (present.sort().toTypedArray() as Float64Array).filter((v) => !Number.isNaN(v));
+      const sorted = withoutNaN(present.sort().toTypedArray() as Float64Array);
       columns.push({ name, kind: 'numeric', sample: runsOf(sorted), missing: df.height - sorted.length, total: df.height });
     }
   }
@@ -145,7 +154,14 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
 }
 
 /** Reads one side of a drift comparison: Parquet or any text layout `ingest` understands. */
-export async function loadDriftTable(file: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean; keepRaw?: boolean }): Promise<DriftTable> {
+export interface DriftLoadOptions {
+  readonly target?: string | null;
+  readonly includeTarget?: boolean;
+  readonly requireTarget?: boolean;
+  readonly keepRaw?: boolean;
+}
+
+export async function loadDriftTable(file: string, opts: DriftLoadOptions): Promise<DriftTable> {
   const path = inputFile(file);
   const bytes = readHead(path);
   if (bytes.length === 0) throw new UserError('empty file (0 bytes)', { file });
@@ -221,15 +237,66 @@ function predictionSample(loaded: ReturnType<typeof loadRegisteredModel>, t: Dri
   return Float64Array.from(p).sort();
 }
 
+/** Parquet files at least this large are read on two threads at once, one per file (override: CREDIT_TUI_PARALLEL_PARQUET_BYTES). */
+const parallelParquetBytes = (): number => Number(process.env['CREDIT_TUI_PARALLEL_PARQUET_BYTES'] ?? 4 * 1024 * 1024);
+
+/**
+ * Both sides of a comparison of two large Parquet files, the reference read on a worker thread while this
+ * thread reads the current file: decoding is most of drift's time and runs on one core per file. Errors are
+ * reported as the sequential path would: the reference's first. Undefined when the pair does not qualify.
+ */
+async function loadParquetPair(refFile: string, curFile: string, refOpts: DriftLoadOptions, curOpts: (refTarget: string | null) => DriftLoadOptions): Promise<[DriftTable, DriftTable] | undefined> {
+  const big = (f: string): boolean => {
+    try {
+      const path = inputFile(f);
+      return statSync(path).size >= parallelParquetBytes() && isParquet(readHead(path, 4));
+    } catch {
+      return false; // the sequential path reports a missing or unreadable file
+    }
+  };
+  if (!big(refFile) || !big(curFile)) return undefined;
+  let refTarget: string | null;
+  try {
+    const names = polars().scanParquet(inputFile(refFile)).columns;
+    refTarget = refOpts.target ?? KNOWN_TARGETS.find((k) => names.includes(k)) ?? null;
+  } catch {
+    return undefined;
+  }
+  const worker = new Worker(workerScript('drift-worker'), { workerData: { file: refFile, opts: refOpts } });
+  const refTable = new Promise<DriftTable>((resolveRef, reject) => {
+    worker.once('message', (m: { ok: true; table: DriftTable } | { ok: false; user?: { message: string; location: InputLocation; hint?: string; exitCode: number }; error?: string }) => {
+      if (m.ok) return resolveRef(m.table);
+      if (m.user) {
+        const e = new UserError('', m.user.location, m.user.hint, m.user.exitCode);
+        e.message = m.user.message;
+        return reject(e);
+      }
+      reject(new Error(`drift worker: ${m.error}`));
+    });
+    worker.once('error', reject);
+  });
+  const [ref, cur] = await Promise.allSettled([refTable, loadDriftTable(curFile, curOpts(refTarget))]);
+  void worker.terminate();
+  if (ref.status === 'rejected') {
+    if (cur.status === 'fulfilled') cur.value.close?.();
+    throw ref.reason;
+  }
+  if (cur.status === 'rejected') throw cur.reason;
+  return [ref.value, cur.value];
+}
+
 /** Compares two files column by column, optionally their model scores too, and records the run. */
 export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null; scale?: PointsScale } = {}): Promise<DriftReport> {
   const keepRaw = Boolean(opts.model);
-  const ref = await loadDriftTable(refFile, { ...opts, requireTarget: Boolean(opts.target), keepRaw });
-  let cur: DriftTable | undefined;
+  const refOpts = { ...opts, requireTarget: Boolean(opts.target), keepRaw };
+  const curOpts = (refTarget: string | null): DriftLoadOptions => ({ ...opts, target: opts.target ?? refTarget, requireTarget: Boolean(opts.includeTarget), keepRaw });
+  const pair = keepRaw ? undefined : await loadParquetPair(refFile, curFile, refOpts, curOpts);
+  const ref = pair ? pair[0] : await loadDriftTable(refFile, refOpts);
+  let cur: DriftTable | undefined = pair?.[1];
   let aligned: ReturnType<typeof alignSchemas>;
   let result: DatasetDrift;
   try {
-    cur = await loadDriftTable(curFile, { ...opts, target: opts.target ?? ref.target, requireTarget: Boolean(opts.includeTarget), keepRaw });
+    cur ??= await loadDriftTable(curFile, curOpts(ref.target));
     aligned = alignSchemas(ref, cur);
     if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
     result = compareDatasets(aligned.ref, aligned.cur, t);
