@@ -15,5 +15,7 @@ parentPort?.on('message', (job: ChunkJob) => {
   } catch (e) {
     reply = { ok: false, error: (e as Error).stack ?? String(e) };
   }
-  parentPort!.postMessage(reply);
+  // The output bytes move to the main thread; a clone would copy the sink's whole ArrayBuffer.
+  const out = reply.ok ? reply.result.out.buffer : null;
+  parentPort!.postMessage(reply, out instanceof ArrayBuffer && out.byteLength > 0 ? [out] : []);
 });

@@ -173,7 +173,7 @@ class AtomicWriter {
     this.stream = createWriteStream(this.tmp);
   }
 
-  write(s: string): Promise<void> | void {
+  write(s: string | Uint8Array): Promise<void> | void {
     const more = this.stream.write(s);
     if (this.stream.bytesWritten > 0) crashPoint('score:mid-output');
     if (!more) return new Promise((r) => this.stream.once('drain', () => r()));
@@ -244,7 +244,10 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, runScorer);
     for await (const r of chunks) {
       if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
-      if (writer && r.out) await writer.write(outExt === '.json' && wroteRows ? `,\n${r.out}` : r.out);
+      if (writer && r.out.length > 0) {
+        if (outExt === '.json' && wroteRows) await writer.write(',\n');
+        await writer.write(r.out);
+      }
       wroteRows ||= r.out.length > 0;
       if (rejectWriter && r.rejects) await rejectWriter.write(r.rejects);
       log?.appendLines(r.logged);

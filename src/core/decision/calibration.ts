@@ -1,3 +1,4 @@
+import type { Matrix } from '../matrix.js';
 import type { Model } from '../models/model.js';
 import { plattFit } from '../models/svm.js';
 import { Rng } from '../random.js';
@@ -144,6 +145,7 @@ export function calibratedModel(model: Model, c: Calibrator | undefined): Model 
     family: model.family,
     predictProba: (X) => model.predictProba(X).map((p) => calibrate(c, p)),
     contributions: (X, row, baseline) => model.contributions(X, row, baseline),
+    ...(model.explain ? { explain: (X: Matrix, baseline: ArrayLike<number>, contribs: Float64Array) => model.explain!(X, baseline, contribs).map((p) => calibrate(c, p)) } : {}),
     toJSON: () => model.toJSON(),
   };
 }

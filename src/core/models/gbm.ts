@@ -3,7 +3,7 @@ import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { binMatrix, type BinnedMatrix } from './binning.js';
 import { type FamilyEngine, type Model, type ModelState, num, sigmoid } from './model.js';
-import { accumulateTree, addNode, emptyTree, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
+import { accumulateTree, addNode, emptyTree, PackedTrees, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
 
 /**
  * Gradient-boosted trees with XGBoost's `hist` algorithm for binary:logistic: 256 quantile bins, depth-wise
@@ -165,11 +165,22 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
 
 class BoostedTrees implements Model {
   readonly family = 'xgboost' as const;
+  private packedTrees: PackedTrees | undefined;
   constructor(private readonly trees: readonly TreeState[], private readonly cols: number) {}
+
+  private get packed(): PackedTrees {
+    return (this.packedTrees ??= new PackedTrees(this.trees));
+  }
 
   predictProba(X: Matrix): Float64Array {
     const m = new Float64Array(X.rows);
-    for (const t of this.trees) accumulateTree(t, X, m);
+    this.packed.leafSums(X, m);
+    return m.map(sigmoid);
+  }
+
+  explain(X: Matrix, _baseline: ArrayLike<number>, contribs: Float64Array): Float64Array {
+    const m = new Float64Array(X.rows);
+    this.packed.leafSumsAndContributions(X, m, contribs, 1);
     return m.map(sigmoid);
   }
 

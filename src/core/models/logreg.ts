@@ -96,6 +96,22 @@ export class LogisticModel implements Model {
     return out;
   }
 
+  explain(X: Matrix, baseline: ArrayLike<number>, contribs: Float64Array): Float64Array {
+    const out = new Float64Array(X.rows);
+    const { coef } = this;
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * X.cols;
+      let s = this.intercept;
+      for (let j = 0; j < X.cols; j++) {
+        const x = X.data[o + j]!;
+        s += x * coef[j]!;
+        contribs[o + j] = coef[j]! * (x - baseline[j]!);
+      }
+      out[i] = sigmoid(s);
+    }
+    return out;
+  }
+
   toJSON(): ModelState {
     return { family: 'logreg', coef: Array.from(this.coef), intercept: this.intercept };
   }

@@ -11,6 +11,11 @@ export interface Model {
    * probability otherwise).
    */
   contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array;
+  /**
+   * Optional batch form of both: returns `predictProba(X)` and fills `contribs` (rows × X.cols, zeroed by the
+   * caller) with every row's `contributions`, for engines that get both from one pass over the model.
+   */
+  explain?(X: Matrix, baseline: ArrayLike<number>, contribs: Float64Array): Float64Array;
   toJSON(): ModelState;
 }
 

@@ -4,17 +4,29 @@ import { Rng } from '../random.js';
 import { binMatrix } from './binning.js';
 import { CartScratch, growCart } from './cart.js';
 import { type FamilyEngine, type Model, type ModelState, fitEach, num, numOrNull } from './model.js';
-import { accumulateTree, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
+import { PackedTrees, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
 
 /** Enough bins that every distinct value of these data is its own bin: exact CART splits. */
 const EXACT_BINS = 4096;
 
 class TreeEnsemble implements Model {
+  private packedTrees: PackedTrees | undefined;
   constructor(readonly family: 'tree' | 'forest' | 'brf', private readonly trees: readonly TreeState[], private readonly cols: number) {}
+
+  private get packed(): PackedTrees {
+    return (this.packedTrees ??= new PackedTrees(this.trees));
+  }
 
   predictProba(X: Matrix): Float64Array {
     const out = new Float64Array(X.rows);
-    for (const t of this.trees) accumulateTree(t, X, out);
+    this.packed.leafSums(X, out);
+    const n = this.trees.length;
+    return out.map((v) => Math.min(1, v / n));
+  }
+
+  explain(X: Matrix, _baseline: ArrayLike<number>, contribs: Float64Array): Float64Array {
+    const out = new Float64Array(X.rows);
+    this.packed.leafSumsAndContributions(X, out, contribs, 1 / this.trees.length);
     const n = this.trees.length;
     return out.map((v) => Math.min(1, v / n));
   }

@@ -1,3 +1,4 @@
+import { ByteSink } from './byte-sink.js';
 import type { Dataset, FeatureColumn } from '../data/dataset.js';
 import { csvCell, splitLine, type Delimiter } from '../data/delimited.js';
 import { FieldScanner } from '../data/field-scanner.js';
@@ -52,8 +53,8 @@ export interface ParquetColumns {
 
 /** What one chunk of input became; chunks scored on different threads merge by adding these up. */
 export interface ChunkResult {
-  /** CSV lines (each ending in \n) or JSON objects joined by ",\n"; empty for the other formats. */
-  out: string;
+  /** UTF-8 CSV lines (each ending in \n) or JSON objects joined by ",\n"; empty for the other formats. */
+  out: Uint8Array;
   /** `row,column,reason` CSV lines of the rows that were refused. */
   rejects: string;
   /** The first refused row's problem (one applicant's error message). */
@@ -73,9 +74,11 @@ export interface ChunkResult {
   logged: string;
 }
 
+const EMPTY = new Uint8Array(0);
+
 export function emptyChunkResult(format: ScoredFormat): ChunkResult {
   const parquet = format === 'parquet' ? { id: [], p_bad: [], decision: [], score: [], reason_1: [], reason_2: [], reason_3: [] } : null;
-  return { out: '', rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [], rejectList: [], logged: '' };
+  return { out: EMPTY, rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [], rejectList: [], logged: '' };
 }
 
 const BATCH = 8192;
@@ -190,6 +193,7 @@ export class BatchScorer {
     const r = this.result;
     for (const [v, c] of this.tally) r.points.push(v, c);
     this.tally.clear();
+    if (this.sink.length > 0) r.out = this.sink.take();
     this.result = emptyChunkResult(this.config.format);
     return r;
   }
@@ -208,16 +212,27 @@ export class BatchScorer {
     this.n = 0;
     const ds = { ...this.dataset, rows: n };
     const X = transform(this.bundle.preprocessor, ds);
-    const p = this.model.predictProba(X);
-    if (this.withReasons) {
+    let p: Float64Array;
+    if (!this.withReasons) {
+      p = this.model.predictProba(X);
+      this.reasonCount.fill(0);
+    } else if (this.model.explain) {
+      // One pass gives p(bad) and every row's contributions (tree ensembles walk each path once).
+      const contribs = this.contribScratch.length >= n * X.cols ? this.contribScratch.fill(0, 0, n * X.cols) : (this.contribScratch = new Float64Array(n * X.cols));
+      p = this.model.explain(X, this.bundle.input.feature_means, contribs);
+      for (let i = 0; i < n; i++) {
+        this.reasonCount[i] = this.reasonIndex.topInto(contribs.subarray(i * X.cols, (i + 1) * X.cols), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
+      }
+    } else {
+      p = this.model.predictProba(X);
       const baseline = this.bundle.input.feature_means;
       for (let i = 0; i < n; i++) {
         this.reasonCount[i] = this.reasonIndex.topInto(this.model.contributions(X, i, baseline), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
       }
-    } else this.reasonCount.fill(0);
+    }
     const { threshold, scale, format } = this.config;
     const r = this.result;
-    let out = '';
+    const out = this.sink;
     for (let i = 0; i < n; i++) {
       const pb = p[i]!;
       const decline = pb >= threshold;
@@ -229,10 +244,10 @@ export class BatchScorer {
       const k = this.reasonCount[i]!;
       const decision = decline ? 'decline' : 'approve';
       if (format === 'csv') {
-        out += `${csvCell(this.ids[i]!)},${pb},${decision},${score},${this.reasonCsv(i, 0, k)},${this.reasonCsv(i, 1, k)},${this.reasonCsv(i, 2, k)}\n`;
+        out.write(`${csvCell(this.ids[i]!)},${pb},${decision},${score},${this.reasonCsv(i, 0, k)},${this.reasonCsv(i, 1, k)},${this.reasonCsv(i, 2, k)}\n`);
       } else if (format === 'json') {
         const row = { id: this.ids[i]!, p_bad: pb, decision, score, reason_1: this.reasonText(i, 0, k), reason_2: this.reasonText(i, 1, k), reason_3: this.reasonText(i, 2, k) };
-        out += `${out || r.out ? ',\n' : ''}${JSON.stringify(row)}`;
+        out.write(`${out.length > 0 ? ',\n' : ''}${JSON.stringify(row)}`);
       } else if (format === 'parquet') {
         const q = r.parquet!;
         q.id.push(this.ids[i]!);
@@ -252,9 +267,11 @@ export class BatchScorer {
       }
       if (this.config.log) r.logged += this.logLine(i, pb, decision, score);
     }
-    r.out += out;
   }
 
+  private contribScratch = new Float64Array(0);
+  /** This chunk's output so far (csv and json formats). */
+  private readonly sink = new ByteSink();
   private logTs = '';
 
   /** One prediction-log line: the validated (decoded) inputs, so every source logs the same values. */
