@@ -32,7 +32,7 @@ if (want('drift')) await benchDrift(DATA_DIR);
 if (want('serve')) await benchServe(DATA_DIR);
 if (want('onnx')) await benchOnnx(DATA_DIR);
 if (want('search')) await benchSearch(DATA_DIR, REFERENCE_DIR);
-if (want('startup')) benchStartup();
+if (want('startup')) await benchStartup();
 // 10M logged predictions write ~6 GB: only on request.
 if (sections.includes('monitor')) await benchMonitor(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.

@@ -1,0 +1,72 @@
+// Bundles the two interactive front doors into one file each, after `tsc`: dist/cli/main.bundle.js (the
+// command line: commander and our commands) and dist/ui/run-tui.bundle.js (Ink, React and our screens).
+// Node resolves, reads and compiles every ES module on its own; Ink alone is a few hundred of them, which
+// took ~0.5 s of the TUI's first frame. Engine and core modules stay separate files, imported from dist/
+// as they are: worker threads and the headless paths load them too, and they are loaded lazily.
+import { build } from 'esbuild';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = resolve(root, 'dist');
+
+/** Our modules outside the bundle's own folder stay external, re-pointed from the bundle's location. */
+const keepOutside = (own) => ({
+  name: 'keep-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = resolve(args.resolveDir, args.path);
+      if (!target.startsWith(dist + sep) || target.startsWith(own + sep)) return undefined;
+      const path = relative(own, target).split(sep).join('/');
+      return { path: path.startsWith('.') ? path : `./${path}`, external: true };
+    });
+  },
+});
+
+// Ink loads its React DevTools hook only when DEV=true; the bundle gets a stub instead of the optional package.
+const noDevtools = {
+  name: 'no-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // Native addons stay outside; CommonJS inside needs a real `require`.
+  external: ['better-sqlite3', 'nodejs-polars'],
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const requireShim = "import { createRequire as __ctCreateRequire } from 'node:module'; const require = __ctCreateRequire(import.meta.url);";
+
+await build({
+  ...common,
+  entryPoints: [resolve(dist, 'cli', 'main.js')],
+  outfile: resolve(dist, 'cli', 'main.bundle.js'),
+  banner: { js: requireShim },
+  plugins: [keepOutside(resolve(dist, 'cli'))],
+});
+
+await build({
+  ...common,
+  entryPoints: [resolve(dist, 'ui', 'run-tui.js')],
+  outfile: resolve(dist, 'ui', 'run-tui.bundle.js'),
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // Yoga's Emscripten loader reads its inline WebAssembly with `fetch` when there is one, and touching Node's
+  // `fetch` loads undici (~40-70 ms here): hidden while the bundle initialises (base64 is decoded instead),
+  // then restored as it was.
+  banner: {
+    js: [
+      requireShim,
+      "const __ctFetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch');",
+      "Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });",
+    ].join('\n'),
+  },
+  footer: { js: "if (__ctFetch) Object.defineProperty(globalThis, 'fetch', __ctFetch); else delete globalThis.fetch;" },
+  plugins: [keepOutside(resolve(dist, 'ui')), noDevtools],
+});
