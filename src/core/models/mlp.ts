@@ -72,6 +72,7 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
       };
     }),
   };
+  K.reserveScratch(Math.max(batch, ...sizes));
   const view = (p: number, len: number): Float64Array => new Float64Array(K.memory.buffer, p, len);
   view(ptr.x, n * X.cols).set(X.data);
   const xAll = view(ptr.x, n * X.cols);

@@ -6,6 +6,8 @@ export interface DenseKernels {
   readonly memory: WebAssembly.Memory;
   reset(): void;
   allocF64(n: number): number;
+  /** Reserves the kernels' scratch for batches and layer inputs up to n (call before making views). */
+  reserveScratch(n: number): void;
   forward(x: number, rows: number, nIn: number, w: number, b: number, nOut: number, out: number, relu: boolean): void;
   gradients(a: number, delta: number, rows: number, nIn: number, nOut: number, w: number, alpha: number, gw: number, gb: number): void;
   backInput(delta: number, rows: number, nIn: number, nOut: number, w: number, act: number, prev: number): void;
