@@ -8,11 +8,13 @@
  *   npm run bench -- search       # grid vs halving vs TPE, brf vs imbalanced-learn, the recall-policy anchor
  *   npm run bench -- startup      # --help and the TUI's first frame
  *   npm run bench -- onnx         # the exported ONNX model in ONNX Runtime vs credit-tui's scorer, 1M rows
+ *   npm run bench -- mlp          # the MLP grid over 5 seeds on 3 data sets, ours and scikit-learn's (minutes)
  *   npm run bench -- monitor      # monitor's memory on 10M logged predictions (minutes, ~6 GB of disk)
  *   npm run bench -- big          # memory on a ~2 GB input (minutes)
  */
 import { join } from 'node:path';
 import { benchBig, benchDrift, benchScoring } from './io-bench.js';
+import { benchMlp } from './mlp-bench.js';
 import { benchMonitor } from './monitor-bench.js';
 import { benchOnnx } from './onnx-bench.js';
 import { benchSearch } from './search-bench.js';
@@ -33,6 +35,8 @@ if (want('serve')) await benchServe(DATA_DIR);
 if (want('onnx')) await benchOnnx(DATA_DIR);
 if (want('search')) await benchSearch(DATA_DIR, REFERENCE_DIR);
 if (want('startup')) await benchStartup();
+// Five seeds × three data sets × two libraries: only on request.
+if (sections.includes('mlp')) await benchMlp(DATA_DIR, REFERENCE_DIR);
 // 10M logged predictions write ~6 GB: only on request.
 if (sections.includes('monitor')) await benchMonitor(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.

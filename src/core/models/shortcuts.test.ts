@@ -212,3 +212,41 @@ describe('batch explanations equal predictProba plus per-row contributions, bit 
     expect(Array.from(clean)).not.toEqual(Array.from(packed)); // the holes changed paths: the check could fail
   });
 });
+
+describe('the SVM kernel sums over nonzero columns only, bit-identical to the dense loop', () => {
+  it('kernel matrix on one-hot rows, and the decision values that follow', async () => {
+    const { rbfKernelMatrix } = await import('./svm.js');
+    const sub: Matrix = { rows: 200, cols: X.cols, data: X.data.subarray(0, 200 * X.cols) };
+    const gamma = 1 / X.cols;
+    const p = sub.cols;
+    const sparse = rbfKernelMatrix(sub, gamma);
+    for (let i = 0; i < sub.rows; i++) {
+      let si = 0;
+      for (let j = 0; j < p; j++) si += sub.data[i * p + j]! ** 2;
+      for (let k = i + 1; k < sub.rows; k++) {
+        let sk = 0;
+        let dot = 0;
+        for (let j = 0; j < p; j++) {
+          sk += sub.data[k * p + j]! ** 2;
+          dot += sub.data[i * p + j]! * sub.data[k * p + j]!;
+        }
+        expect(sparse[i * sub.rows + k]).toBe(Math.exp(-gamma * Math.max(0, si + sk - 2 * dot)));
+      }
+    }
+    const model = ENGINES.svm.fit({ C: 1, gamma: 'scale' }, X, y, 5);
+    const s = model.toJSON() as unknown as { gamma: number; b: number; A: number; B: number; coef: number[]; rows: number; cols: number; sv: number[] };
+    const dense = Float64Array.from({ length: Xt.rows }, (_, i) => {
+      let f = s.b;
+      for (let k = 0; k < s.rows; k++) {
+        let d = 0;
+        for (let j = 0; j < s.cols; j++) {
+          const t = Xt.data[i * s.cols + j]! - s.sv[k * s.cols + j]!;
+          d += t * t;
+        }
+        f += s.coef[k]! * Math.exp(-s.gamma * d);
+      }
+      return 1 / (1 + Math.exp(s.A * f + s.B));
+    });
+    expect(Array.from(model.predictProba(Xt))).toEqual(Array.from(dense));
+  });
+});

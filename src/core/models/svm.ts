@@ -18,21 +18,44 @@ function resolveGamma(c: Candidate, X: Matrix): number {
   return variance > 0 ? 1 / (X.cols * variance) : 1;
 }
 
-function rbfKernelMatrix(X: Matrix, gamma: number): Float64Array {
+/**
+ * Each row's nonzero columns in ascending order. One-hot rows are mostly zeros, and a zero term adds
+ * exactly nothing to a dot product, so the kernel's sums over the nonzeros alone, in column order, are
+ * bit-identical to the dense loops. (For decision values a merge of two rows' nonzeros was slower than
+ * the dense loop here: it stays dense.)
+ */
+function rowNonzeros(X: Matrix): { readonly start: Int32Array; readonly col: Int32Array } {
+  const start = new Int32Array(X.rows + 1);
+  const cols: number[] = [];
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < X.cols; j++) if (X.data[i * X.cols + j] !== 0) cols.push(j);
+    start[i + 1] = cols.length;
+  }
+  return { start, col: Int32Array.from(cols) };
+}
+
+export function rbfKernelMatrix(X: Matrix, gamma: number): Float64Array {
   const n = X.rows;
   const p = X.cols;
+  const x = X.data;
   const sq = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let j = 0; j < p; j++) s += X.data[i * p + j]! ** 2;
+    for (let j = 0; j < p; j++) s += x[i * p + j]! ** 2;
     sq[i] = s;
   }
+  const { start, col } = rowNonzeros(X);
   const K = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     K[i * n + i] = 1;
+    const oi = i * p;
     for (let k = i + 1; k < n; k++) {
+      const ok = k * p;
       let dot = 0;
-      for (let j = 0; j < p; j++) dot += X.data[i * p + j]! * X.data[k * p + j]!;
+      for (let e = start[k]!; e < start[k + 1]!; e++) {
+        const j = col[e]!;
+        dot += x[oi + j]! * x[ok + j]!;
+      }
       const v = Math.exp(-gamma * Math.max(0, sq[i]! + sq[k]! - 2 * dot));
       K[i * n + k] = v;
       K[k * n + i] = v;
