@@ -29,13 +29,19 @@ export class CartScratch {
  * Grows a CART classification tree with the Gini criterion, as scikit-learn's DecisionTreeClassifier:
  * weighted impurity, `min_samples_leaf` on sample counts, and (for forests) a random subset of
  * features per split that widens when none of the drawn features can split.
+ *
+ * Nodes are split level by level (breadth first), so the random draws for levels above d do not depend on
+ * what happens below: the tree grown with max_depth = d is exactly this tree cut at depth d (internal nodes
+ * keep their p(bad)), and one forest fit answers for every max_depth (see `cutLeafValue`).
  */
 export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: Int32Array, opts: CartOptions, rng: Rng | null, scratch: CartScratch): TreeState {
   const tree = emptyTree();
   const n = B.rows;
   const order = scratch.featureOrder;
+  const queue: ({ readonly idx: Int32Array; readonly depth: number; readonly node: number; readonly wp: number; readonly wn: number } | null)[] = [];
 
-  const grow = (idx: Int32Array, depth: number): number => {
+  /** A new node; queued for splitting unless it is a leaf by purity, size or depth. */
+  const make = (idx: Int32Array, depth: number): number => {
     let wp = 0;
     let wn = 0;
     for (let r = 0; r < idx.length; r++) {
@@ -46,7 +52,15 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     const W = wp + wn;
     const node = addNode(tree, W > 0 ? wp / W : 0, W);
     if (wp === 0 || wn === 0 || idx.length < 2 * opts.minSamplesLeaf || (opts.maxDepth !== null && depth >= opts.maxDepth)) return node;
+    queue.push({ idx, depth, node, wp, wn });
+    return node;
+  };
 
+  make(rows, 0);
+  for (let q = 0; q < queue.length; q++) {
+    const { idx, depth, node, wp, wn } = queue[q]!;
+    queue[q] = null; // a level's row lists are freed as it is split
+    const W = wp + wn;
     const parentScore = (wp * wp + wn * wn) / W;
     let bestGain = 1e-12 * W;
     let bestF = -1;
@@ -104,7 +118,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
         }
       }
     }
-    if (bestF < 0) return node;
+    if (bestF < 0) continue;
     // Threshold: midpoint between this bin and the next non-empty one, as sklearn's.
     const base = bestF * n;
     let leftN = 0;
@@ -123,13 +137,17 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     const th = B.thresholds[bestF]!;
     tree.feature[node] = bestF;
     tree.threshold[node] = (th[bestBin]! + th[nextBin - 1]!) / 2;
-    const l = grow(L, depth + 1);
-    const rr = grow(R, depth + 1);
-    tree.left[node] = l;
-    tree.right[node] = rr;
-    return node;
-  };
-
-  grow(rows, 0);
+    tree.left[node] = make(L, depth + 1);
+    tree.right[node] = make(R, depth + 1);
+  }
   return tree;
+}
+
+/** The value of the node where row x's path ends in the tree cut at `maxDepth` (null: not cut). */
+export function cutLeafValue(t: TreeState, x: Float64Array, offset: number, maxDepth: number | null): number {
+  let node = 0;
+  for (let d = 0; t.feature[node]! >= 0 && (maxDepth === null || d < maxDepth); d++) {
+    node = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
+  }
+  return t.value[node]!;
 }

@@ -45,6 +45,23 @@ describe('one 300-tree fit answers for 100 trees exactly as a separate 100-tree 
   }
 });
 
+describe('one unlimited-depth forest fit answers for max_depth 8 exactly as a separate depth-8 fit', () => {
+  for (const family of ['forest', 'brf'] as const) {
+    it(family, () => {
+      const engine = ENGINES[family];
+      const deep = { n_estimators: 100, max_depth: null, max_features: 'sqrt' };
+      const cut = { n_estimators: 100, max_depth: 8, max_features: 'sqrt' };
+      const shallow = { n_estimators: 100, max_depth: 3, max_features: 'sqrt' };
+      expect(engine.shareKey(deep)).toBe(engine.shareKey(cut));
+      const [fromDeep, fromCut, fromShallow] = engine.fitGroup([deep, cut, shallow], X, y, [Xt], 5);
+      expect(Array.from(fromCut![0]!)).toEqual(Array.from(engine.fit(cut, X, y, 5).predictProba(Xt)));
+      expect(Array.from(fromShallow![0]!)).toEqual(Array.from(engine.fit(shallow, X, y, 5).predictProba(Xt)));
+      expect(Array.from(fromDeep![0]!)).toEqual(Array.from(engine.fit(deep, X, y, 5).predictProba(Xt)));
+      expect(Array.from(fromCut![0]!)).not.toEqual(Array.from(fromDeep![0]!));
+    });
+  }
+});
+
 describe('the WebAssembly dense kernels equal plain JavaScript loops', () => {
   const K = denseKernels();
   const rng = new Rng(3);

@@ -2,9 +2,9 @@ import { balancedWeights, type Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { binMatrix } from './binning.js';
-import { CartScratch, growCart } from './cart.js';
+import { CartScratch, cutLeafValue, growCart } from './cart.js';
 import { type FamilyEngine, type Model, type ModelState, fitEach, num, numOrNull } from './model.js';
-import { PackedTrees, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
+import { PackedTrees, pathContributions, type TreeState } from './tree-structure.js';
 
 /** Enough bins that every distinct value of these data is its own bin: exact CART splits. */
 const EXACT_BINS = 4096;
@@ -102,32 +102,55 @@ function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed
   }
 }
 
+/**
+ * p(bad) of several forest candidates that differ only in n_estimators and max_depth, from one fit: tree k
+ * depends only on (seed, k) and a depth-limited tree is the unlimited one cut at that depth (`growCart`), so
+ * the deepest forest is grown once and read at every size and depth. Sums run in tree order, as a separate
+ * fit's would.
+ */
+function forestGroupPredictions(cands: readonly Candidate[], X: Matrix, y: Uint8Array, evals: readonly Matrix[], seed: number, balanced: boolean): Float64Array[][] {
+  const sizes = cands.map((c) => num(c, 'n_estimators', 100));
+  const depths = cands.map((c) => numOrNull(c, 'max_depth', null));
+  const deepest = depths.includes(null) ? null : Math.max(...(depths as number[]));
+  const distinct = [...new Set(depths)];
+  const sums = distinct.map(() => evals.map((e) => new Float64Array(e.rows)));
+  const out: Float64Array[][] = cands.map(() => []);
+  growForest({ ...cands[0]!, max_depth: deepest }, X, y, Math.max(...sizes), seed, (t, k) => {
+    distinct.forEach((d, di) => evals.forEach((e, j) => {
+      const acc = sums[di]![j]!;
+      for (let i = 0; i < e.rows; i++) acc[i]! += cutLeafValue(t, e.data, i * e.cols, d);
+    }));
+    cands.forEach((_, ci) => {
+      if (sizes[ci] === k + 1) out[ci] = sums[distinct.indexOf(depths[ci]!)]!.map((a) => a.map((v) => Math.min(1, v / (k + 1))));
+    });
+  }, balanced);
+  return out;
+}
+
 export const forestEngine: FamilyEngine = {
   family: 'forest',
-  shareKey: (c) => JSON.stringify({ ...c, n_estimators: null }),
+  shareKey: (c) => JSON.stringify({ ...c, n_estimators: null, max_depth: null }),
   fit(c, X, y, seed) {
     const trees: TreeState[] = [];
     growForest(c, X, y, num(c, 'n_estimators', 100), seed, (t) => trees.push(t));
     return new TreeEnsemble('forest', trees, X.cols);
   },
   fitGroup(cands, X, y, evals, seed) {
-    const sizes = cands.map((c) => num(c, 'n_estimators', 100));
-    return prefixPredictions(sizes, evals, (total, onTree) => growForest(cands[0]!, X, y, total, seed, onTree), (sum, trees) => Math.min(1, sum / trees));
+    return forestGroupPredictions(cands, X, y, evals, seed, false);
   },
   load: (s) => new TreeEnsemble('forest', s['trees'] as TreeState[], s['cols'] as number),
 };
 
 export const balancedForestEngine: FamilyEngine = {
   family: 'brf',
-  shareKey: (c) => JSON.stringify({ ...c, n_estimators: null }),
+  shareKey: (c) => JSON.stringify({ ...c, n_estimators: null, max_depth: null }),
   fit(c, X, y, seed) {
     const trees: TreeState[] = [];
     growForest(c, X, y, num(c, 'n_estimators', 100), seed, (t) => trees.push(t), true);
     return new TreeEnsemble('brf', trees, X.cols);
   },
   fitGroup(cands, X, y, evals, seed) {
-    const sizes = cands.map((c) => num(c, 'n_estimators', 100));
-    return prefixPredictions(sizes, evals, (total, onTree) => growForest(cands[0]!, X, y, total, seed, onTree, true), (sum, trees) => Math.min(1, sum / trees));
+    return forestGroupPredictions(cands, X, y, evals, seed, true);
   },
   load: (s) => new TreeEnsemble('brf', s['trees'] as TreeState[], s['cols'] as number),
 };
