@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
-import { loadDriftTable, type DriftLoadOptions } from './drift.js';
+import { loadDriftTable, type DriftLoadOptions } from './drift-tables.js';
 
 // Reads one side of a drift comparison on its own thread, so both files decode at once on two cores.
 const { file, opts } = workerData as { file: string; opts: DriftLoadOptions };

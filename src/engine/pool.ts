@@ -1,17 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../core/errors.js';
 import { executeTask, type SearchTask, type TaskResult } from '../core/search/task.js';
+import { workerScript } from './worker-script.js';
+
 
 type Reply = { ok: true; result: TaskResult } | { ok: false; error: string };
-
-/** A worker thread's script beside this module (`name` without extension). */
-export function workerScript(name: string): URL {
-  const sibling = new URL(`./${name}.js`, import.meta.url);
-  // Under vitest this module runs from src/; the compiled worker lives in dist/.
-  return existsSync(fileURLToPath(sibling)) ? sibling : new URL(`../../dist/engine/${name}.js`, import.meta.url);
-}
 
 /**
  * Runs search tasks on worker threads (one per core by default) so grid search uses every core and the

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelBundle } from '../core/registry/bundle.js';
 import type { BatchScorer, ChunkResult, ScorerConfig } from '../core/scoring/batch-scorer.js';
-import { workerScript } from './pool.js';
+import { workerScript } from './worker-script.js';
 
 export interface ChunkJob {
   readonly bytes: Uint8Array;
