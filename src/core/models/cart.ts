@@ -32,7 +32,7 @@ export class CartScratch {
  *
  * Nodes are split level by level (breadth first), so the random draws for levels above d do not depend on
  * what happens below: the tree grown with max_depth = d is exactly this tree cut at depth d (internal nodes
- * keep their p(bad)), and one forest fit answers for every max_depth (see `cutLeafValue`).
+ * keep their p(bad)), and one forest fit answers for every max_depth (see `cutLeafValue` in tree-structure.ts).
  */
 export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: Int32Array, opts: CartOptions, rng: Rng | null, scratch: CartScratch): TreeState {
   const tree = emptyTree();
@@ -141,13 +141,4 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     tree.right[node] = make(R, depth + 1);
   }
   return tree;
-}
-
-/** The value of the node where row x's path ends in the tree cut at `maxDepth` (null: not cut). */
-export function cutLeafValue(t: TreeState, x: Float64Array, offset: number, maxDepth: number | null): number {
-  let node = 0;
-  for (let d = 0; t.feature[node]! >= 0 && (maxDepth === null || d < maxDepth); d++) {
-    node = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
-  }
-  return t.value[node]!;
 }

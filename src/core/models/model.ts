@@ -41,6 +41,16 @@ export interface FamilyEngine {
   load(state: ModelState): Model;
 }
 
+/**
+ * p(bad) of every row, with each row's `contributions` written into `contribs` (rows × X.cols): in one pass
+ * where the model has `explain`, else row by row.
+ */
+export function explainBatch(model: Model, X: Matrix, baseline: ArrayLike<number>, contribs: Float64Array): Float64Array {
+  if (model.explain) return model.explain(X, baseline, contribs);
+  for (let i = 0; i < X.rows; i++) contribs.set(model.contributions(X, i, baseline), i * X.cols);
+  return model.predictProba(X);
+}
+
 /** `fitGroup` for families with nothing to share: one fit per candidate. */
 export function fitEach(engine: Pick<FamilyEngine, 'fit'>, cands: readonly Candidate[], X: Matrix, y: Uint8Array, evals: readonly Matrix[], seed: number): Float64Array[][] {
   return cands.map((c) => {

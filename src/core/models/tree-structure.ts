@@ -32,6 +32,15 @@ export function leafOf(t: TreeState, x: Float64Array, offset: number): number {
   return node;
 }
 
+/** The value of the node where row x's path ends in the tree cut at `maxDepth` (null: not cut). */
+export function cutLeafValue(t: TreeState, x: Float64Array, offset: number, maxDepth: number | null): number {
+  let node = 0;
+  for (let d = 0; t.feature[node]! >= 0 && (maxDepth === null || d < maxDepth); d++) {
+    node = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
+  }
+  return t.value[node]!;
+}
+
 /** Adds `scale * leaf value` of every row of X into `out`. */
 export function accumulateTree(t: TreeState, X: Matrix, out: Float64Array, scale = 1): void {
   for (let i = 0; i < X.rows; i++) out[i]! += scale * t.value[leafOf(t, X.data, i * X.cols)]!;

@@ -2,9 +2,9 @@ import { balancedWeights, type Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { binMatrix } from './binning.js';
-import { CartScratch, cutLeafValue, growCart } from './cart.js';
+import { CartScratch, growCart } from './cart.js';
 import { type FamilyEngine, type Model, type ModelState, fitEach, num, numOrNull } from './model.js';
-import { PackedTrees, pathContributions, type TreeState } from './tree-structure.js';
+import { cutLeafValue, PackedTrees, pathContributions, type TreeState } from './tree-structure.js';
 
 /** Enough bins that every distinct value of these data is its own bin: exact CART splits. */
 const EXACT_BINS = 4096;
@@ -18,17 +18,21 @@ class TreeEnsemble implements Model {
   }
 
   predictProba(X: Matrix): Float64Array {
-    const out = new Float64Array(X.rows);
-    this.packed.leafSums(X, out);
-    const n = this.trees.length;
-    return out.map((v) => Math.min(1, v / n));
+    const sums = new Float64Array(X.rows);
+    this.packed.leafSums(X, sums);
+    return this.mean(sums);
   }
 
   explain(X: Matrix, _baseline: ArrayLike<number>, contribs: Float64Array): Float64Array {
-    const out = new Float64Array(X.rows);
-    this.packed.leafSumsAndContributions(X, out, contribs, 1 / this.trees.length);
+    const sums = new Float64Array(X.rows);
+    this.packed.leafSumsAndContributions(X, sums, contribs, 1 / this.trees.length);
+    return this.mean(sums);
+  }
+
+  /** Summed leaf p(bad) over the trees → the ensemble's p(bad). */
+  private mean(sums: Float64Array): Float64Array {
     const n = this.trees.length;
-    return out.map((v) => Math.min(1, v / n));
+    return sums.map((v) => Math.min(1, v / n));
   }
 
   contributions(X: Matrix, row: number): Float64Array {

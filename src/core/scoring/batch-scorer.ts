@@ -4,7 +4,7 @@ import { csvCell, splitLine, type Delimiter } from '../data/delimited.js';
 import { FieldScanner } from '../data/field-scanner.js';
 import { LineCursor } from '../data/line-stream.js';
 import { transform } from '../features/preprocess.js';
-import type { Model } from '../models/model.js';
+import { explainBatch, type Model } from '../models/model.js';
 import type { ModelBundle } from '../registry/bundle.js';
 import { points, ReasonIndex, type PointsScale, type Reason } from './decision.js';
 import { reasonText } from './reason-text.js';
@@ -216,18 +216,12 @@ export class BatchScorer {
     if (!this.withReasons) {
       p = this.model.predictProba(X);
       this.reasonCount.fill(0);
-    } else if (this.model.explain) {
-      // One pass gives p(bad) and every row's contributions (tree ensembles walk each path once).
+    } else {
+      // Tree ensembles and logreg give p(bad) and every row's contributions in one pass.
       const contribs = this.contribScratch.length >= n * X.cols ? this.contribScratch.fill(0, 0, n * X.cols) : (this.contribScratch = new Float64Array(n * X.cols));
-      p = this.model.explain(X, this.bundle.input.feature_means, contribs);
+      p = explainBatch(this.model, X, this.bundle.input.feature_means, contribs);
       for (let i = 0; i < n; i++) {
         this.reasonCount[i] = this.reasonIndex.topInto(contribs.subarray(i * X.cols, (i + 1) * X.cols), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
-      }
-    } else {
-      p = this.model.predictProba(X);
-      const baseline = this.bundle.input.feature_means;
-      for (let i = 0; i < n; i++) {
-        this.reasonCount[i] = this.reasonIndex.topInto(this.model.contributions(X, i, baseline), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
       }
     }
     const { threshold, scale, format } = this.config;
