@@ -62,6 +62,7 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
   const ptr = {
     x: K.allocF64(n * X.cols),
     xb: K.allocF64(batch * X.cols),
+    order: K.allocF64(Math.ceil(n / 2)),
     layers: sizes.slice(1).map((outputs, l) => {
       const inputs = sizes[l]!;
       return {
@@ -75,8 +76,6 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
   K.reserveScratch(Math.max(batch, ...sizes));
   const view = (p: number, len: number): Float64Array => new Float64Array(K.memory.buffer, p, len);
   view(ptr.x, n * X.cols).set(X.data);
-  const xAll = view(ptr.x, n * X.cols);
-  const xb = view(ptr.xb, batch * X.cols);
   const L = ptr.layers.map((q) => ({ ...q, Wv: view(q.W, q.inputs * q.outputs), bv: view(q.b, q.outputs), actv: view(q.act, batch * q.outputs), deltav: view(q.delta, batch * q.outputs) }));
   for (const q of L) {
     const bound = Math.sqrt(6 / (q.inputs + q.outputs));
@@ -84,7 +83,8 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
     for (let k = 0; k < q.bv.length; k++) q.bv[k] = (rng.next() * 2 - 1) * bound;
   }
   const last = L[L.length - 1]!;
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(K.memory.buffer, ptr.order, n);
+  for (let i = 0; i < n; i++) order[i] = i;
   const [beta1, beta2, epsAdam] = [0.9, 0.999, 1e-8];
   let t = 0;
   let best = Infinity;
@@ -94,7 +94,7 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
     let epochLoss = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
-      for (let r = 0; r < rows; r++) xb.set(xAll.subarray(order[start + r]! * X.cols, (order[start + r]! + 1) * X.cols), r * X.cols);
+      K.gatherRows(ptr.x, ptr.order, start, rows, X.cols, ptr.xb);
       let input = ptr.xb;
       for (const q of L) {
         K.forward(input, rows, q.inputs, q.W, q.b, q.outputs, q.act, q !== last);
@@ -110,7 +110,7 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
         last.deltav[r] = p - yy;
       }
       let sq = 0;
-      for (const q of L) for (let k = 0; k < q.Wv.length; k++) sq += q.Wv[k]! * q.Wv[k]!;
+      for (const q of L) sq = K.sumSquares(q.W, q.inputs * q.outputs, sq);
       epochLoss += (loss / rows + (0.5 * alpha * sq) / rows) * rows;
       for (let l = L.length - 1; l >= 0; l--) {
         const q = L[l]!;

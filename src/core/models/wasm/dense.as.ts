@@ -51,13 +51,14 @@ export function forward(x: usize, rows: i32, nIn: i32, w: usize, b: usize, nOut:
   for (let r = 0; r < rows; r++) {
     const orow = out + ((<usize>(r * nOut)) << 3);
     const xrow = x + ((<usize>(r * nIn)) << 3);
+    // Branch-free gather: every entry is written, the count moves only past nonzeros (one-hot and ReLU
+    // zeros fall at random, so a branch here mispredicts about half the time).
     let nz = 0;
     for (let k = 0; k < nIn; k++) {
       const xv = load<f64>(xrow + (<usize>k << 3));
-      if (xv == 0) continue;
       store<f64>(vals + (<usize>nz << 3), xv);
       store<i32>(idx + (<usize>nz << 2), k);
-      nz++;
+      nz += i32(xv != 0);
     }
     let o = 0;
     for (; o < blocks; o += 8) {
@@ -116,10 +117,9 @@ export function gradients(a: usize, delta: usize, rows: i32, nIn: i32, nOut: i32
     let nz = 0;
     for (let r = 0; r < rows; r++) {
       const av = load<f64>(a + ((<usize>(r * nIn + k)) << 3));
-      if (av == 0) continue;
       store<f64>(vals + (<usize>nz << 3), av);
       store<i32>(idx + (<usize>nz << 2), r);
-      nz++;
+      nz += i32(av != 0);
     }
     let o = 0;
     for (; o < blocks; o += 8) {
@@ -150,17 +150,25 @@ export function gradients(a: usize, delta: usize, rows: i32, nIn: i32, nOut: i32
   }
 }
 
-/** prev[r,k] = (act[r,k] > 0) ? Σ_o W[k,o] δ[r,o] : 0  (back through a ReLU layer). */
+/**
+ * prev[r,k] = (act[r,k] > 0) ? Σ_o W[k,o] δ[r,o] : 0  (back through a ReLU layer). The active inputs of a row
+ * are gathered first without branching (about half of ReLU outputs are zero, at random).
+ */
 export function backInput(delta: usize, rows: i32, nIn: i32, nOut: i32, w: usize, act: usize, prev: usize): void {
   const even = nOut & ~1;
+  const active = scratch(nIn);
   for (let r = 0; r < rows; r++) {
     const drow = delta + ((<usize>(r * nOut)) << 3);
+    const arow = act + ((<usize>(r * nIn)) << 3);
+    const prow = prev + ((<usize>(r * nIn)) << 3);
+    let na = 0;
     for (let k = 0; k < nIn; k++) {
-      const idx = (<usize>(r * nIn + k)) << 3;
-      if (load<f64>(act + idx) <= 0) {
-        store<f64>(prev + idx, 0);
-        continue;
-      }
+      store<i32>(active + (<usize>na << 2), k);
+      store<f64>(prow + (<usize>k << 3), 0);
+      na += i32(load<f64>(arow + (<usize>k << 3)) > 0);
+    }
+    for (let e = 0; e < na; e++) {
+      const k = load<i32>(active + (<usize>e << 2));
       const wrow = w + ((<usize>(k * nOut)) << 3);
       let acc = f64x2.splat(0);
       let o = 0;
@@ -170,14 +178,52 @@ export function backInput(delta: usize, rows: i32, nIn: i32, nOut: i32, w: usize
       }
       let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
       for (; o < nOut; o++) s += load<f64>(wrow + (<usize>o << 3)) * load<f64>(drow + (<usize>o << 3));
-      store<f64>(prev + idx, s);
+      store<f64>(prow + (<usize>k << 3), s);
     }
   }
 }
 
-/** One Adam step over n parameters (bias-corrected learning rate computed by the caller). */
-export function adam(param: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, b1: f64, b2: f64, eps: f64): void {
+/** dst row r = src row order[start + r] for r < rows (a shuffled mini-batch; rows are `cols` float64 wide). */
+export function gatherRows(src: usize, order: usize, start: i32, rows: i32, cols: i32, dst: usize): void {
+  const bytes = <usize>cols << 3;
+  for (let r = 0; r < rows; r++) {
+    const from = <usize>load<i32>(order + (<usize>(start + r) << 2));
+    memory.copy(dst + <usize>r * bytes, src + from * bytes, bytes);
+  }
+}
+
+/** acc + Σ p[i]² in index order (the L2 term of the loss; sequential, as the loss has always been summed). */
+export function sumSquares(p: usize, n: i32, acc: f64): f64 {
   for (let i = 0; i < n; i++) {
+    const v = load<f64>(p + (<usize>i << 3));
+    acc += v * v;
+  }
+  return acc;
+}
+
+/**
+ * One Adam step over n parameters (bias-corrected learning rate computed by the caller). Two parameters per
+ * SIMD step: each lane does the scalar step's operations in the same order, so the result is bit-identical.
+ */
+export function adam(param: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, b1: f64, b2: f64, eps: f64): void {
+  const B1 = f64x2.splat(b1);
+  const B2 = f64x2.splat(b2);
+  const C1 = f64x2.splat(1 - b1);
+  const C2 = f64x2.splat(1 - b2);
+  const LR = f64x2.splat(lr);
+  const EPS = f64x2.splat(eps);
+  const even = n & ~1;
+  let i = 0;
+  for (; i < even; i += 2) {
+    const off = <usize>i << 3;
+    const gi = v128.load(g + off);
+    const mi = f64x2.add(f64x2.mul(B1, v128.load(m + off)), f64x2.mul(C1, gi));
+    const vi = f64x2.add(f64x2.mul(B2, v128.load(v + off)), f64x2.mul(f64x2.mul(C2, gi), gi));
+    v128.store(m + off, mi);
+    v128.store(v + off, vi);
+    v128.store(param + off, f64x2.sub(v128.load(param + off), f64x2.div(f64x2.mul(LR, mi), f64x2.add(f64x2.sqrt(vi), EPS))));
+  }
+  for (; i < n; i++) {
     const off = <usize>i << 3;
     const gi = load<f64>(g + off);
     const mi = b1 * load<f64>(m + off) + (1 - b1) * gi;

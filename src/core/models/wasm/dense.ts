@@ -11,6 +11,10 @@ export interface DenseKernels {
   forward(x: number, rows: number, nIn: number, w: number, b: number, nOut: number, out: number, relu: boolean): void;
   gradients(a: number, delta: number, rows: number, nIn: number, nOut: number, w: number, alpha: number, gw: number, gb: number): void;
   backInput(delta: number, rows: number, nIn: number, nOut: number, w: number, act: number, prev: number): void;
+  /** dst row r = src row order[start + r] (order: int32 in kernel memory). */
+  gatherRows(src: number, order: number, start: number, rows: number, cols: number, dst: number): void;
+  /** acc + the sum of squares of n float64 at p, in index order. */
+  sumSquares(p: number, n: number, acc: number): number;
   adam(param: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number): void;
 }
 
