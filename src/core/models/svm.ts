@@ -239,7 +239,7 @@ class SvmModel implements Model {
     private readonly sv: Matrix,
     private readonly coef: Float64Array,
     private readonly b: number,
-    private readonly gamma: number,
+    readonly gamma: number,
     private readonly A: number,
     private readonly B: number,
   ) {}
@@ -249,21 +249,32 @@ class SvmModel implements Model {
     const p = X.cols;
     for (let i = 0; i < X.rows; i++) {
       let s = this.b;
-      for (let k = 0; k < this.sv.rows; k++) {
-        let d = 0;
-        for (let j = 0; j < p; j++) {
-          const t = X.data[i * p + j]! - this.sv.data[k * p + j]!;
-          d += t * t;
-        }
-        s += this.coef[k]! * Math.exp(-this.gamma * d);
-      }
+      for (let k = 0; k < this.sv.rows; k++) s += this.coef[k]! * Math.exp(-this.gamma * squaredDistance(X.data, i * p, this.sv.data, k * p, p));
       out[i] = s;
     }
     return out;
   }
 
+  /**
+   * Decision values from K(row, training row) already computed (`rbfCross` over columns `cols`, where
+   * `column[t]` is training row t's column): the same terms in the same order as `decision`.
+   */
+  decisionFromCross(cross: Float64Array, rows: number, cols: number, column: Int32Array, svRows: readonly number[]): Float64Array {
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let s = this.b;
+      for (let k = 0; k < svRows.length; k++) s += this.coef[k]! * cross[i * cols + column[svRows[k]!]!]!;
+      out[i] = s;
+    }
+    return out;
+  }
+
+  probability(decision: Float64Array): Float64Array {
+    return decision.map((f) => 1 / (1 + Math.exp(this.A * f + this.B)));
+  }
+
   predictProba(X: Matrix): Float64Array {
-    return this.decision(X).map((f) => 1 / (1 + Math.exp(this.A * f + this.B)));
+    return this.probability(this.decision(X));
   }
 
   contributions(X: Matrix, row: number, baseline: ArrayLike<number>): Float64Array {
@@ -285,20 +296,49 @@ function subKernel(K: Float64Array, n: number, rows: readonly number[]): Float64
   return out;
 }
 
+/** Σ_j (a[ai + j] - b[bi + j])², in column order. */
+function squaredDistance(a: Float64Array, ai: number, b: Float64Array, bi: number, p: number): number {
+  let d = 0;
+  for (let j = 0; j < p; j++) {
+    const t = a[ai + j]! - b[bi + j]!;
+    d += t * t;
+  }
+  return d;
+}
+
+/** K(E row, X row) for the X rows `rows`, each entry exactly as `SvmModel.decision` computes it. */
+function rbfCross(E: Matrix, X: Matrix, rows: readonly number[], gamma: number): Float64Array {
+  const p = X.cols;
+  const out = new Float64Array(E.rows * rows.length);
+  for (let i = 0; i < E.rows; i++) {
+    for (let c = 0; c < rows.length; c++) out[i * rows.length + c] = Math.exp(-gamma * squaredDistance(E.data, i * p, X.data, rows[c]! * p, p));
+  }
+  return out;
+}
+
+interface SvmFit {
+  readonly model: SvmModel;
+  /** Training rows that are support vectors, ascending (the model's rows in order). */
+  readonly svRows: readonly number[];
+}
+
 /**
- * RBF SVC with probabilities as scikit-learn's `probability=True`: the sigmoid is fitted on decision values
- * from an internal 5-fold cross-validation (libsvm's svm_binary_svc_probability), then the SVM is refit on
- * all rows. The kernel matrix is computed once and sliced for the inner folds.
+ * RBF SVCs with probabilities as scikit-learn's `probability=True`, for candidates that differ only in C and
+ * class weight: the sigmoid is fitted on decision values from an internal 5-fold cross-validation (libsvm's
+ * svm_binary_svc_probability), then each SVM is refit on all rows. The kernel matrix and each inner fold's
+ * slice of it are computed once for all of them.
  */
-function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number, calibrate: 'cv' | 'in-sample' = 'cv'): SvmModel {
-  const gamma = resolveGamma(c, X);
+function fitSvms(cands: readonly Candidate[], X: Matrix, y: Uint8Array, seed: number, calibrate: 'cv' | 'in-sample'): SvmFit[] {
+  const gamma = resolveGamma(cands[0]!, X);
   const n = X.rows;
   // libsvm's per-class C: C × class weight (scikit-learn's class_weight='balanced' = n / (2 n_class)).
-  const weights = c['class_weight'] === 'balanced' ? balancedWeights(y) : new Float64Array(n).fill(1);
-  const Cv = weights.map((w) => w * num(c, 'C', 1));
+  const Cvs = cands.map((c) => {
+    const weights = c['class_weight'] === 'balanced' ? balancedWeights(y) : new Float64Array(n).fill(1);
+    return weights.map((w) => w * num(c, 'C', 1));
+  });
   const K = rbfKernelMatrix(X, gamma);
-  const { coef, b } = smo(K, y, Cv);
-  const dec = new Float64Array(n);
+  const solved = Cvs.map((Cv) => smo(K, y, Cv));
+  const decs = cands.map(() => new Float64Array(n));
   if (calibrate === 'cv') {
     const perm = Rng.derive(seed, 'svm-platt').shuffle(Array.from({ length: n }, (_, i) => i));
     const folds = 5;
@@ -306,39 +346,51 @@ function fitSvm(c: Candidate, X: Matrix, y: Uint8Array, seed: number, calibrate:
       const val = perm.filter((_, i) => i % folds === k);
       const inVal = new Set(val);
       const tr = perm.filter((r) => !inVal.has(r)).sort((p, q) => p - q);
-      const fit = smo(subKernel(K, n, tr), Uint8Array.from(tr, (r) => y[r]!), Float64Array.from(tr, (r) => Cv[r]!));
-      for (const r of val) {
-        let s = fit.b;
-        for (let t = 0; t < tr.length; t++) if (fit.coef[t] !== 0) s += fit.coef[t]! * K[r * n + tr[t]!]!;
-        dec[r] = s;
-      }
+      const sub = subKernel(K, n, tr);
+      const yTr = Uint8Array.from(tr, (r) => y[r]!);
+      Cvs.forEach((Cv, ci) => {
+        const fit = smo(sub, yTr, Float64Array.from(tr, (r) => Cv[r]!));
+        for (const r of val) {
+          let s = fit.b;
+          for (let t = 0; t < tr.length; t++) if (fit.coef[t] !== 0) s += fit.coef[t]! * K[r * n + tr[t]!]!;
+          decs[ci]![r] = s;
+        }
+      });
     }
   } else {
     // Scores used only for ranking: a sigmoid fitted on the training decision values is monotone, so it
     // ranks exactly as libsvm's cross-validated one and costs no extra SVM fits.
-    for (let r = 0; r < n; r++) {
-      let s = b;
-      for (let t = 0; t < n; t++) if (coef[t] !== 0) s += coef[t]! * K[r * n + t]!;
-      dec[r] = s;
-    }
+    solved.forEach(({ coef, b }, ci) => {
+      for (let r = 0; r < n; r++) {
+        let s = b;
+        for (let t = 0; t < n; t++) if (coef[t] !== 0) s += coef[t]! * K[r * n + t]!;
+        decs[ci]![r] = s;
+      }
+    });
   }
-  const { A, B } = plattFit(dec, y);
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (coef[i] !== 0) keep.push(i);
-  const sv = new Float64Array(keep.length * X.cols);
-  keep.forEach((r, k) => sv.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), k * X.cols));
-  return new SvmModel({ rows: keep.length, cols: X.cols, data: sv }, Float64Array.from(keep, (r) => coef[r]!), b, gamma, A, B);
+  return solved.map(({ coef, b }, ci) => {
+    const { A, B } = plattFit(decs[ci]!, y);
+    const svRows: number[] = [];
+    for (let i = 0; i < n; i++) if (coef[i] !== 0) svRows.push(i);
+    const sv = new Float64Array(svRows.length * X.cols);
+    svRows.forEach((r, k) => sv.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), k * X.cols));
+    return { model: new SvmModel({ rows: svRows.length, cols: X.cols, data: sv }, Float64Array.from(svRows, (r) => coef[r]!), b, gamma, A, B), svRows };
+  });
 }
 
 export const svmEngine: FamilyEngine = {
   family: 'svm',
-  shareKey: (c) => JSON.stringify(c),
-  fit: (c, X, y, seed) => fitSvm(c, X, y, seed, 'cv'),
+  // The kernel depends on gamma alone: candidates differing in C and class weight share it.
+  shareKey: (c) => JSON.stringify({ ...c, C: null, class_weight: null }),
+  fit: (c, X, y, seed) => fitSvms([c], X, y, seed, 'cv')[0]!.model,
   fitGroup(cands, X, y, evals, seed, opts) {
-    return cands.map((c) => {
-      const m = fitSvm(c, X, y, seed, opts?.rankOnly ? 'in-sample' : 'cv');
-      return evals.map((e) => m.predictProba(e));
-    });
+    const fits = fitSvms(cands, X, y, seed, opts?.rankOnly ? 'in-sample' : 'cv');
+    // Each evaluation row's kernel against every training row that is a support vector of any candidate.
+    const union = [...new Set(fits.flatMap((f) => f.svRows))].sort((a, b) => a - b);
+    const column = new Int32Array(X.rows);
+    union.forEach((r, c) => (column[r] = c));
+    const crosses = evals.map((e) => rbfCross(e, X, union, fits[0]!.model.gamma));
+    return fits.map(({ model, svRows }) => evals.map((e, k) => model.probability(model.decisionFromCross(crosses[k]!, e.rows, union.length, column, svRows))));
   },
   load: (s) => new SvmModel({ rows: s['rows'] as number, cols: s['cols'] as number, data: Float64Array.from(s['sv'] as number[]) }, Float64Array.from(s['coef'] as number[]), s['b'] as number, s['gamma'] as number, s['A'] as number, s['B'] as number),
 };
