@@ -60,7 +60,7 @@ export const treeEngine: FamilyEngine = {
       maxDepth: numOrNull(c, 'max_depth', null),
       minSamplesLeaf: num(c, 'min_samples_leaf', 1),
       maxFeatures: X.cols,
-    }, null, new CartScratch(Math.max(...B.bins), X.cols));
+    }, null, new CartScratch(Math.max(...B.bins), X.cols, X.rows));
     return new TreeEnsemble('tree', [tree], X.cols);
   },
   fitGroup(cands, X, y, evals, seed) {
@@ -86,7 +86,7 @@ function maxFeatures(c: Candidate, cols: number): number {
 function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, onTree: (t: TreeState, k: number) => void, balanced = false): void {
   const B = binMatrix(X, EXACT_BINS);
   const base = sampleWeights(c, y);
-  const scratch = new CartScratch(Math.max(...B.bins), X.cols);
+  const scratch = new CartScratch(Math.max(...B.bins), X.cols, X.rows);
   const opts = { maxDepth: numOrNull(c, 'max_depth', null), minSamplesLeaf: num(c, 'min_samples_leaf', 1), maxFeatures: maxFeatures(c, X.cols) };
   const counts = new Float64Array(X.rows);
   const byClass = [0, 1].map((cls) => Int32Array.from(Array.from(y.keys()).filter((i) => y[i] === cls)));
