@@ -33,9 +33,14 @@ function options(c: Candidate): GbmOptions {
   };
 }
 
-/** Row-major 8-bit codes and per-feature histogram offsets: one pass per node touches memory in order. */
+/**
+ * Row-major 8-bit codes and per-feature histogram offsets: one pass per node touches memory in order.
+ * `slots` holds each (row, feature)'s histogram position, offset + code, so the hot loop adds without
+ * looking up the offset.
+ */
 interface RowBins {
   readonly codes: Uint8Array;
+  readonly slots: Int32Array;
   readonly offsets: Int32Array;
   readonly total: number;
 }
@@ -46,20 +51,22 @@ function rowBins(B: BinnedMatrix): RowBins {
   for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) codes[i * cols + j] = B.codes[j * rows + i]!;
   const offsets = new Int32Array(cols + 1);
   for (let j = 0; j < cols; j++) offsets[j + 1] = offsets[j]! + B.bins[j]!;
-  return { codes, offsets, total: offsets[cols]! };
+  const slots = new Int32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) slots[i * cols + j] = offsets[j]! + codes[i * cols + j]!;
+  return { codes, slots, offsets, total: offsets[cols]! };
 }
 
 /** Gradient and hessian sums per (feature, bin), interleaved: hist[2k] = G, hist[2k+1] = H. */
 function buildHistogram(R: RowBins, cols: number, idx: Int32Array, g: Float64Array, h: Float64Array): Float64Array {
   const hist = new Float64Array(2 * R.total);
-  const { codes, offsets } = R;
+  const { slots } = R;
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
     const gi = g[i]!;
     const hi = h[i]!;
     const base = i * cols;
     for (let f = 0; f < cols; f++) {
-      const k = (offsets[f]! + codes[base + f]!) << 1;
+      const k = slots[base + f]! << 1;
       hist[k]! += gi;
       hist[k + 1]! += hi;
     }
@@ -106,14 +113,20 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float6
       }
     }
     if (bestF < 0) return node;
-    let leftN = 0;
-    for (let r = 0; r < idx.length; r++) if (R.codes[idx[r]! * cols + bestF]! <= bestBin) leftN++;
-    const L = new Int32Array(leftN);
-    const Rr = new Int32Array(idx.length - leftN);
-    for (let r = 0, a = 0, c = 0; r < idx.length; r++) {
-      if (R.codes[idx[r]! * cols + bestF]! <= bestBin) L[a++] = idx[r]!;
-      else Rr[c++] = idx[r]!;
+    // Branch-free partition in row order (as growCart's).
+    const both = new Int32Array(2 * idx.length);
+    let a = 0;
+    let c = idx.length;
+    for (let r = 0; r < idx.length; r++) {
+      const i = idx[r]!;
+      both[a] = i;
+      both[c] = i;
+      const goesLeft = +(R.codes[i * cols + bestF]! <= bestBin);
+      a += goesLeft;
+      c += 1 - goesLeft;
     }
+    const L = both.subarray(0, a);
+    const Rr = both.subarray(idx.length, c);
     tree.feature[node] = bestF;
     tree.threshold[node] = B.thresholds[bestF]![bestBin]!;
     let histL: Float64Array;

@@ -28,7 +28,11 @@ export function addNode(t: TreeState, value: number, cover: number): number {
 
 export function leafOf(t: TreeState, x: Float64Array, offset: number): number {
   let node = 0;
-  while (t.feature[node]! >= 0) node = x[offset + t.feature[node]!]! <= t.threshold[node]! ? t.left[node]! : t.right[node]!;
+  while (t.feature[node]! >= 0) {
+    // Arithmetic instead of a branch on the comparison, which mispredicts often (as in `cutLeafValue`).
+    const right = +!(x[offset + t.feature[node]!]! <= t.threshold[node]!);
+    node = t.left[node]! + right * (t.right[node]! - t.left[node]!);
+  }
   return node;
 }
 
