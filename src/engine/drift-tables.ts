@@ -9,6 +9,7 @@ import type { DriftColumn } from '../core/drift/compare.js';
 import { runsOf } from '../core/drift/runs.js';
 import { UserError } from '../core/errors.js';
 import { streamDriftTable } from './drift-stream.js';
+import { releaseNativeMemory } from './native-memory.js';
 import { inputFile } from './project.js';
 
 // One side of a drift comparison read into drift columns. Kept apart from drift.ts (models, scoring) so a
@@ -97,7 +98,7 @@ function withoutNaN(a: Float64Array): Float64Array {
  * Parquet side, reduced inside polars: sorting, null counts and category counts run in Rust, and only
  * sorted numbers and counts cross into JavaScript (a million-row file never becomes JS objects).
  */
-function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): DriftTable {
+async function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: string, opts: { target?: string | null; includeTarget?: boolean; requireTarget?: boolean }): Promise<DriftTable> {
   // One column at a time through a lazy scan keeps peak memory near one column, not the whole file.
   let names: string[];
   let height: number;
@@ -143,6 +144,7 @@ function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string, sha: 
       const sorted = withoutNaN(present.sort().toTypedArray() as Float64Array);
       columns.push({ name, kind: 'numeric', sample: runsOf(sorted), missing: df.height - sorted.length, total: df.height });
     }
+    await releaseNativeMemory();
   }
   return { file, columns, target, rows: df.height, sha256: sha, raw: null };
 }
