@@ -186,11 +186,15 @@ function findColumn(ds: Dataset, name: string): FeatureColumn {
   return c;
 }
 
-/** Applies a fitted pipeline; unknown categories encode as all-zero one-hot (scikit-learn's handle_unknown='ignore'). */
-export function transform(prep: FittedPreprocessor, ds: Dataset): Matrix {
+/**
+ * Applies a fitted pipeline; unknown categories encode as all-zero one-hot (scikit-learn's handle_unknown='ignore').
+ * `scratch`, when large enough, is reused for the result (a batch scorer's matrix of several MB per batch
+ * otherwise costs fresh, page-faulted memory every time).
+ */
+export function transform(prep: FittedPreprocessor, ds: Dataset, scratch?: Float64Array): Matrix {
   const n = ds.rows;
   const p = prep.featureNames.length;
-  const out = new Float64Array(n * p);
+  const out = scratch && scratch.length >= n * p ? scratch.fill(0, 0, n * p).subarray(0, n * p) : new Float64Array(n * p);
   let j = 0;
   for (const step of prep.numeric) {
     const col = findColumn(ds, step.name);

@@ -211,7 +211,9 @@ export class BatchScorer {
     if (n === 0) return;
     this.n = 0;
     const ds = { ...this.dataset, rows: n };
-    const X = transform(this.bundle.preprocessor, ds);
+    const width = this.bundle.preprocessor.featureNames.length;
+    if (this.matrixScratch.length < n * width) this.matrixScratch = new Float64Array(BATCH * width);
+    const X = transform(this.bundle.preprocessor, ds, this.matrixScratch);
     let p: Float64Array;
     if (!this.withReasons) {
       p = this.model.predictProba(X);
@@ -264,6 +266,8 @@ export class BatchScorer {
   }
 
   private contribScratch = new Float64Array(0);
+  /** The transformed batch, reused from batch to batch. */
+  private matrixScratch = new Float64Array(0);
   /** This chunk's output so far (csv and json formats). */
   private readonly sink = new ByteSink();
   private logTs = '';
