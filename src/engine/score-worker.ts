@@ -9,13 +9,20 @@ import type { ChunkJob, ChunkReply } from './score-threads.js';
 const init = workerData as { bundle: ModelBundle; config: ScorerConfig };
 const scorer = new BatchScorer(init.bundle, calibratedModel(loadModel(init.bundle.model), init.bundle.calibration), init.config);
 parentPort?.on('message', (job: ChunkJob) => {
+  if (job.spare) scorer.recycleOutput(job.spare);
   let reply: ChunkReply;
   try {
-    reply = { ok: true, result: scorer.scoreBytes(job.bytes, job.firstLine) };
+    reply = { ok: true, result: scorer.scoreBytes(job.bytes, job.firstLine), input: job.bytes.buffer as ArrayBuffer };
   } catch (e) {
     reply = { ok: false, error: (e as Error).stack ?? String(e) };
   }
-  // The output bytes move to the main thread; a clone would copy the sink's whole ArrayBuffer.
-  const out = reply.ok ? reply.result.out.buffer : null;
-  parentPort!.postMessage(reply, out instanceof ArrayBuffer && out.byteLength > 0 ? [out] : []);
+  // The output bytes move to the main thread (a clone would copy the sink's whole ArrayBuffer), and the
+  // input buffer goes back for the next read.
+  const moved: ArrayBuffer[] = [];
+  if (reply.ok) {
+    const out = reply.result.out.buffer;
+    if (out instanceof ArrayBuffer && out.byteLength > 0) moved.push(out);
+    if (reply.input.byteLength > 0 && reply.input !== out) moved.push(reply.input);
+  }
+  parentPort!.postMessage(reply, moved);
 });

@@ -5,6 +5,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import { sniffHeader, type Delimiter } from '../core/data/delimited.js';
 import { detectTextFormat, isIdColumn } from '../core/data/formats.js';
+import { BufferPool } from '../core/data/buffer-pool.js';
 import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
@@ -173,8 +174,9 @@ class AtomicWriter {
     this.stream = createWriteStream(this.tmp);
   }
 
-  write(s: string | Uint8Array): Promise<void> | void {
-    const more = this.stream.write(s);
+  /** `written` runs once the bytes have gone to the file (their buffer may then be reused). */
+  write(s: string | Uint8Array, written?: () => void): Promise<void> | void {
+    const more = written ? this.stream.write(s, () => written()) : this.stream.write(s);
     if (this.stream.bytesWritten > 0) crashPoint('score:mid-output');
     if (!more) return new Promise((r) => this.stream.once('drain', () => r()));
   }
@@ -233,8 +235,9 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const runConfig: ScorerConfig = opts.logPredictions ? { ...config, log: { batch: `${basename(file)} ${runId.slice(0, 8)}`, model_version: loaded.version.version } } : config;
   const runScorer = opts.logPredictions ? new BatchScorer(bundle, loaded.model, runConfig) : scorer;
   const log = opts.logPredictions ? new PredictionLog(project, { flushMs: 3_600_000 }) : null;
-  const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, runConfig) : inProcessScorer(runScorer)) : null;
-  const lines = input.kind === 'text' ? new LineChunks(path, { skipHeader: input.skipHeader, ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}) }) : null;
+  const inputs = new BufferPool(2 * workers + 2);
+  const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, runConfig, inputs) : inProcessScorer(runScorer, inputs)) : null;
+  const lines = input.kind === 'text' ? new LineChunks(path, { skipHeader: input.skipHeader, pool: inputs, ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}) }) : null;
   let lastProgress = 0;
   let wroteRows = false;
   try {
@@ -246,7 +249,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
       if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
       if (writer && r.out.length > 0) {
         if (outExt === '.json' && wroteRows) await writer.write(',\n');
-        await writer.write(r.out);
+        const out = r.out;
+        await writer.write(out, () => runner?.recycle(out));
       }
       wroteRows ||= r.out.length > 0;
       if (rejectWriter && r.rejects) await rejectWriter.write(r.rejects);

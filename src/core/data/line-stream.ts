@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { BufferPool } from './buffer-pool.js';
 
 /** The first `bytes` bytes of a file (format sniffing without reading the whole file). */
 export function readHead(path: string, bytes = 1 << 16): Buffer {
@@ -47,7 +48,8 @@ export class LineChunks {
   private readonly hash = createHash('sha256');
   private digestValue: string | null = null;
 
-  constructor(private readonly path: string, private readonly opts: { readonly skipHeader: boolean; readonly chunkBytes?: number }) {}
+  /** `pool`: where chunk buffers come from; a consumer that gives them back when done saves fresh memory. */
+  constructor(private readonly path: string, private readonly opts: { readonly skipHeader: boolean; readonly chunkBytes?: number; readonly pool?: BufferPool }) {}
 
   get sha256(): string {
     if (this.digestValue === null) throw new Error('sha256 is known only after reading to the end');
@@ -66,7 +68,7 @@ export class LineChunks {
       for (;;) {
         // Each chunk is read straight into a buffer of its own (no concatenation, no copy to move it to a
         // worker thread): the carried bytes, then the next read.
-        const own = new Uint8Array(rest.length + size);
+        const own = new Uint8Array(this.opts.pool ? this.opts.pool.take(rest.length + size) : new ArrayBuffer(rest.length + size));
         own.set(rest);
         const { bytesRead } = await fh.read(own, rest.length, size, null);
         const eof = bytesRead === 0;

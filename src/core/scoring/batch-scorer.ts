@@ -270,6 +270,11 @@ export class BatchScorer {
   private matrixScratch = new Float64Array(0);
   /** This chunk's output so far (csv and json formats). */
   private readonly sink = new ByteSink();
+
+  /** Takes back a chunk's output buffer once it has been written out, for the next chunk's output. */
+  recycleOutput(buffer: ArrayBufferLike): void {
+    this.sink.pool.give(buffer);
+  }
   private logTs = '';
 
   /** One prediction-log line: the validated (decoded) inputs, so every source logs the same values. */
