@@ -103,6 +103,8 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
     const project = projectAt(home);
     const store = openStore(project);
     const { lastFrame, stdin } = render(<MonitorScreen services={{ project, store, params: loadParams(project) }} onBack={() => undefined} />);
+    // The screen says "loading…" until the engine modules have been imported (they load after the first frame).
+    for (let i = 0; i < 250 && !/model v1/.test(lastFrame()!); i++) await new Promise((r) => setTimeout(r, 20));
     const f = lastFrame()!;
     expect(f).toMatch(/credit-tui › Monitor \(model v1, by batch\)/);
     expect(f).toMatch(/❯ ✓ applicants0\.csv/);

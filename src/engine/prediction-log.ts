@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanStalePartials, writeFileAtomic, type Project } from './project.js';
+import { cleanStalePartials, predictionsDir, writeFileAtomic, type Project } from './project.js';
+
+export { predictionsDir };
 
 /** One scored applicant as the service logged it: what monitoring reads back. */
 export interface LoggedPrediction {
@@ -17,9 +19,6 @@ export interface LoggedPrediction {
   readonly score: number;
 }
 
-export function predictionsDir(project: Project): string {
-  return join(project.outputsDir, 'predictions');
-}
 
 /**
  * The prediction log: scored applicants are kept in memory and written as NDJSON segments

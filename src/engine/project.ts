@@ -134,3 +134,8 @@ export function isInside(parent: string, child: string): boolean {
   const rel = relative(resolve(parent), resolve(child));
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
+
+/** Where `score --log-predictions` appends and `monitor` reads (the TUI's Home screen checks it too). */
+export function predictionsDir(project: Project): string {
+  return join(project.outputsDir, 'predictions');
+}

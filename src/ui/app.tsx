@@ -1,8 +1,9 @@
 import { Box, Text, useApp } from 'ink';
 import { useKeys } from './components/keys.js';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import type { Params } from '../core/params/params.js';
 import { Screen } from './components/basics.js';
+import { loadEngine } from './engine.js';
 import { DataScreen } from './screens/data.js';
 import { DriftScreen } from './screens/drift.js';
 import { ExploreScreen } from './screens/explore.js';
@@ -30,6 +31,11 @@ export function App({ services, initial = 'home' }: { readonly services: Service
     setScreen('home');
     setSession((s) => s + 1);
   };
+  // The engine loads once the first frame is on the screen (a failure shows on the screen that needs it).
+  useEffect(() => {
+    const t = setTimeout(() => void loadEngine().catch(() => undefined), 0);
+    return () => clearTimeout(t);
+  }, []);
   useKeys((input, key) => {
     if (screen === 'home' && input === 'q') exit();
     if (input === '?' && screen !== 'help') setScreen('help');

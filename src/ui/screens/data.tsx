@@ -6,7 +6,8 @@ import { humanMessage } from '../../core/human-errors.js';
 import React, { useState } from 'react';
 import type { DatasetRow } from '../../core/store/run-store.js';
 import type { ColumnRole } from '../../core/params/params.js';
-import { ingest, type IngestOptions } from '../../engine/ingest.js';
+import type { IngestOptions } from '../../engine/ingest.js';
+import { loadEngine } from '../engine.js';
 import { Screen, SelectList, TextField, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
 
@@ -51,6 +52,7 @@ export function DataScreen({ services, onBack }: { readonly services: Services; 
     setError(null);
     setLog([]);
     try {
+      const { ingest } = (await loadEngine()).ingest;
       for await (const ev of ingest(services.project, services.store, opts)) {
         if (ev.type === 'stage') setLog((l) => [...l, ev.message]);
         else {

@@ -3,22 +3,22 @@ import { useKeys } from '../components/keys.js';
 import { humanMessage } from '../../core/human-errors.js';
 import React, { useMemo, useState } from 'react';
 import type { EdaReport } from '../../core/data/eda.js';
-import { runEda } from '../../engine/datasets.js';
+import { withEngine, type Engine } from '../engine.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
 
 const BARS = ' ▁▂▃▄▅▆▇█';
 
-function loadReport(services: Services): { report: EdaReport | null; error: string | null } {
+function loadReport(services: Services, engine: Engine): { report: EdaReport | null; error: string | null } {
   try {
-    return { report: runEda(services.store, services.store.resolveDataset(services.params.data.dataset)).report, error: null };
+    return { report: engine.datasets.runEda(services.store, services.store.resolveDataset(services.params.data.dataset)).report, error: null };
   } catch (e) {
     return { report: null, error: humanMessage(e) };
   }
 }
 
-export function ExploreScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
-  const { report, error } = useMemo(() => loadReport(services), [services]);
+function ExploreView({ services, onBack, engine }: { readonly services: Services; readonly onBack: () => void; readonly engine: Engine }): React.JSX.Element {
+  const { report, error } = useMemo(() => loadReport(services, engine), [services, engine]);
   const [sel, setSel] = useState(0);
   const [pane, setPane] = useState<'columns' | 'correlations'>('columns');
   const cols = report ? [...report.columns].sort((a, b) => b.iv - a.iv) : [];
@@ -75,3 +75,5 @@ export function ExploreScreen({ services, onBack }: { readonly services: Service
     </Screen>
   );
 }
+
+export const ExploreScreen = withEngine('Explore', ExploreView);

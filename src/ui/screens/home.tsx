@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useMemo, useState } from 'react';
 import { existsSync } from 'node:fs';
-import { predictionsDir } from '../../engine/prediction-log.js';
+import { predictionsDir } from '../../engine/project.js';
 import { expandGrid } from '../../core/params/grids.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { ScreenId, Services } from '../services.js';

@@ -8,9 +8,9 @@ import { humanMessage } from '../../core/human-errors.js';
 import { onnxRefusal } from '../../core/export/onnx-export.js';
 import type { DecisionRecord } from '../../core/decision/policy.js';
 import type { CalibrationRecord } from '../../engine/champion.js';
-import { exportModel } from '../../engine/export.js';
 import { runningServer } from '../../serve/status.js';
-import { REGISTERED_MODEL } from '../../engine/train.js';
+import { REGISTERED_MODEL } from '../../core/registry/bundle.js';
+import { loadEngine } from '../engine.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import type { Services } from '../services.js';
 
@@ -59,12 +59,15 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
       // ONNX where the family allows it, else the JSON bundle: both land in <project>/exports/.
       const format = onnxRefusal(v.family) === null ? 'onnx' : 'json';
       const output = join(services.project.home, 'exports', `${v.name}-v${v.version}.${format}`);
-      try {
-        const r = exportModel(services.project, services.store, { model: String(v.version), format, output, scale: services.params.scoring });
-        setNote({ text: `exported v${r.version} as ${format} to ${r.path}${format === 'json' ? ' (knn has no ONNX export: see the README)' : ''}`, ok: true });
-      } catch (e) {
-        setNote({ text: humanMessage(e), ok: false });
-      }
+      void (async () => {
+        try {
+          const { exportModel } = (await loadEngine()).exporter;
+          const r = exportModel(services.project, services.store, { model: String(v.version), format, output, scale: services.params.scoring });
+          setNote({ text: `exported v${r.version} as ${format} to ${r.path}${format === 'json' ? ' (knn has no ONNX export: see the README)' : ''}`, ok: true });
+        } catch (e) {
+          setNote({ text: humanMessage(e), ok: false });
+        }
+      })();
     }
   });
   return (

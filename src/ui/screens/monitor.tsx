@@ -2,7 +2,8 @@ import asciichart from 'asciichart';
 import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
 import { humanMessage } from '../../core/human-errors.js';
-import { runMonitor, type MonitorReport } from '../../engine/monitor.js';
+import type { MonitorReport } from '../../engine/monitor.js';
+import { withEngine, type Engine } from '../engine.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import { useKeys } from '../components/keys.js';
 import type { Services } from '../services.js';
@@ -27,14 +28,14 @@ function chart(report: MonitorReport, metric: (typeof CHARTS)[number][0]): strin
 }
 
 /** Monitoring over time: periods with their alerts, a chart per metric with its band, a period's drift. */
-export function MonitorScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
+function MonitorView({ services, onBack, engine }: { readonly services: Services; readonly onBack: () => void; readonly engine: Engine }): React.JSX.Element {
   const result = useMemo(() => {
     try {
-      return { report: runMonitor(services.project, services.store, services.params, { by: { kind: 'batch' } }), error: null };
+      return { report: engine.monitor.runMonitor(services.project, services.store, services.params, { by: { kind: 'batch' } }), error: null };
     } catch (e) {
       return { report: null, error: humanMessage(e) };
     }
-  }, [services]);
+  }, [services, engine]);
   const [sel, setSel] = useState(0);
   const [metric, setMetric] = useState(0);
   const [detail, setDetail] = useState(false);
@@ -81,3 +82,5 @@ export function MonitorScreen({ services, onBack }: { readonly services: Service
     </Screen>
   );
 }
+
+export const MonitorScreen = withEngine('Monitor', MonitorView);

@@ -3,8 +3,8 @@ import { useKeys } from '../components/keys.js';
 import { humanMessage } from '../../core/human-errors.js';
 import React, { useMemo, useState } from 'react';
 import type { InputColumn } from '../../core/scoring/profile.js';
-import { loadRegisteredModel } from '../../engine/registry.js';
-import { defaultScoreOutput, scoreApplicant, scoreFile, type ScoredRow, type ScoreSummary } from '../../engine/score.js';
+import type { ScoredRow, ScoreSummary } from '../../engine/score.js';
+import { withEngine, type Engine } from '../engine.js';
 import { Screen, SelectList, TextField, useListKeys } from '../components/basics.js';
 import { completePath } from './data.js';
 import type { Services } from '../services.js';
@@ -14,14 +14,15 @@ function defaults(cols: readonly InputColumn[]): Record<string, string> {
 }
 
 /** A form built from the champion's input profile (choice lists, validated numbers), or a batch file. */
-export function ScoreScreen({ services, onBack }: { readonly services: Services; readonly onBack: () => void }): React.JSX.Element {
+function ScoreView({ services, onBack, engine }: { readonly services: Services; readonly onBack: () => void; readonly engine: Engine }): React.JSX.Element {
+  const { scoreApplicant, scoreFile, defaultScoreOutput } = engine.score;
   const loaded = useMemo(() => {
     try {
-      return { model: loadRegisteredModel(services.store), error: null };
+      return { model: engine.registry.loadRegisteredModel(services.store), error: null };
     } catch (e) {
       return { model: null, error: humanMessage(e) };
     }
-  }, [services]);
+  }, [services, engine]);
   const cols = loaded.model?.bundle.input.columns ?? [];
   const [values, setValues] = useState<Record<string, string>>(() => defaults(cols));
   const [sel, setSel] = useState(0);
@@ -140,3 +141,5 @@ export function outOfRange(cols: readonly InputColumn[], values: Readonly<Record
   }
   return warnings;
 }
+
+export const ScoreScreen = withEngine('Score', ScoreView);

@@ -7,7 +7,7 @@ import type { CandidateResult } from '../../core/search/leaderboard.js';
 import { humanMessage } from '../../core/human-errors.js';
 import { CancelledError } from '../../core/errors.js';
 import type { Params } from '../../core/params/params.js';
-import { train } from '../../engine/train.js';
+import { loadEngine } from '../engine.js';
 import { ProgressBar, Screen } from '../components/basics.js';
 import type { Services } from '../services.js';
 import { INITIAL_TRAIN_VIEW, trainReducer, type TrainView } from '../train-state.js';
@@ -127,6 +127,7 @@ export function TrainScreen({ services, runParams, onBack }: { readonly services
     controller.current = ac;
     void (async () => {
       try {
+        const { train } = (await loadEngine()).train;
         for await (const event of train(services.project, services.store, runWith, { signal: ac.signal, ...(services.workers ? { workers: services.workers } : {}) })) {
           dispatch({ type: 'event', event });
         }
