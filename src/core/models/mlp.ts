@@ -47,6 +47,10 @@ function forward(layers: readonly Layer[], X: Float64Array, rows: number, acts: 
  * uniform initialisation, Adam (lr 0.001, β 0.9/0.999), mini-batches of min(200, n) reshuffled every epoch,
  * L2 penalty alpha, and stopping when the training loss has not improved by 1e-4 for more than 10 epochs
  * (or after max_iter = 500 epochs).
+ *
+ * Training runs in float32 (four SIMD lanes instead of float64's two: about a quarter less time for the
+ * MLP grid here), as most deep-learning libraries train; scikit-learn trains float64 input in float64.
+ * The fitted weights are kept and applied in float64. The loss and its stopping rule are summed in float64.
  */
 function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[] {
   const hidden = (Array.isArray(c['hidden_layer_sizes']) ? c['hidden_layer_sizes'] : [100]) as number[];
@@ -60,21 +64,21 @@ function trainMlp(c: Candidate, X: Matrix, y: Uint8Array, seed: number): Layer[]
   K.reset();
   // Everything lives in WebAssembly memory; views are made after the last allocation (growing detaches them).
   const ptr = {
-    x: K.allocF64(n * X.cols),
-    xb: K.allocF64(batch * X.cols),
-    order: K.allocF64(Math.ceil(n / 2)),
+    x: K.alloc32(n * X.cols),
+    xb: K.alloc32(batch * X.cols),
+    order: K.alloc32(n),
     layers: sizes.slice(1).map((outputs, l) => {
       const inputs = sizes[l]!;
       return {
         inputs, outputs,
-        W: K.allocF64(inputs * outputs), b: K.allocF64(outputs), gW: K.allocF64(inputs * outputs), gb: K.allocF64(outputs),
-        mW: K.allocF64(inputs * outputs), vW: K.allocF64(inputs * outputs), mb: K.allocF64(outputs), vb: K.allocF64(outputs),
-        act: K.allocF64(batch * outputs), delta: K.allocF64(batch * outputs),
+        W: K.alloc32(inputs * outputs), b: K.alloc32(outputs), gW: K.alloc32(inputs * outputs), gb: K.alloc32(outputs),
+        mW: K.alloc32(inputs * outputs), vW: K.alloc32(inputs * outputs), mb: K.alloc32(outputs), vb: K.alloc32(outputs),
+        act: K.alloc32(batch * outputs), delta: K.alloc32(batch * outputs),
       };
     }),
   };
   K.reserveScratch(Math.max(batch, ...sizes));
-  const view = (p: number, len: number): Float64Array => new Float64Array(K.memory.buffer, p, len);
+  const view = (p: number, len: number): Float32Array => new Float32Array(K.memory.buffer, p, len);
   view(ptr.x, n * X.cols).set(X.data);
   const L = ptr.layers.map((q) => ({ ...q, Wv: view(q.W, q.inputs * q.outputs), bv: view(q.b, q.outputs), actv: view(q.act, batch * q.outputs), deltav: view(q.delta, batch * q.outputs) }));
   for (const q of L) {

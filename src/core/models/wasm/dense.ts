@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The dense-layer kernels of dense.as.ts (WebAssembly, 2-lane float64 SIMD). */
+/** The dense-layer kernels of dense.as.ts (WebAssembly, 4-lane float32 SIMD). */
 export interface DenseKernels {
   readonly memory: WebAssembly.Memory;
   reset(): void;
-  allocF64(n: number): number;
+  /** n zeroed 4-byte slots (float32 or int32). */
+  alloc32(n: number): number;
   /** Reserves the kernels' scratch for batches and layer inputs up to n (call before making views). */
   reserveScratch(n: number): void;
   forward(x: number, rows: number, nIn: number, w: number, b: number, nOut: number, out: number, relu: boolean): void;
