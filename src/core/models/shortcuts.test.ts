@@ -293,4 +293,21 @@ describe('the SVM kernel sums over nonzero columns only, bit-identical to the de
     });
     expect(Array.from(model.predictProba(Xt))).toEqual(Array.from(dense));
   });
+
+  it('candidates differing in C and class weight share one kernel and answer exactly as separate fits', () => {
+    const engine = ENGINES.svm;
+    const cands = [{ C: 0.5, gamma: 'scale' }, { C: 4, gamma: 'scale' }, { C: 1, gamma: 'scale', class_weight: 'balanced' }];
+    expect(new Set(cands.map((c) => engine.shareKey(c))).size).toBe(1);
+    expect(engine.shareKey({ C: 1, gamma: 0.01 })).not.toBe(engine.shareKey(cands[0]!));
+    for (const rankOnly of [false, true]) {
+      const grouped = engine.fitGroup(cands, X, y, [Xt, X], 5, { rankOnly });
+      cands.forEach((c, i) => {
+        const alone = engine.fitGroup([c], X, y, [Xt, X], 5, { rankOnly })[0]!;
+        expect(Array.from(grouped[i]![0]!)).toEqual(Array.from(alone[0]!));
+        expect(Array.from(grouped[i]![1]!)).toEqual(Array.from(alone[1]!));
+        // The evaluation-row kernel path gives exactly the saved model's predictProba.
+        if (!rankOnly) expect(Array.from(grouped[i]![0]!)).toEqual(Array.from(engine.fit(c, X, y, 5).predictProba(Xt)));
+      });
+    }
+  });
 });
