@@ -34,7 +34,20 @@ function rowNonzeros(X: Matrix): { readonly start: Int32Array; readonly col: Int
   return { start, col: Int32Array.from(cols) };
 }
 
-export function rbfKernelMatrix(X: Matrix, gamma: number): Float64Array {
+/**
+ * Kernel matrices are several MB per fit. A fit reuses its thread's buffers from the last one: fresh memory is
+ * faulted in page by page on first touch, which cost more than filling it here. (Every entry is written.)
+ */
+const buffers = new Map<string, Float64Array>();
+
+function reused(which: string, length: number): Float64Array {
+  let b = buffers.get(which);
+  if (!b || b.length < length) buffers.set(which, (b = new Float64Array(length)));
+  return b.subarray(0, length);
+}
+
+/** The n × n RBF kernel matrix; `into`, when given, receives it (n × n entries, all written). */
+export function rbfKernelMatrix(X: Matrix, gamma: number, into?: Float64Array): Float64Array {
   const n = X.rows;
   const p = X.cols;
   const x = X.data;
@@ -45,7 +58,7 @@ export function rbfKernelMatrix(X: Matrix, gamma: number): Float64Array {
     sq[i] = s;
   }
   const { start, col } = rowNonzeros(X);
-  const K = new Float64Array(n * n);
+  const K = into ?? new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     K[i * n + i] = 1;
     const oi = i * p;
@@ -288,7 +301,7 @@ class SvmModel implements Model {
 
 function subKernel(K: Float64Array, n: number, rows: readonly number[]): Float64Array {
   const m = rows.length;
-  const out = new Float64Array(m * m);
+  const out = reused('fold', m * m);
   for (let a = 0; a < m; a++) {
     const o = rows[a]! * n;
     for (let b = 0; b < m; b++) out[a * m + b] = K[o + rows[b]!]!;
@@ -307,9 +320,8 @@ function squaredDistance(a: Float64Array, ai: number, b: Float64Array, bi: numbe
 }
 
 /** K(E row, X row) for the X rows `rows`, each entry exactly as `SvmModel.decision` computes it. */
-function rbfCross(E: Matrix, X: Matrix, rows: readonly number[], gamma: number): Float64Array {
+function rbfCross(E: Matrix, X: Matrix, rows: readonly number[], gamma: number, out: Float64Array = new Float64Array(E.rows * rows.length)): Float64Array {
   const p = X.cols;
-  const out = new Float64Array(E.rows * rows.length);
   for (let i = 0; i < E.rows; i++) {
     for (let c = 0; c < rows.length; c++) out[i * rows.length + c] = Math.exp(-gamma * squaredDistance(E.data, i * p, X.data, rows[c]! * p, p));
   }
@@ -336,7 +348,7 @@ function fitSvms(cands: readonly Candidate[], X: Matrix, y: Uint8Array, seed: nu
     const weights = c['class_weight'] === 'balanced' ? balancedWeights(y) : new Float64Array(n).fill(1);
     return weights.map((w) => w * num(c, 'C', 1));
   });
-  const K = rbfKernelMatrix(X, gamma);
+  const K = rbfKernelMatrix(X, gamma, reused('kernel', n * n));
   const solved = Cvs.map((Cv) => smo(K, y, Cv));
   const decs = cands.map(() => new Float64Array(n));
   if (calibrate === 'cv') {
@@ -389,7 +401,7 @@ export const svmEngine: FamilyEngine = {
     const union = [...new Set(fits.flatMap((f) => f.svRows))].sort((a, b) => a - b);
     const column = new Int32Array(X.rows);
     union.forEach((r, c) => (column[r] = c));
-    const crosses = evals.map((e) => rbfCross(e, X, union, fits[0]!.model.gamma));
+    const crosses = evals.map((e, k) => rbfCross(e, X, union, fits[0]!.model.gamma, reused(`cross${k}`, e.rows * union.length)));
     return fits.map(({ model, svRows }) => evals.map((e, k) => model.probability(model.decisionFromCross(crosses[k]!, e.rows, union.length, column, svRows))));
   },
   load: (s) => new SvmModel({ rows: s['rows'] as number, cols: s['cols'] as number, data: Float64Array.from(s['sv'] as number[]) }, Float64Array.from(s['coef'] as number[]), s['b'] as number, s['gamma'] as number, s['A'] as number, s['B'] as number),
