@@ -57,8 +57,8 @@ function rowBins(B: BinnedMatrix): RowBins {
 }
 
 /** Gradient and hessian sums per (feature, bin), interleaved: hist[2k] = G, hist[2k+1] = H. */
-function buildHistogram(R: RowBins, cols: number, idx: Int32Array, g: Float64Array, h: Float64Array): Float64Array {
-  const hist = new Float64Array(2 * R.total);
+function buildHistogram(R: RowBins, cols: number, idx: Int32Array, g: Float64Array, h: Float64Array, hist: Float64Array): Float64Array {
+  hist.fill(0);
   const { slots } = R;
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
@@ -74,7 +74,11 @@ function buildHistogram(R: RowBins, cols: number, idx: Int32Array, g: Float64Arr
   return hist;
 }
 
-function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float64Array, rows: Int32Array, allowed: Uint8Array, o: GbmOptions): TreeState {
+/**
+ * One boosted tree. `pool` holds histogram buffers for reuse from node to node and tree to tree (at most
+ * two per level are live): a fresh one per split cost zeroed, then collected, memory every time.
+ */
+function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float64Array, rows: Int32Array, allowed: Uint8Array, o: GbmOptions, pool: Float64Array[]): TreeState {
   const tree = emptyTree();
   const cols = B.cols;
   // Each node's histogram is built directly only for the smaller child; the larger is parent minus smaller.
@@ -129,20 +133,27 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float6
     const Rr = both.subarray(idx.length, c);
     tree.feature[node] = bestF;
     tree.threshold[node] = B.thresholds[bestF]![bestBin]!;
-    let histL: Float64Array;
-    let histR: Float64Array;
-    if (depth + 1 < o.maxDepth) {
-      const small = L.length <= Rr.length ? L : Rr;
-      const hs = buildHistogram(R, cols, small, g, h);
-      const hb = hist.slice();
-      for (let k = 0; k < hb.length; k++) hb[k]! -= hs[k]!;
-      [histL, histR] = small === L ? [hs, hb] : [hb, hs];
-    } else histL = histR = hist; // children at max depth are leaves: no histogram needed
+    if (depth + 1 >= o.maxDepth) {
+      // Children at max depth are leaves: no histogram needed.
+      tree.left[node] = grow(L, hist, depth + 1);
+      tree.right[node] = grow(Rr, hist, depth + 1);
+      return node;
+    }
+    // The parent's histogram becomes the larger child's in place (it is not needed again); the smaller
+    // child's comes from the pool and goes back once its subtree is grown.
+    const small = L.length <= Rr.length ? L : Rr;
+    const hs = buildHistogram(R, cols, small, g, h, takeHistogram());
+    for (let k = 0; k < hist.length; k++) hist[k]! -= hs[k]!;
+    const [histL, histR] = small === L ? [hs, hist] : [hist, hs];
     tree.left[node] = grow(L, histL, depth + 1);
     tree.right[node] = grow(Rr, histR, depth + 1);
+    pool.push(hs);
     return node;
   };
-  grow(rows, buildHistogram(R, cols, rows, g, h), 0);
+  const takeHistogram = (): Float64Array => pool.pop() ?? new Float64Array(2 * R.total);
+  const root = buildHistogram(R, cols, rows, g, h, takeHistogram());
+  grow(rows, root, 0);
+  pool.push(root);
   return tree;
 }
 
@@ -157,6 +168,7 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   const R = rowBins(B);
   const rng = Rng.derive(seed, 'gbm');
   const allowed = new Uint8Array(X.cols).fill(1);
+  const histograms: Float64Array[] = [];
   for (let k = 0; k < nTrees; k++) {
     for (let i = 0; i < n; i++) {
       const p = sigmoid(margin[i]!);
@@ -170,7 +182,7 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
       allowed.fill(0);
       for (const f of rng.shuffle(Array.from({ length: X.cols }, (_, j) => j)).slice(0, m)) allowed[f] = 1;
     }
-    const tree = growBoostedTree(B, R, g, h, Int32Array.from(picked), allowed, o);
+    const tree = growBoostedTree(B, R, g, h, Int32Array.from(picked), allowed, o, histograms);
     accumulateTree(tree, X, margin);
     onTree(tree, k);
   }
