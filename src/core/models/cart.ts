@@ -25,7 +25,7 @@ export class CartScratch {
   constructor(maxBins: number, cols: number, rows: number) {
     this.wClass = new Float64Array(2 * maxBins);
     this.count = new Int32Array(maxBins);
-    this.touched = new Int32Array(maxBins);
+    this.touched = new Int32Array(maxBins + 1); // + 1: the branch-free append writes one past the last bin
     this.featureOrder = new Int32Array(cols);
     this.left = new Int32Array(rows);
     this.right = new Int32Array(rows);
