@@ -5,6 +5,7 @@ import { STATLOG } from '../../test-support/helpers.js';
 import { takeRows } from '../data/dataset.js';
 import { fitPreprocessor, transform } from '../features/preprocess.js';
 import type { Matrix } from '../matrix.js';
+import type { Candidate } from '../params/grids.js';
 import { DEFAULT_PARAMS } from '../params/params.js';
 import { Rng } from '../random.js';
 import { ENGINES } from './engines.js';
@@ -296,7 +297,7 @@ describe('the SVM kernel sums over nonzero columns only, bit-identical to the de
 
   it('candidates differing in C and class weight share one kernel and answer exactly as separate fits', () => {
     const engine = ENGINES.svm;
-    const cands = [{ C: 0.5, gamma: 'scale' }, { C: 4, gamma: 'scale' }, { C: 1, gamma: 'scale', class_weight: 'balanced' }];
+    const cands: Candidate[] = [{ C: 0.5, gamma: 'scale' }, { C: 4, gamma: 'scale' }, { C: 1, gamma: 'scale', class_weight: 'balanced' }];
     expect(new Set(cands.map((c) => engine.shareKey(c))).size).toBe(1);
     expect(engine.shareKey({ C: 1, gamma: 0.01 })).not.toBe(engine.shareKey(cands[0]!));
     for (const rankOnly of [false, true]) {
