@@ -1,12 +1,9 @@
-import { readFileSync, renameSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Dataset } from '../../core/data/dataset.js';
 
 import type { ColumnDrift } from '../../core/drift/compare.js';
 import type { Shift } from '../../core/drift/shift.js';
 
-import { csvCell } from '../../core/data/delimited.js';
 import { UserError } from '../../core/errors.js';
 import type { DriftReport } from '../../engine/drift.js';
 
@@ -61,17 +58,21 @@ Examples:
     .option('--reweight <col=level:factor...>', 'resample rows so a category is factor times as likely')
     .option('--blank <col=share...>', 'empty a share of a column\'s cells')
     .option('--seed <n>', 'seed (default: params seed)')
-    .option('--target <col>', 'target column of a generic file')
-    .option('--bad <value>', 'target value meaning bad')
+    .option('--target <col>', 'not needed: every column is kept (accepted for older scripts)')
+    .option('--bad <value>', 'not needed: every column is kept (accepted for older scripts)')
     .addHelpText('after', `
+Any file ingest or score reads works, with or without a target column. Every column no shift names is
+copied unchanged (an id column above all, so shifted rows still join to their outcomes); codes of a known
+codebook are written decoded; --reweight moves whole rows.
+
 Examples:
   credit-tui shift ../shared/data/statlog_german.data cur.parquet --scale credit_amount=1.3 --blank age=0.2
-  credit-tui shift ref.parquet cur.parquet --reweight purpose=business:4 --seed 7`)
-    .action(async (input: string, output: string, flags: { scale?: string[]; offset?: string[]; reweight?: string[]; blank?: string[]; seed?: string; target?: string; bad?: string }, cmd: Command) => {
-      const { parseShift, shiftDataset } = await import('../../core/drift/shift.js');
-      const { writeDatasetParquet } = await import('../../core/data/parquet.js');
-      const { readDataset } = await import('../../engine/ingest.js');
-      const { loadParams, partialPath, projectAt, resolveHome, writeFileAtomic } = await import('../../engine/project.js');
+  credit-tui shift ref.parquet cur.parquet --reweight purpose=business:4 --seed 7
+  credit-tui shift applicants.csv applicants2.csv --scale credit_amount=2`)
+    .action(async (input: string, output: string, flags: { scale?: string[]; offset?: string[]; reweight?: string[]; blank?: string[]; seed?: string }, cmd: Command) => {
+      const { parseShift } = await import('../../core/drift/shift.js');
+      const { shiftFile } = await import('../../engine/shift.js');
+      const { loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
       const g = globals(cmd);
       const params = loadParams(projectAt(resolveHome(g.home)), g.params);
       const shifts: Shift[] = [
@@ -81,33 +82,11 @@ Examples:
         ...(flags.blank ?? []).map((s) => parseShift('blank', s)),
       ];
       if (resolve(input) === resolve(output)) throw new UserError('output would overwrite the input file', { file: output });
-      const ext = extname(output).toLowerCase();
-      if (ext !== '.parquet' && ext !== '.csv') throw new UserError(`unsupported output type '${ext || '(none)'}'`, { file: output }, 'use .parquet or .csv');
       const seed = flags.seed === undefined ? params.seed : Number(flags.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`invalid --seed ${JSON.stringify(flags.seed)}`);
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(input);
-      } catch {
-        throw new UserError('file not found', { file: input });
-      }
-      const { dataset } = readDataset(bytes, input, resolve(input), { name: 'shifted', target: flags.target ?? params.data.target, badValue: flags.bad ?? params.data.bad_value });
-      const shifted = shiftDataset(dataset, shifts, seed);
-      if (ext === '.parquet') {
-        const tmp = partialPath(output);
-        writeDatasetParquet(shifted, tmp);
-        renameSync(tmp, output);
-      } else writeFileAtomic(output, datasetCsv(shifted));
+      const shifted = shiftFile(input, output, shifts, seed);
       out(`wrote ${output}: ${shifted.rows} rows, ${shifts.length} shift${shifts.length === 1 ? '' : 's'} (seed ${seed})`);
     });
-}
-
-function datasetCsv(ds: Dataset): string {
-  const lines = [[...ds.features.map((f) => f.name), ds.targetName].map(csvCell).join(',')];
-  for (let i = 0; i < ds.rows; i++) {
-    lines.push([...ds.features.map((f) => (f.kind === 'numeric' ? (Number.isNaN(f.values[i]!) ? '' : String(f.values[i])) : csvCell(f.values[i] ?? ''))), ds.target[i] ? 'bad' : 'good'].join(','));
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 function statistic(c: ColumnDrift): [string, string] {
