@@ -3,7 +3,7 @@ import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { binMatrix, type BinnedMatrix } from './binning.js';
 import { type FamilyEngine, type Model, type ModelState, num, sigmoid } from './model.js';
-import { accumulateTree, addNode, emptyTree, PackedTrees, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
+import { addNode, emptyTree, PackedTrees, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
 
 /**
  * Gradient-boosted trees with XGBoost's `hist` algorithm for binary:logistic: 256 quantile bins, depth-wise
@@ -34,12 +34,10 @@ function options(c: Candidate): GbmOptions {
 }
 
 /**
- * Row-major 8-bit codes and per-feature histogram offsets: one pass per node touches memory in order.
- * `slots` holds each (row, feature)'s histogram position, offset + code, so the hot loop adds without
- * looking up the offset.
+ * Row-major histogram positions: `slots[i * cols + f]` is (row i, feature f)'s bin offset + code, so the
+ * hot loop adds without looking up the offset.
  */
 interface RowBins {
-  readonly codes: Uint8Array;
   readonly slots: Int32Array;
   readonly offsets: Int32Array;
   readonly total: number;
@@ -47,23 +45,28 @@ interface RowBins {
 
 function rowBins(B: BinnedMatrix): RowBins {
   const { rows, cols } = B;
-  const codes = new Uint8Array(rows * cols);
-  for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) codes[i * cols + j] = B.codes[j * rows + i]!;
   const offsets = new Int32Array(cols + 1);
   for (let j = 0; j < cols; j++) offsets[j + 1] = offsets[j]! + B.bins[j]!;
   const slots = new Int32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) slots[i * cols + j] = offsets[j]! + codes[i * cols + j]!;
-  return { codes, slots, offsets, total: offsets[cols]! };
+  for (let j = 0; j < cols; j++) {
+    const base = j * rows;
+    const off = offsets[j]!;
+    for (let i = 0; i < rows; i++) slots[i * cols + j] = off + B.codes[base + i]!;
+  }
+  return { slots, offsets, total: offsets[cols]! };
 }
 
-/** Gradient and hessian sums per (feature, bin), interleaved: hist[2k] = G, hist[2k+1] = H. */
-function buildHistogram(R: RowBins, cols: number, idx: Int32Array, g: Float64Array, h: Float64Array, hist: Float64Array): Float64Array {
+/**
+ * Gradient and hessian sums per (feature, bin), interleaved: hist[2k] = G, hist[2k+1] = H. `gh` holds each
+ * row's gradient and hessian side by side (one cache line serves both).
+ */
+function buildHistogram(R: RowBins, cols: number, idx: Int32Array, gh: Float64Array, hist: Float64Array): Float64Array {
   hist.fill(0);
   const { slots } = R;
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
-    const gi = g[i]!;
-    const hi = h[i]!;
+    const gi = gh[2 * i]!;
+    const hi = gh[2 * i + 1]!;
     const base = i * cols;
     for (let f = 0; f < cols; f++) {
       const k = slots[base + f]! << 1;
@@ -74,23 +77,44 @@ function buildHistogram(R: RowBins, cols: number, idx: Int32Array, g: Float64Arr
   return hist;
 }
 
+/** Buffers of one fit, reused from tree to tree. */
+interface BoostScratch {
+  /** Histograms (at most two per level are live); a fresh one per split cost zeroed memory every time. */
+  readonly pool: Float64Array[];
+  /** The right-hand rows of a partition, before they are copied back behind the left-hand ones. */
+  readonly right: Int32Array;
+  /** The leaf each sampled row reached in the tree being grown. */
+  readonly leafOfRow: Int32Array;
+  /** Per node, the bin its split keeps on the left (code <= bin goes left, as x <= threshold). */
+  splitBin: number[];
+}
+
 /**
- * One boosted tree. `pool` holds histogram buffers for reuse from node to node and tree to tree (at most
- * two per level are live): a fresh one per split cost zeroed, then collected, memory every time.
+ * One boosted tree over the sampled rows `rows` (a region of a buffer it may reorder: the partitions are in
+ * place and stable, so each child's rows stay in row order as separate lists would be).
  */
-function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float64Array, rows: Int32Array, allowed: Uint8Array, o: GbmOptions, pool: Float64Array[]): TreeState {
+function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: Int32Array, allowed: Uint8Array, o: GbmOptions, s: BoostScratch): TreeState {
   const tree = emptyTree();
   const cols = B.cols;
+  const n = B.rows;
+  const { pool, right, leafOfRow } = s;
+  const splitBin: number[] = (s.splitBin = []);
+  const takeHistogram = (): Float64Array => pool.pop() ?? new Float64Array(2 * R.total);
   // Each node's histogram is built directly only for the smaller child; the larger is parent minus smaller.
   const grow = (idx: Int32Array, hist: Float64Array, depth: number): number => {
     let G = 0;
     let H = 0;
     for (let r = 0; r < idx.length; r++) {
-      G += g[idx[r]!]!;
-      H += h[idx[r]!]!;
+      G += gh[2 * idx[r]!]!;
+      H += gh[2 * idx[r]! + 1]!;
     }
     const node = addNode(tree, (-G / (H + o.lambda)) * o.eta, H);
-    if (depth >= o.maxDepth || idx.length < 2) return node;
+    splitBin.push(-1);
+    const leaf = (): number => {
+      for (let r = 0; r < idx.length; r++) leafOfRow[idx[r]!] = node;
+      return node;
+    };
+    if (depth >= o.maxDepth || idx.length < 2) return leaf();
     const parent = (G * G) / (H + o.lambda);
     let best = 1e-10;
     let bestF = -1;
@@ -116,23 +140,27 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float6
         }
       }
     }
-    if (bestF < 0) return node;
-    // Branch-free partition in row order (as growCart's).
-    const both = new Int32Array(2 * idx.length);
+    if (bestF < 0) return leaf();
+    // Branch-free stable partition in place: left rows are compacted forward, right rows go to scratch
+    // and are copied back behind them.
+    const codes = B.codes;
+    const base = bestF * n;
     let a = 0;
-    let c = idx.length;
+    let c = 0;
     for (let r = 0; r < idx.length; r++) {
       const i = idx[r]!;
-      both[a] = i;
-      both[c] = i;
-      const goesLeft = +(R.codes[i * cols + bestF]! <= bestBin);
+      idx[a] = i;
+      right[c] = i;
+      const goesLeft = +(codes[base + i]! <= bestBin);
       a += goesLeft;
       c += 1 - goesLeft;
     }
-    const L = both.subarray(0, a);
-    const Rr = both.subarray(idx.length, c);
+    idx.set(right.subarray(0, c), a);
+    const L = idx.subarray(0, a);
+    const Rr = idx.subarray(a);
     tree.feature[node] = bestF;
     tree.threshold[node] = B.thresholds[bestF]![bestBin]!;
+    splitBin[node] = bestBin;
     if (depth + 1 >= o.maxDepth) {
       // Children at max depth are leaves: no histogram needed.
       tree.left[node] = grow(L, hist, depth + 1);
@@ -142,7 +170,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float6
     // The parent's histogram becomes the larger child's in place (it is not needed again); the smaller
     // child's comes from the pool and goes back once its subtree is grown.
     const small = L.length <= Rr.length ? L : Rr;
-    const hs = buildHistogram(R, cols, small, g, h, takeHistogram());
+    const hs = buildHistogram(R, cols, small, gh, takeHistogram());
     for (let k = 0; k < hist.length; k++) hist[k]! -= hs[k]!;
     const [histL, histR] = small === L ? [hs, hist] : [hist, hs];
     tree.left[node] = grow(L, histL, depth + 1);
@@ -150,11 +178,29 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, g: Float64Array, h: Float6
     pool.push(hs);
     return node;
   };
-  const takeHistogram = (): Float64Array => pool.pop() ?? new Float64Array(2 * R.total);
-  const root = buildHistogram(R, cols, rows, g, h, takeHistogram());
+  const root = buildHistogram(R, cols, rows, gh, takeHistogram());
   grow(rows, root, 0);
   pool.push(root);
   return tree;
+}
+
+/**
+ * Adds the new tree's leaf values to every row's margin: sampled rows' leaves were recorded while growing,
+ * the others walk the tree on their bin codes (code <= split bin exactly when x <= threshold). One addition
+ * per row, as `accumulateTree` on X would make.
+ */
+function addTreeToMargin(tree: TreeState, B: BinnedMatrix, sampled: Uint8Array, s: BoostScratch, margin: Float64Array): void {
+  const n = B.rows;
+  const { feature, left, right, value } = tree;
+  const { leafOfRow, splitBin } = s;
+  for (let i = 0; i < n; i++) {
+    let node = leafOfRow[i]!;
+    if (!sampled[i]) {
+      node = 0;
+      while (feature[node]! >= 0) node = B.codes[feature[node]! * n + i]! <= splitBin[node]! ? left[node]! : right[node]!;
+    }
+    margin[i]! += value[node]!;
+  }
 }
 
 /** Boosts `nTrees` rounds; `onTree` sees each tree as it is added (for prefix predictions). */
@@ -163,27 +209,33 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   const B = binMatrix(X, MAX_BINS);
   const n = X.rows;
   const margin = new Float64Array(n);
-  const g = new Float64Array(n);
-  const h = new Float64Array(n);
+  const gh = new Float64Array(2 * n);
   const R = rowBins(B);
   const rng = Rng.derive(seed, 'gbm');
   const allowed = new Uint8Array(X.cols).fill(1);
-  const histograms: Float64Array[] = [];
+  const scratch: BoostScratch = { pool: [], right: new Int32Array(n), leafOfRow: new Int32Array(n), splitBin: [] };
+  const order = new Int32Array(n);
+  const sampled = new Uint8Array(n);
   for (let k = 0; k < nTrees; k++) {
     for (let i = 0; i < n; i++) {
       const p = sigmoid(margin[i]!);
-      g[i] = p - y[i]!;
-      h[i] = Math.max(p * (1 - p), 1e-16);
+      gh[2 * i] = p - y[i]!;
+      gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
     }
-    const picked: number[] = [];
-    for (let i = 0; i < n; i++) if (o.subsample >= 1 || rng.next() < o.subsample) picked.push(i);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const take = o.subsample >= 1 || rng.next() < o.subsample;
+      sampled[i] = +take;
+      order[m] = i;
+      m += +take;
+    }
     if (o.colsample < 1) {
-      const m = Math.max(1, Math.floor(o.colsample * X.cols));
+      const cnt = Math.max(1, Math.floor(o.colsample * X.cols));
       allowed.fill(0);
-      for (const f of rng.shuffle(Array.from({ length: X.cols }, (_, j) => j)).slice(0, m)) allowed[f] = 1;
+      for (const f of rng.shuffle(Array.from({ length: X.cols }, (_, j) => j)).slice(0, cnt)) allowed[f] = 1;
     }
-    const tree = growBoostedTree(B, R, g, h, Int32Array.from(picked), allowed, o, histograms);
-    accumulateTree(tree, X, margin);
+    const tree = growBoostedTree(B, R, gh, order.subarray(0, m), allowed, o, scratch);
+    addTreeToMargin(tree, B, sampled, scratch, margin);
     onTree(tree, k);
   }
 }
