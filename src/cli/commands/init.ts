@@ -28,11 +28,19 @@ export function registerInit(program: Command): void {
     .command('params')
     .description('validate params.yaml and print the effective parameters (defaults filled in)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  credit-tui params\n  credit-tui --params other.yaml params --json')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .option('--check', 'only validate: one line saying which file is valid (exit 0), or the error (exit 1)')
+    .addHelpText('after', '\nExamples:\n  credit-tui params\n  credit-tui params --check\n  credit-tui --params other.yaml params --json')
+    .action(async (opts: { json?: boolean; check?: boolean }, cmd: Command) => {
       const { loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
       const g = globals(cmd);
-      const params = loadParams(projectAt(resolveHome(g.home)), g.params);
+      const project = projectAt(resolveHome(g.home));
+      const params = loadParams(project, g.params);
+      if (opts.check) {
+        const file = g.params ?? project.paramsPath;
+        const text = g.params || existsSync(file) ? `${file}: valid` : `no ${file}: the built-in defaults apply (credit-tui init writes them out)`;
+        out(opts.json ? JSON.stringify({ valid: true, file: g.params || existsSync(file) ? file : null }) : text);
+        return;
+      }
       out(opts.json ? JSON.stringify(params) : JSON.stringify(params, null, 2));
     });
 }
