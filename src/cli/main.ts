@@ -11,6 +11,7 @@ import { registerServe } from './commands/serve.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerFairness } from './commands/fairness.js';
 import { registerExport } from './commands/export.js';
+import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
 import { err } from './context.js';
 import { asUserError } from '../core/human-errors.js';
@@ -51,6 +52,7 @@ Examples:
   registerMonitor(program);
   registerFairness(program);
   registerExport(program);
+  registerSynth(program);
   program.action(async (_opts: unknown, cmd: Command) => {
     if (cmd.args.length > 0) throw new UserError(`unknown command '${cmd.args[0]}'`, {}, 'see credit-tui --help');
     await openTui(cmd, 'home');
