@@ -34,7 +34,7 @@ describe('monitoring figures', () => {
   });
 
   it('bands are mean ± 3 sd of the reference chunks and alert on the side that matters', () => {
-    const chunk = (approval_rate: number, auc: number): PeriodMetrics => ({ period: 'c', from: '', to: '', rows: 100, approval_rate, mean_p_bad: 0.3, score_psi: 0.05, drift_share: 0, drifted_columns: [], labeled: 100, auc, gini: null, ks: null, bad_rate: 0.3, expected_cost: null, auc_estimated: 0.78, bad_rate_estimated: 0.3 });
+    const chunk = (approval_rate: number, auc: number): PeriodMetrics => ({ period: 'c', from: '', to: '', rows: 100, approval_rate, mean_p_bad: 0.3, score_psi: 0.05, drift_share: 0, drifted_columns: [], labeled: 100, auc, gini: null, ks: null, bad_rate: 0.3, bad_rate_approved: null, expected_cost: null, estimated_auc: 0.78, estimated_auc_lower: 0.7, estimated_auc_upper: 0.86, estimated_bad_rate_approved: 0.2, estimated_bad_rate: 0.3 });
     const bands = bandsFromChunks([chunk(0.6, 0.8), chunk(0.7, 0.76)], 20);
     const approval = bands.find((b) => b.metric === 'approval_rate')!;
     expect(approval.lower).toBeCloseTo(0.65 - 3 * 0.05, 12);
@@ -63,7 +63,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
       expect(p.rows).toBe(fixture.periods[i]!.rows);
       expect(p.labeled).toBe(p.rows);
       expect(Math.abs(p.auc! - fixture.periods[i]!.auc)).toBeLessThanOrEqual(1e-9);
-      expect(p.auc_estimated).toBeGreaterThan(0.6);
+      expect(p.estimated_auc).toBeGreaterThan(0.6);
     });
     // The score distribution moves up with the shift: PSI of the last batch well above the first five.
     expect(report.periods.at(-1)!.score_psi).toBeGreaterThan(Math.max(...report.periods.slice(0, 5).map((p) => p.score_psi)));
@@ -78,7 +78,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
     const j = runCli(['monitor', '--json', '--by', '250 rows'], { home });
     const report = JSON.parse(j.stdout) as { periods: Record<string, unknown>[] };
     expect(report.periods.map((p) => p['rows'])).toHaveLength(4);
-    for (const key of ['period', 'rows', 'approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'drifted_columns', 'auc', 'auc_estimated', 'bad_rate', 'alert', 'alerts']) expect(report.periods[0]).toHaveProperty(key);
+    for (const key of ['period', 'rows', 'approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'drifted_columns', 'auc', 'estimated_auc', 'estimated_auc_lower', 'estimated_auc_upper', 'estimated_bad_rate_approved', 'bad_rate_approved', 'bad_rate', 'alert', 'alerts', 'bands']) expect(report.periods[0]).toHaveProperty(key);
     const since = runCli(['monitor', '--since', '2999-01-01'], { home });
     expect(since.status).toBe(1);
     expect(since.stderr).toMatch(/^error: no logged predictions since/);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Dataset } from '../core/data/dataset.js';
 import { UserError } from '../core/errors.js';
 import {
-  alertsOf, bandsFromChunks, periodMetrics, periodOf, PeriodState, summarizeReference,
+  alertsOf, bandsForSize, bandsFromChunks, periodMetrics, periodOf, PeriodState, summarizeReference,
   type Band, type InputSpec, type MonitoredMetric, type MonitorRow, type PeriodBy, type PeriodMetrics,
 } from '../core/monitor/periods.js';
 import type { Params } from '../core/params/params.js';
@@ -27,12 +27,15 @@ export interface MonitorOptions {
 export interface MonitoredPeriod extends PeriodMetrics {
   readonly alert: boolean;
   readonly alerts: readonly MonitoredMetric[];
+  /** The bands this period was judged by: sized for its own number of rows. */
+  readonly bands: readonly Band[];
 }
 
 export interface MonitorReport {
   readonly model: { readonly version: number; readonly family: string };
   readonly reference: { readonly source: string; readonly rows: number; readonly chunk_rows: number; readonly chunks: number };
   readonly by: string;
+  /** Bands at the periods' median size (each period carries its own, sized for its rows). */
   readonly bands: readonly Band[];
   readonly periods: readonly MonitoredPeriod[];
   /** Rows read from the prediction log (before --since). */
@@ -43,7 +46,7 @@ export interface MonitorReport {
 const specsOf = (m: LoadedModel): InputSpec[] => m.bundle.input.columns.map((c) => ({ name: c.name, kind: c.kind }));
 
 /** Reference rows: every row of a dataset scored by the model, with its known outcome. */
-function referenceRows(ds: Dataset, m: LoadedModel): MonitorRow[] {
+export function referenceRows(ds: Dataset, m: LoadedModel): MonitorRow[] {
   const header = ds.features.map((f) => f.name);
   const scorer = new BatchScorer(m.bundle, m.model, { header, delimiter: ',', idColumn: -1, threshold: m.bundle.threshold, scale: m.bundle.params.scoring, format: 'rows', reasons: false });
   const missing = scorer.missingColumns();
@@ -103,15 +106,28 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   }
 
   const ref = loadReference(store, model, params, opts.reference);
-  const whole = new PeriodState('reference', specs);
-  for (const r of ref.rows) whole.add(r, params.cost);
-  const summary = summarizeReference(whole);
+  const { chunkRows, chunks, bands, periods: out } = judgePeriods([...periods.values()], ref.rows, specs, params);
+  return {
+    model: { version: model.version.version, family: model.bundle.family },
+    reference: { source: ref.source, rows: ref.rows.length, chunk_rows: chunkRows, chunks },
+    by: opts.by.kind === 'rows' ? `${opts.by.n} rows` : opts.by.kind,
+    bands, periods: out, rows_logged: logged, latest_alert: out.at(-1)?.alert ?? false,
+  };
+}
 
-  // Reference chunks of the periods' typical size, in a seeded order: the spread of each metric under no change.
-  const sizes = [...periods.values()].map((s) => s.rows).sort((a, b) => a - b);
-  const median = sizes[Math.floor(sizes.length / 2)]!;
-  const chunkRows = Math.max(50, Math.min(median, Math.floor(ref.rows.length / 5)));
-  const order = ref.rows.map((_, i) => i);
+/**
+ * Judges periods against reference rows: reference chunks of the periods' typical size (seeded order) give the
+ * spread of the figures that have no formula; each period's bands are then sized for its own rows, and
+ * params.yaml `monitor.thresholds` replaces any band.
+ */
+export function judgePeriods(periods: readonly PeriodState[], refRows: readonly MonitorRow[], specs: readonly InputSpec[], params: Params): { chunkRows: number; chunks: number; bands: Band[]; periods: MonitoredPeriod[] } {
+  const whole = new PeriodState('reference', specs);
+  for (const r of refRows) whole.add(r, params.cost);
+  const summary = summarizeReference(whole);
+  const sizes = periods.map((s) => s.rows).sort((a, b) => a - b);
+  const median = sizes[Math.floor(sizes.length / 2)] ?? refRows.length;
+  const chunkRows = Math.max(50, Math.min(median, Math.floor(refRows.length / 5)));
+  const order = refRows.map((_, i) => i);
   const rng = new Rng(params.seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
@@ -120,28 +136,27 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   const chunks: PeriodMetrics[] = [];
   for (let start = 0; start + chunkRows <= order.length; start += chunkRows) {
     const s = new PeriodState(`reference chunk ${chunks.length + 1}`, specs);
-    for (let k = start; k < start + chunkRows; k++) s.add(ref.rows[order[k]!]!, params.cost);
+    for (let k = start; k < start + chunkRows; k++) s.add(refRows[order[k]!]!, params.cost);
     chunks.push(periodMetrics(s, summary, params.drift));
   }
+  const chunkBands = bandsFromChunks(chunks, specs.length);
   const fixed = params.monitor.thresholds;
-  const bands: Band[] = bandsFromChunks(chunks, specs.length).map((b) => {
-    const f = fixed[b.metric];
-    return f ? { metric: b.metric, lower: f.lower ?? null, upper: f.upper ?? null, source: 'params' as const } : b;
-  });
-  for (const [metric, f] of Object.entries(fixed) as [MonitoredMetric, { lower?: number; upper?: number }][]) {
-    if (!bands.some((b) => b.metric === metric)) bands.push({ metric, lower: f.lower ?? null, upper: f.upper ?? null, source: 'params' });
-  }
-
-  const ordered = [...periods.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  const out: MonitoredPeriod[] = ordered.map((s) => {
-    const m = periodMetrics(s, summary, params.drift);
-    const alerts = alertsOf(m, bands);
-    return { ...m, alert: alerts.length > 0, alerts };
-  });
-  return {
-    model: { version: model.version.version, family: model.bundle.family },
-    reference: { source: ref.source, rows: ref.rows.length, chunk_rows: chunkRows, chunks: chunks.length },
-    by: opts.by.kind === 'rows' ? `${opts.by.n} rows` : opts.by.kind,
-    bands, periods: out, rows_logged: logged, latest_alert: out.at(-1)?.alert ?? false,
+  const withFixed = (sized: readonly Band[]): Band[] => {
+    const bands = sized.map((b) => {
+      const f = fixed[b.metric];
+      return f ? { metric: b.metric, lower: f.lower ?? null, upper: f.upper ?? null, centre: null, source: 'params' as const } : b;
+    });
+    for (const [metric, f] of Object.entries(fixed) as [MonitoredMetric, { lower?: number; upper?: number }][]) {
+      if (!bands.some((b) => b.metric === metric)) bands.push({ metric, lower: f.lower ?? null, upper: f.upper ?? null, centre: null, source: 'params' });
+    }
+    return bands;
   };
+  const ordered = [...periods].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const judged: MonitoredPeriod[] = ordered.map((s) => {
+    const m = periodMetrics(s, summary, params.drift);
+    const bands = withFixed(bandsForSize(chunkBands, summary, s.rows, chunkRows));
+    const alerts = alertsOf(m, bands);
+    return { ...m, alert: alerts.length > 0, alerts, bands };
+  });
+  return { chunkRows, chunks: chunks.length, bands: withFixed(bandsForSize(chunkBands, summary, median, chunkRows)), periods: judged };
 }

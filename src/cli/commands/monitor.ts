@@ -14,24 +14,27 @@ const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFix
 function periodRows(r: MonitorReport): string[][] {
   return r.periods.map((p) => [
     p.alert ? paint('✗', 'red') : paint('✓', 'green'), p.period, String(p.rows), pct(p.approval_rate), num(p.mean_p_bad, 3), num(p.score_psi, 3),
-    pct(p.drift_share), num(p.auc, 3), num(p.auc_estimated, 3), pct(p.bad_rate), p.alerts.join(',') || '-',
+    pct(p.drift_share), num(p.auc, 3), num(p.estimated_auc, 3), band(p.estimated_auc_lower, p.estimated_auc_upper),
+    pct(p.bad_rate_approved), pct(p.estimated_bad_rate_approved), p.alerts.join(',') || '-',
   ]);
 }
 
-const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted', 'AUC', 'est. AUC', 'bad rate', 'alerts'];
+const band = (lo: number | null, hi: number | null): string => (lo === null || hi === null ? '-' : `${lo.toFixed(3)}–${hi.toFixed(3)}`);
+
+const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted', 'AUC', 'est. AUC', 'est. ±3σ', 'bad appr.', 'est. bad appr.', 'alerts'];
 
 /** The Markdown report: the same table, the bands, and the drifting columns per period. */
 export function monitorMarkdown(r: MonitorReport): string {
   const lines = [
     `# Monitoring: model v${r.model.version} (${r.model.family}), periods by ${r.by}`, '',
-    `Reference: ${r.reference.source}, ${r.reference.rows} rows; alert bands from ${r.reference.chunks} chunks of ${r.reference.chunk_rows} rows (mean ± 3 sd) unless params.yaml fixes them.`, '',
+    `Reference: ${r.reference.source}, ${r.reference.rows} rows; approval rate and mean p(bad) bands are sized for each period's rows (binomial variance at that n); the others come from ${r.reference.chunks} chunks of ${r.reference.chunk_rows} rows (mean ± 3 sd) unless params.yaml fixes them.`, '',
     `| ${HEADER.map((h) => h || 'alert').join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`,
     ...periodRows({ ...r }).map((row) => `| ${row.map((c) => c.replace(/\u001b\[[0-9;]*m/g, '')).join(' | ')} |`), '',
-    '## Bands', '', '| metric | lower | upper | from |', '|---|---|---|---|',
+    `## Bands (at the median period size; each period's own are in --json)`, '', '| metric | lower | upper | from |', '|---|---|---|---|',
     ...r.bands.map((b) => `| ${b.metric} | ${num(b.lower, 4)} | ${num(b.upper, 4)} | ${b.source} |`), '',
     '## Drifting columns', '',
     ...r.periods.map((p) => `- ${p.period}: ${p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}`), '',
-    'AUC and bad rate are realised (outcomes imported with `credit-tui outcomes`); est. AUC is estimated from p(bad) without labels (CBPE).',
+    'AUC and bad appr. (bad rate among the approved) are realised (outcomes imported with `credit-tui outcomes`); est. AUC, its ±3σ band and est. bad appr. are estimated from p(bad) without labels (CBPE): trust them only while p(bad) stays calibrated (covariate shift, not a changed relation between inputs and outcome).',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -69,13 +72,14 @@ export function registerMonitor(program: Command): void {
     .action(async (opts: { by: string; since?: string; reference?: string; model: string; json?: boolean; report?: string }, cmd: Command) => {
       const { parsePeriodBy } = await import('../../core/monitor/periods.js');
       const { runMonitor } = await import('../../engine/monitor.js');
-      const { writeFileAtomic } = await import('../../engine/project.js');
+      const { refuseProjectFiles, writeOutputFile } = await import('../../engine/project.js');
       const by = parsePeriodBy(opts.by);
       if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) throw new UserError(`invalid --since ${JSON.stringify(opts.since)}`, {}, 'an ISO date such as 2026-01-31');
       if (opts.report !== undefined && !opts.report.toLowerCase().endsWith('.md')) throw new UserError('the report must be a .md file', { file: opts.report });
       await withContext(cmd, ({ project, store, params }) => {
+        if (opts.report) refuseProjectFiles(opts.report, project, opts.reference ? [opts.reference] : []);
         const report = runMonitor(project, store, params, { by, ...(opts.since ? { since: new Date(opts.since).toISOString() } : {}), ...(opts.reference ? { reference: opts.reference } : {}), model: opts.model });
-        if (opts.report) writeFileAtomic(opts.report, monitorMarkdown(report));
+        if (opts.report) writeOutputFile(opts.report, monitorMarkdown(report), project, opts.reference ? [opts.reference] : []);
         if (opts.json) out(JSON.stringify(report));
         else {
           out(`model v${report.model.version} (${report.model.family}); reference ${report.reference.source}: ${report.reference.rows} rows, bands from ${report.reference.chunks} chunks of ${report.reference.chunk_rows}`);

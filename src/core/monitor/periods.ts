@@ -1,6 +1,7 @@
 import { compareColumn, type DriftThresholds } from '../drift/compare.js';
 import { psiFromShares, quantileBinShares } from '../drift/stats.js';
 import { UserError } from '../errors.js';
+import { estimatePerformance, type PerformanceEstimate } from './cbpe.js';
 import { ColumnCounts, expectedScores, NumberTally, observedScores, roundP, weightedAuc, weightedKs } from './tallies.js';
 
 /** How scored rows are cut into periods: one per scoring batch, per calendar unit (UTC), or every N rows. */
@@ -62,8 +63,13 @@ export class PeriodState {
   rows = 0;
   approvals = 0;
   pSum = 0;
+  pSqSum = 0;
+  /** Sum of p(bad) over the approved: their expected number of bads. */
+  approvedPSum = 0;
   labeled = 0;
   bads = 0;
+  labeledApproved = 0;
+  badApproved = 0;
   cost = 0;
   from = '';
   to = '';
@@ -78,8 +84,13 @@ export class PeriodState {
 
   add(r: MonitorRow, costs: Costs): void {
     this.rows++;
-    if (r.decision === 'approve') this.approvals++;
+    const approved = r.decision === 'approve';
+    if (approved) {
+      this.approvals++;
+      this.approvedPSum += r.p_bad;
+    }
     this.pSum += r.p_bad;
+    this.pSqSum += r.p_bad * r.p_bad;
     const p = roundP(r.p_bad);
     this.pTally.add(p);
     if (!this.from || r.ts < this.from) this.from = r.ts;
@@ -88,6 +99,10 @@ export class PeriodState {
     if (r.bad === null) return;
     this.labeled++;
     this.bads += r.bad;
+    if (approved) {
+      this.labeledApproved++;
+      this.badApproved += r.bad;
+    }
     const at = r.bad ? this.badAt : this.goodAt;
     at.set(p, (at.get(p) ?? 0) + 1);
     if (r.bad && r.decision === 'approve') this.cost += costs.bad_predicted_good;
@@ -95,7 +110,7 @@ export class PeriodState {
   }
 }
 
-export interface PeriodMetrics {
+export interface PeriodMetrics extends PerformanceEstimate {
   readonly period: string;
   readonly from: string;
   readonly to: string;
@@ -112,20 +127,30 @@ export interface PeriodMetrics {
   readonly gini: number | null;
   readonly ks: number | null;
   readonly bad_rate: number | null;
+  /** Realised bad rate among the approved whose outcome is known (beside estimated_bad_rate_approved). */
+  readonly bad_rate_approved: number | null;
   readonly expected_cost: number | null;
-  /** Estimated without labels from calibrated p(bad) (CBPE). */
-  readonly auc_estimated: number | null;
-  readonly bad_rate_estimated: number;
+  /** Expected bad rate of all rows: their mean p(bad). */
+  readonly estimated_bad_rate: number;
 }
 
-/** The reference a period is compared with: its p(bad) distribution and its input columns. */
+/** The reference a period is compared with: its p(bad) distribution, its input columns and the figures bands start from. */
 export interface ReferenceSummary {
   readonly pTally: NumberTally;
   readonly columns: readonly ColumnCounts[];
+  readonly rows: number;
+  readonly approval_rate: number;
+  readonly mean_p_bad: number;
+  /** Standard deviation of one row's p(bad). */
+  readonly sd_p_bad: number;
 }
 
 export function summarizeReference(state: PeriodState): ReferenceSummary {
-  return { pTally: state.pTally, columns: state.columns };
+  const mean = state.pSum / state.rows;
+  return {
+    pTally: state.pTally, columns: state.columns, rows: state.rows, approval_rate: state.approvals / state.rows,
+    mean_p_bad: mean, sd_p_bad: Math.sqrt(Math.max(0, state.pSqSum / state.rows - mean * mean)),
+  };
 }
 
 /** A period's figures against the reference, with the existing drift statistics, unchanged. */
@@ -140,8 +165,9 @@ export function periodMetrics(s: PeriodState, ref: ReferenceSummary, t: DriftThr
     approval_rate: s.approvals / s.rows, mean_p_bad: s.pSum / s.rows, score_psi: psiFromShares(shares.ref, shares.cur),
     drift_share: drift.length ? drifted.length / drift.length : 0, drifted_columns: drifted,
     labeled: s.labeled, auc, gini: auc === null ? null : 2 * auc - 1, ks: s.labeled > 0 ? weightedKs(observed) : null,
-    bad_rate: s.labeled > 0 ? s.bads / s.labeled : null, expected_cost: s.labeled > 0 ? s.cost / s.labeled : null,
-    auc_estimated: weightedAuc(expectedScores(s.pTally)), bad_rate_estimated: s.pSum / s.rows,
+    bad_rate: s.labeled > 0 ? s.bads / s.labeled : null, bad_rate_approved: s.labeledApproved > 0 ? s.badApproved / s.labeledApproved : null,
+    expected_cost: s.labeled > 0 ? s.cost / s.labeled : null,
+    ...estimatePerformance(s.pTally, s.approvedPSum, s.approvals), estimated_bad_rate: s.pSum / s.rows,
   };
 }
 
@@ -152,7 +178,7 @@ export const MONITORED = {
   score_psi: 'upper',
   drift_share: 'upper',
   auc: 'lower',
-  auc_estimated: 'lower',
+  estimated_auc: 'lower',
 } as const;
 export type MonitoredMetric = keyof typeof MONITORED;
 
@@ -160,7 +186,9 @@ export interface Band {
   readonly metric: MonitoredMetric;
   readonly lower: number | null;
   readonly upper: number | null;
-  /** Where the band came from: reference chunks (mean ± 3 sd) or params.yaml. */
+  /** The figure under no change (the reference's); null for a band fixed in params.yaml. */
+  readonly centre: number | null;
+  /** Where the band came from: reference chunks (mean ± 3 sd), the reference at the period's size, or params.yaml. */
   readonly source: 'reference' | 'params';
 }
 
@@ -179,11 +207,35 @@ export function bandsFromChunks(chunks: readonly PeriodMetrics[], columns: numbe
     const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
     const side = MONITORED[metric];
     const upper = metric === 'drift_share' ? Math.max(mean + sigmas * sd, 1 / Math.max(1, columns)) : mean + sigmas * sd;
-    bands.push({ metric, lower: side === 'upper' ? null : mean - sigmas * sd, upper: side === 'lower' ? null : upper, source: 'reference' });
+    bands.push({ metric, lower: side === 'upper' ? null : mean - sigmas * sd, upper: side === 'lower' ? null : upper, centre: mean, source: 'reference' });
   }
   return bands;
 }
 
+/**
+ * The bands of a period of `n` rows. Approval rate and mean p(bad) are a proportion and a mean, so their
+ * spread at n follows from the reference alone: binomial variance a(1 - a)/n and var(p)/n, plus the
+ * reference's own sampling variance (its N rows are a sample too). A few reference chunks of another size
+ * cannot give that: five chunks of 200 put a 500-row copy of the training data outside its band (#33).
+ * AUCs shrink as 1/sqrt(n) too, so their chunk spread is rescaled from the chunk size to n.
+ */
+export function bandsForSize(chunkBands: readonly Band[], ref: ReferenceSummary, n: number, chunkRows: number, sigmas = 3): Band[] {
+  const width = (sdRow: number): number => sigmas * sdRow * Math.sqrt(1 / n + 1 / ref.rows);
+  const a = ref.approval_rate;
+  const sized: Band[] = [
+    { metric: 'approval_rate', lower: a - width(Math.sqrt(a * (1 - a))), upper: a + width(Math.sqrt(a * (1 - a))), centre: a, source: 'reference' },
+    { metric: 'mean_p_bad', lower: ref.mean_p_bad - width(ref.sd_p_bad), upper: ref.mean_p_bad + width(ref.sd_p_bad), centre: ref.mean_p_bad, source: 'reference' },
+  ];
+  const scale = Math.sqrt(chunkRows / n);
+  for (const b of chunkBands) {
+    if (b.metric === 'approval_rate' || b.metric === 'mean_p_bad') continue;
+    if ((b.metric === 'auc' || b.metric === 'estimated_auc') && b.lower !== null && b.centre !== null) {
+      // Only the half-width (3 sd) scales with the size, around the chunks' mean.
+      sized.push({ ...b, lower: b.centre - (b.centre - b.lower) * scale });
+    } else sized.push(b);
+  }
+  return sized;
+}
 /** The metrics of a period that lie outside their band. */
 export function alertsOf(m: PeriodMetrics, bands: readonly Band[]): MonitoredMetric[] {
   const out: MonitoredMetric[] = [];

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { AttributeSpec } from '../fairness/audit.js';
 import type * as Yaml from 'yaml';
 import { UserError } from '../errors.js';
+import { MONOTONIC_TRENDS, type MonotonicTrend } from '../binning/optimal-binning.js';
 import { DEFAULT_FAMILIES, DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
 
 export type ColumnRole = 'numeric' | 'categorical' | 'ordinal' | 'ignore';
@@ -72,6 +73,21 @@ export interface Params {
     /** Points to double the odds. */
     readonly pdo: number;
   };
+  /** Optimal binning (`credit-tui bin` and the scorecard family). */
+  readonly binning: {
+    /** Most pre-bins of the CART pre-binning. */
+    readonly max_prebins: number;
+    /** Smallest pre-bin, as a share of rows. */
+    readonly min_prebin_size: number;
+    /** Smallest optimal bin, as a share of rows; null = no limit. */
+    readonly min_bin_size: number | null;
+    /** Bad-rate trend of numeric bins. */
+    readonly trend: MonotonicTrend;
+    /** Values per column that get a bin of their own, e.g. `{months_employed: [-1]}`. */
+    readonly special: Readonly<Record<string, readonly (number | string)[]>>;
+    /** Scorecard: characteristics whose IV on the training rows is below this are left out. */
+    readonly iv_threshold: number;
+  };
   readonly drift: {
     readonly p_value: number;
     readonly distance_threshold: number;
@@ -102,7 +118,7 @@ export interface Params {
 }
 
 /** Metrics of `credit-tui monitor` that can carry alert bands. */
-export const MONITOR_METRICS = ['approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'auc', 'auc_estimated'] as const;
+export const MONITOR_METRICS = ['approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'auc', 'estimated_auc'] as const;
 export type MonitorMetric = (typeof MONITOR_METRICS)[number];
 
 export type PromotePolicy = 'always' | 'if-better' | 'never';
@@ -123,6 +139,7 @@ export const DEFAULT_PARAMS: Params = {
   search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 40, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50 },
+  binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {}, iv_threshold: 0.02 },
   drift: {
     p_value: 0.05,
     distance_threshold: 0.1,
@@ -197,7 +214,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'decision', 'drift', 'fairness', 'monitor'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'decision', 'drift', 'fairness', 'monitor'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -243,6 +260,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const cost = r.section(raw, 'cost', ['bad_predicted_good', 'good_predicted_bad']);
   const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo']);
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
+  const binning = r.section(raw, 'binning', Object.keys(D.binning));
   const monitor = r.section(raw, 'monitor', ['thresholds']);
   const fairness = r.section(raw, 'fairness', ['attributes']);
   const decision = r.section(raw, 'decision', ['policy', 'target', 'calibration', 'promote']);
@@ -294,6 +312,14 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       base_odds: r.num(scoring, 'scoring.base_odds', D.scoring.base_odds, positive, 'a positive number'),
       pdo: r.num(scoring, 'scoring.pdo', D.scoring.pdo, positive, 'a positive number'),
     },
+    binning: {
+      max_prebins: r.num(binning, 'binning.max_prebins', D.binning.max_prebins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),
+      min_prebin_size: r.num(binning, 'binning.min_prebin_size', D.binning.min_prebin_size, (n) => n > 0 && n <= 0.5, 'a share in (0, 0.5]'),
+      min_bin_size: binning['min_bin_size'] === undefined || binning['min_bin_size'] === null ? null : r.num(binning, 'binning.min_bin_size', 0, (n) => n > 0 && n <= 0.5, 'a share in (0, 0.5] or null'),
+      trend: r.choice(binning, 'binning.trend', D.binning.trend, MONOTONIC_TRENDS),
+      special: readSpecial(r, binning['special']),
+      iv_threshold: r.num(binning, 'binning.iv_threshold', D.binning.iv_threshold, (n) => n >= 0, 'a number >= 0'),
+    },
     drift: {
       p_value: r.num(drift, 'drift.p_value', D.drift.p_value, share, 'a share in (0, 1)'),
       distance_threshold: r.num(drift, 'drift.distance_threshold', D.drift.distance_threshold, positive, 'a positive number'),
@@ -312,6 +338,17 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
     fairness: { attributes: readAttributes(r, fairness['attributes']) },
     monitor: { thresholds: readThresholds(r, monitor['thresholds']) },
   };
+}
+
+function readSpecial(r: Reader, v: unknown): Record<string, (number | string)[]> {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) r.fail('binning.special', 'a mapping of column: [values]', v);
+  const out: Record<string, (number | string)[]> = {};
+  for (const [col, values] of Object.entries(v)) {
+    if (!Array.isArray(values) || values.some((x) => typeof x !== 'string' && (typeof x !== 'number' || !Number.isFinite(x)))) r.fail(`binning.special.${col}`, 'a list of numbers or strings', values);
+    out[col] = values as (number | string)[];
+  }
+  return out;
 }
 
 function readAttributes(r: Reader, v: unknown): AttributeSpec[] | null {

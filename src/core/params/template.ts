@@ -93,7 +93,7 @@ fairness:
 
 monitor:
   # Alert bands of credit-tui monitor. A metric not named here gets mean ± 3 sd over reference chunks.
-  # Metrics: approval_rate, mean_p_bad, score_psi, drift_share, auc, auc_estimated. Example:
+  # Metrics: approval_rate, mean_p_bad, score_psi, drift_share, auc, estimated_auc. Example:
   #   approval_rate: { lower: 0.5, upper: 0.9 }
   thresholds: {}
 `;

@@ -13,7 +13,7 @@ const CHARTS = [
   ['score_psi', 'score PSI'],
   ['drift_share', 'drift share'],
   ['auc', 'realised AUC'],
-  ['auc_estimated', 'estimated AUC'],
+  ['estimated_auc', 'estimated AUC'],
 ] as const;
 
 /** One metric over the periods, with its alert band drawn as two flat series. */
@@ -55,7 +55,7 @@ function MonitorView({ services, onBack, engine }: { readonly services: Services
           {p.rows} rows, {(p.approval_rate * 100).toFixed(1)}% approved, mean p(bad) {p.mean_p_bad.toFixed(3)}, score PSI {p.score_psi.toFixed(3)}
         </Text>
         <Text>
-          realised AUC {p.auc?.toFixed(3) ?? '-'} ({p.labeled} labelled), estimated AUC {p.auc_estimated?.toFixed(3) ?? '-'}, bad rate {p.bad_rate === null ? '-' : `${(p.bad_rate * 100).toFixed(1)}%`}
+          realised AUC {p.auc?.toFixed(3) ?? '-'} ({p.labeled} labelled), estimated AUC {p.estimated_auc?.toFixed(3) ?? '-'}, bad rate {p.bad_rate === null ? '-' : `${(p.bad_rate * 100).toFixed(1)}%`}
         </Text>
         <Text color={p.alert ? 'red' : 'green'}>{p.alert ? `✗ alerts: ${p.alerts.join(', ')}` : '✓ no alert'}</Text>
         <Text>drifting columns: {p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}</Text>
