@@ -34,35 +34,82 @@ function options(c: Candidate): GbmOptions {
 }
 
 /**
- * Row-major histogram positions: `slots[i * cols + f]` is (row i, feature f)'s bin offset + code, so the
- * hot loop adds without looking up the offset.
+ * Where each (row, feature) adds in a node's histogram. Binary features that are never 1 together (one-hot
+ * levels of one column) share a bundle, as LightGBM's exclusive feature bundling: a bundle's histogram holds
+ * one entry per member for its upper bin plus one for rows in none of them, so a row adds once per bundle
+ * instead of once per member, and a member's lower bin is the node's total minus its upper bin.
+ * `slots[i * groups + s]` is row i's histogram position in group s (a plain feature or a bundle).
  */
 interface RowBins {
-  readonly slots: Int32Array;
+  readonly groups: number;
+  readonly slots: Uint16Array | Int32Array;
+  /** Plain feature: its first bin's position. Bundled feature: its upper bin's position. */
   readonly offsets: Int32Array;
+  readonly bundled: Uint8Array;
   readonly total: number;
 }
 
 function rowBins(B: BinnedMatrix): RowBins {
   const { rows, cols } = B;
-  const offsets = new Int32Array(cols + 1);
-  for (let j = 0; j < cols; j++) offsets[j + 1] = offsets[j]! + B.bins[j]!;
-  const slots = new Int32Array(rows * cols);
-  for (let j = 0; j < cols; j++) {
-    const base = j * rows;
-    const off = offsets[j]!;
-    for (let i = 0; i < rows; i++) slots[i * cols + j] = off + B.codes[base + i]!;
+  const offsets = new Int32Array(cols);
+  const bundled = new Uint8Array(cols);
+  /** Per group: its features and, for a bundle, its "none" position. */
+  const groups: { readonly features: number[]; bundle: boolean; none: number }[] = [];
+  let total = 0;
+  // Rows already 1 in some member of the open bundle.
+  const taken = new Uint8Array(rows);
+  let open: { readonly features: number[]; bundle: boolean; none: number } | null = null;
+  for (let f = 0; f < cols; f++) {
+    const nb = B.bins[f]!;
+    if (nb < 2) continue; // one bin: never split, never read
+    const codes = B.codes.subarray(f * rows, (f + 1) * rows);
+    if (nb === 2) {
+      let clash = false;
+      if (open) for (let i = 0; i < rows && !clash; i++) clash = codes[i]! === 1 && taken[i] === 1;
+      if (!open || clash) {
+        taken.fill(0);
+        open = { features: [], bundle: true, none: -1 };
+        groups.push(open);
+      }
+      for (let i = 0; i < rows; i++) taken[i]! |= codes[i]!;
+      open.features.push(f);
+      bundled[f] = 1;
+      offsets[f] = total++;
+      continue;
+    }
+    open = null;
+    groups.push({ features: [f], bundle: false, none: -1 });
+    offsets[f] = total;
+    total += nb;
   }
-  return { slots, offsets, total: offsets[cols]! };
+  for (const g of groups) if (g.bundle) g.none = total++;
+  const S = groups.length;
+  const slots = total <= 65536 ? new Uint16Array(rows * S) : new Int32Array(rows * S);
+  groups.forEach((g, s) => {
+    if (!g.bundle) {
+      const f = g.features[0]!;
+      const base = f * rows;
+      const off = offsets[f]!;
+      for (let i = 0; i < rows; i++) slots[i * S + s] = off + B.codes[base + i]!;
+      return;
+    }
+    for (let i = 0; i < rows; i++) slots[i * S + s] = g.none;
+    for (const f of g.features) {
+      const base = f * rows;
+      const off = offsets[f]!;
+      for (let i = 0; i < rows; i++) if (B.codes[base + i] === 1) slots[i * S + s] = off;
+    }
+  });
+  return { groups: S, slots, offsets, bundled, total };
 }
 
 /**
  * Gradient and hessian sums per (feature, bin), interleaved: hist[2k] = G, hist[2k+1] = H. `gh` holds each
  * row's gradient and hessian side by side (one cache line serves both).
  */
-function buildHistogram(R: RowBins, cols: number, idx: Int32Array, gh: Float64Array, hist: Float64Array): Float64Array {
+function buildHistogram(R: RowBins, idx: Int32Array, gh: Float64Array, hist: Float64Array): Float64Array {
   hist.fill(0);
-  const { slots } = R;
+  const { slots, groups: cols } = R;
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
     const gi = gh[2 * i]!;
@@ -122,7 +169,23 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     for (let f = 0; f < cols; f++) {
       if (!allowed[f]) continue;
       const nb = B.bins[f]!;
+      if (nb < 2) continue;
       const off = R.offsets[f]! << 1;
+      if (R.bundled[f]) {
+        // Lower bin = node total minus the upper bin.
+        const gl = G - hist[off]!;
+        const hl = H - hist[off + 1]!;
+        const hr = H - hl;
+        if (hl < o.minChildWeight || hr < o.minChildWeight) continue;
+        const gr = G - gl;
+        const gain = (gl * gl) / (hl + o.lambda) + (gr * gr) / (hr + o.lambda) - parent;
+        if (gain > best) {
+          best = gain;
+          bestF = f;
+          bestBin = 0;
+        }
+        continue;
+      }
       let gl = 0;
       let hl = 0;
       for (let b = 0; b < nb - 1; b++) {
@@ -170,7 +233,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     // The parent's histogram becomes the larger child's in place (it is not needed again); the smaller
     // child's comes from the pool and goes back once its subtree is grown.
     const small = L.length <= Rr.length ? L : Rr;
-    const hs = buildHistogram(R, cols, small, gh, takeHistogram());
+    const hs = buildHistogram(R, small, gh, takeHistogram());
     for (let k = 0; k < hist.length; k++) hist[k]! -= hs[k]!;
     const [histL, histR] = small === L ? [hs, hist] : [hist, hs];
     tree.left[node] = grow(L, histL, depth + 1);
@@ -178,7 +241,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     pool.push(hs);
     return node;
   };
-  const root = buildHistogram(R, cols, rows, gh, takeHistogram());
+  const root = buildHistogram(R, rows, gh, takeHistogram());
   grow(rows, root, 0);
   pool.push(root);
   return tree;
