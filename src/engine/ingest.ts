@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, unlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schemaOf, badRate, type Dataset } from '../core/data/dataset.js';
@@ -10,7 +10,7 @@ import { UserError } from '../core/errors.js';
 import type { ColumnRole } from '../core/params/params.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { crashPoint } from './crash-points.js';
-import { cleanStalePartials, inputFile, partialPath, safeName, writeFileAtomic, type Project } from './project.js';
+import { cleanStalePartials, commitPartial, inputFile, partialPath, safeName, writeFileAtomic, type Project } from './project.js';
 import { humanMessage } from '../core/human-errors.js';
 
 export const STATLOG_URL = 'https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/german.data';
@@ -138,8 +138,7 @@ export async function* ingest(project: Project, store: RunStore, opts: IngestOpt
     cleanStalePartials(project.processedDir);
     const tmp = partialPath(outPath);
     writeDatasetParquet(dataset, tmp);
-    crashPoint('ingest:parquet-written');
-    renameSync(tmp, outPath);
+    commitPartial(tmp, outPath, 'ingest:parquet-written');
     written.push(outPath);
     yield { type: 'stage', stage: 'record', message: 'recording in runs.db' };
     const { row, runId } = store.atomically(() => {

@@ -1,5 +1,5 @@
-import { crashPoint } from './crash-points.js';
-import { existsSync, statSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
+import { crashPoint, type CrashPoint } from './crash-points.js';
+import { existsSync, statSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, relative, isAbsolute, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
@@ -96,11 +96,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = partialPath(path);
   try {
     writeFileSync(tmp, data);
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    crashPoint('write-atomic:before-rename');
-    renameSync(tmp, path);
+    commitPartial(tmp, path, 'write-atomic:before-rename');
   } catch (e) {
     try {
       unlinkSync(tmp);
@@ -108,6 +104,31 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       /* nothing to clean up */
     }
     throw e;
+  }
+}
+
+/**
+ * Moves a finished hidden partial file into place: its bytes are flushed to disk first and the folder entry
+ * after, so a crash leaves the old file or the whole new one, never a name pointing at missing blocks.
+ */
+export function commitPartial(tmp: string, path: string, crashAt: CrashPoint = 'write-atomic:before-rename'): void {
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  crashPoint(crashAt);
+  renameSync(tmp, path);
+  try {
+    const dir = openSync(dirname(resolve(path)), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    /* some file systems cannot fsync a directory; the rename itself is still atomic */
   }
 }
 
@@ -119,13 +140,44 @@ export function safeName(name: string, what: string): string {
   return name;
 }
 
-/** An output may not replace the run store (or its WAL) nor land in the project's data/ or models/. */
-export function refuseProjectFiles(out: string, project: Project): void {
-  if (isInside(project.home, out) && ['runs.db', 'runs.db-wal', 'runs.db-shm'].some((f) => resolve(project.home, f) === resolve(out))) {
+/**
+ * The one guard every user-named output passes (score -o, shift, export, every --report, SQL exports): it may
+ * not replace an input of the same command, the run store (with its WAL, SHM and journal), nor anything under
+ * the folders whose files the registry vouches for (data/raw, data/processed, models/, outputs/predictions).
+ * Paths are compared after resolving symbolic links, so a link into data/ is caught too.
+ */
+export function refuseProjectFiles(out: string, project: Project, inputs: readonly string[] = []): void {
+  const target = realTarget(out);
+  if (inputs.some((i) => realTarget(i) === target)) throw new UserError('output would overwrite the input file', { file: out });
+  if (['runs.db', 'runs.db-wal', 'runs.db-shm', 'runs.db-journal'].some((f) => realTarget(join(project.home, f)) === target)) {
     throw new UserError('output would overwrite the run store', { file: out });
   }
-  if (isInside(project.rawDir, out) || isInside(project.processedDir, out) || isInside(project.modelsDir, out)) {
-    throw new UserError("output may not be written into the project's data/ or models/ directories", { file: out });
+  for (const dir of [project.rawDir, project.processedDir, project.modelsDir, predictionsDir(project)]) {
+    if (isInside(realTarget(dir), target)) {
+      throw new UserError("output may not be written into the project's data/, models/ or outputs/predictions/ (registered files live there)", { file: out }, 'choose a path outside them');
+    }
+  }
+}
+
+/** A user-named output written atomically, after {@link refuseProjectFiles}. */
+export function writeOutputFile(out: string, data: string | Uint8Array, project: Project, inputs: readonly string[] = []): void {
+  refuseProjectFiles(out, project, inputs);
+  writeFileAtomic(out, data);
+}
+
+/** `path` with symbolic links resolved as far as it exists (the rest appended as written). */
+function realTarget(path: string): string {
+  let head = resolve(path);
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...tail.reverse());
+    } catch {
+      const parent = dirname(head);
+      if (parent === head) return resolve(path);
+      tail.push(basename(head));
+      head = parent;
+    }
   }
 }
 

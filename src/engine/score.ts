@@ -10,11 +10,11 @@ import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
 import { CancelledError, UserError } from '../core/errors.js';
-import { BatchScorer, emptyChunkResult, type ChunkResult, type ParquetColumns, type ScoredRow, type ScorerConfig } from '../core/scoring/batch-scorer.js';
+import { BatchScorer, emptyChunkResult, type ChunkResult, type ScoredRow, type ScorerConfig } from '../core/scoring/batch-scorer.js';
 import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { cleanStalePartials, inputFile, partialPath, refuseProjectFiles, type Project } from './project.js';
+import { cleanStalePartials, commitPartial, inputFile, partialPath, refuseProjectFiles, type Project } from './project.js';
 import { crashPoint } from './crash-points.js';
 import { PredictionLog } from './prediction-log.js';
 import { loadRegisteredModel } from './registry.js';
@@ -157,20 +157,23 @@ export interface ScoreOptions {
 
 /** Output paths must not overwrite the input; a temp file + rename means no half-written output ever exists. */
 function checkOutputPath(out: string, input: string, project: Project): void {
-  if (resolve(out) === resolve(input)) throw new UserError('output would overwrite the input file', { file: out });
-  refuseProjectFiles(out, project);
+  refuseProjectFiles(out, project, [input]);
   const ext = extname(out).toLowerCase();
   if (!['.csv', '.json', '.parquet'].includes(ext)) throw new UserError(`unsupported output type '${ext || '(none)'}'`, { file: out }, 'use .csv, .json or .parquet');
 }
+
+/** Columns of a scored output, in order (CSV header, JSON keys, Parquet columns). */
+const SCORED_COLUMNS = ['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3'] as const;
 
 class AtomicWriter {
   private readonly tmp: string;
   private readonly stream: ReturnType<typeof createWriteStream>;
 
-  constructor(readonly path: string) {
+  /** `tmp`: where the bytes go until commit (default: the output's hidden partial file). */
+  constructor(readonly path: string, tmp?: string) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     cleanStalePartials(dirname(resolve(path)));
-    this.tmp = partialPath(path);
+    this.tmp = tmp ?? partialPath(path);
     this.stream = createWriteStream(this.tmp);
   }
 
@@ -181,18 +184,35 @@ class AtomicWriter {
     if (!more) return new Promise((r) => this.stream.once('drain', () => r()));
   }
 
-  async commit(): Promise<void> {
+  private async close(): Promise<void> {
     await new Promise<void>((res, rej) => this.stream.end((e?: Error | null) => (e ? rej(e) : res())));
-    const fd = openSync(this.tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    crashPoint('score:before-commit');
-    renameSync(this.tmp, this.path);
+  }
+
+  async commit(): Promise<void> {
+    await this.close();
+    commitPartial(this.tmp, this.path, 'score:before-commit');
+  }
+
+  /** The CSV written so far becomes the Parquet output, converted in a streaming pass (row order kept). */
+  async commitAsParquet(): Promise<void> {
+    await this.close();
+    const pl = polars();
+    const schema = { id: pl.Utf8, p_bad: pl.Float64, decision: pl.Utf8, score: pl.Int64, reason_1: pl.Utf8, reason_2: pl.Utf8, reason_3: pl.Utf8 };
+    const parquet = partialPath(this.path);
+    try {
+      const sink = pl.scanCSV(this.tmp, { schema, missingUtf8IsEmptyString: true })
+        .sinkParquet(parquet, { sinkOptions: { maintainOrder: true, syncOnClose: 'all', mkdir: false } });
+      // nodejs-polars 0.24 returns the native frame here (typed as its wrapper), whose collect takes an engine name.
+      (sink as unknown as { collectSync(engine: string): unknown }).collectSync('streaming');
+    } finally {
+      unlinkSync(this.tmp);
+    }
+    commitPartial(parquet, this.path, 'score:before-commit');
   }
 
   abort(): void {
     this.stream.destroy();
-    if (existsSync(this.tmp)) unlinkSync(this.tmp);
+    for (const f of [this.tmp, partialPath(this.path)]) if (existsSync(f)) unlinkSync(f);
   }
 }
 
@@ -212,7 +232,9 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const outExt = output ? extname(output).toLowerCase() : '';
   const config: ScorerConfig = {
     header: input.header, delimiter: input.kind === 'text' ? input.delimiter : ',', idColumn: input.header.findIndex(isIdColumn),
-    threshold, scale: opts.scale, format: outExt === '.json' ? 'json' : outExt === '.parquet' ? 'parquet' : 'csv',
+    // Parquet is written from a hidden CSV of the same rows (streamed like any CSV output), then converted by
+    // Polars' streaming engine, so memory stays flat whatever the number of rows.
+    threshold, scale: opts.scale, format: outExt === '.json' ? 'json' : 'csv',
   };
   const scorer = new BatchScorer(bundle, loaded.model, config);
   const missing = scorer.missingColumns();
@@ -227,7 +249,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   store.logParams(runId, { input: path, model_version: loaded.version.version, model_sha256: loaded.version.sha256, threshold, output: output ?? '' });
   yield { type: 'started', runId, model: loaded.version.version, family: bundle.family, input: file };
   const t0 = performance.now();
-  const writer = output && outExt !== '.parquet' ? new AtomicWriter(output) : null;
+  const writer = output ? new AtomicWriter(output, outExt === '.parquet' ? partialPath(`${output}.csv`) : undefined) : null;
   const rejectWriter = rejectsPath ? new AtomicWriter(rejectsPath) : null;
   const total = emptyChunkResult(config.format);
   const scores = new PointsTally();
@@ -241,7 +263,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   let lastProgress = 0;
   let wroteRows = false;
   try {
-    if (writer && outExt === '.csv') await writer.write('id,p_bad,decision,score,reason_1,reason_2,reason_3\n');
+    if (writer && outExt !== '.json') await writer.write(`${SCORED_COLUMNS.join(',')}\n`);
     if (writer && outExt === '.json') await writer.write('[\n');
     if (rejectWriter) await rejectWriter.write('row,column,reason\n');
     const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, runScorer);
@@ -261,7 +283,6 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
       total.decline += r.decline;
       total.pSum += r.pSum;
       for (let k = 0; k < r.points.length; k += 2) scores.add(r.points[k]!, r.points[k + 1]!);
-      if (r.parquet) for (const key of Object.keys(r.parquet) as (keyof ParquetColumns)[]) for (const v of r.parquet[key]) (total.parquet![key] as unknown[]).push(v);
       const now = performance.now();
       if (now - lastProgress > 250) {
         lastProgress = now;
@@ -273,12 +294,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     if (scoredN === 0) throw new UserError(rowsRead === 0 ? 'no data rows' : `no usable rows: all ${rowsRead} rows were rejected`, { file }, rejectsPath ? `see ${rejectsPath}` : 'pass -o OUT to get a rejects file');
     if (writer && outExt === '.json') await writer.write('\n]\n');
     if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
-    if (output && outExt === '.parquet') {
-      const tmp = partialPath(output);
-      polars().DataFrame({ ...total.parquet! }).writeParquet(tmp);
-      renameSync(tmp, output);
-    }
-    await writer?.commit();
+    if (writer && outExt === '.parquet') await writer.commitAsParquet();
+    else await writer?.commit();
     await rejectWriter?.commit();
     log?.close();
     const lo = scores.min();

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { csvCell } from '../core/data/delimited.js';
 import { detectTextFormat, rawTableFromText } from '../core/data/formats.js';
@@ -6,7 +6,7 @@ import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
 import { shiftTable, shiftTableFromRaw, type Shift, type ShiftTable } from '../core/drift/shift.js';
 import { UserError } from '../core/errors.js';
-import { inputFile, partialPath, writeFileAtomic } from './project.js';
+import { commitPartial, inputFile, partialPath, writeFileAtomic } from './project.js';
 
 /** Reads any file `ingest` or `score` reads (with or without a target column) as a table to shift. */
 export function readShiftTable(file: string): ShiftTable {
@@ -40,7 +40,7 @@ function writeShiftParquet(t: ShiftTable, path: string): void {
   );
   const tmp = partialPath(path);
   pl.DataFrame(series).writeParquet(tmp, { compression: 'zstd' });
-  renameSync(tmp, path);
+  commitPartial(tmp, path);
 }
 
 /** `credit-tui shift`: reads `input`, applies the shifts (seeded) and writes every column to `output`. */

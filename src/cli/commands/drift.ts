@@ -1,4 +1,4 @@
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 
 import type { ColumnDrift } from '../../core/drift/compare.js';
@@ -35,14 +35,16 @@ Examples:
   credit-tui drift ref.parquet cur.parquet --model champion --report drift.md`)
     .action(async (refFile: string, curFile: string, flags: { target?: string; includeTarget?: boolean; model?: string; report?: string; json?: boolean }, cmd: Command) => {
       const { runDrift } = await import('../../engine/drift.js');
-      const { writeFileAtomic } = await import('../../engine/project.js');
+      const { refuseProjectFiles, writeOutputFile } = await import('../../engine/project.js');
       if (flags.report && extname(flags.report).toLowerCase() !== '.md') throw new UserError('the report must be a .md file', { file: flags.report });
-      for (const f of [flags.report]) if (f && [resolve(refFile), resolve(curFile)].includes(resolve(f))) throw new UserError('the report would overwrite an input file', { file: f });
-      await withContext(cmd, async ({ store, params }) => {
+      await withContext(cmd, async ({ project, store, params }) => {
+        if (flags.report) refuseProjectFiles(flags.report, project, [refFile, curFile]);
         const report = await runDrift(store, refFile, curFile, params.drift, {
           target: flags.target ?? params.data.target, includeTarget: Boolean(flags.includeTarget), model: flags.model ?? null, scale: params.scoring,
         });
-        if (flags.report) writeFileAtomic(flags.report, markdown(report));
+        // The dashboard draws the last report's histograms from this archive (the run's metrics lack them).
+        (await import('../../engine/drift-archive.js')).archiveDriftReport(project, store, report);
+        if (flags.report) writeOutputFile(flags.report, markdown(report), project, [refFile, curFile]);
         out(flags.json ? JSON.stringify(jsonReport(report)) : render(report));
         process.exitCode = report.dataset_drift ? EXIT_DRIFT : 0;
       });
@@ -72,16 +74,17 @@ Examples:
     .action(async (input: string, output: string, flags: { scale?: string[]; offset?: string[]; reweight?: string[]; blank?: string[]; seed?: string }, cmd: Command) => {
       const { parseShift } = await import('../../core/drift/shift.js');
       const { shiftFile } = await import('../../engine/shift.js');
-      const { loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
+      const { loadParams, projectAt, refuseProjectFiles, resolveHome } = await import('../../engine/project.js');
       const g = globals(cmd);
-      const params = loadParams(projectAt(resolveHome(g.home)), g.params);
+      const project = projectAt(resolveHome(g.home));
+      const params = loadParams(project, g.params);
       const shifts: Shift[] = [
         ...(flags.scale ?? []).map((s) => parseShift('scale', s)),
         ...(flags.offset ?? []).map((s) => parseShift('offset', s)),
         ...(flags.reweight ?? []).map((s) => parseShift('reweight', s)),
         ...(flags.blank ?? []).map((s) => parseShift('blank', s)),
       ];
-      if (resolve(input) === resolve(output)) throw new UserError('output would overwrite the input file', { file: output });
+      refuseProjectFiles(output, project, [input]);
       const seed = flags.seed === undefined ? params.seed : Number(flags.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new UserError(`invalid --seed ${JSON.stringify(flags.seed)}`);
       const shifted = shiftFile(input, output, shifts, seed);

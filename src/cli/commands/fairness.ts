@@ -42,12 +42,13 @@ export function registerFairness(program: Command): void {
     .addHelpText('after', '\nExamples:\n  credit-tui fairness\n  credit-tui fairness 3 --on oof --report fairness.md\n  credit-tui fairness --json')
     .action(async (version: string, opts: { on: string; json?: boolean; report?: string }, cmd: Command) => {
       const { runFairness } = await import('../../engine/fairness.js');
-      const { writeFileAtomic } = await import('../../engine/project.js');
+      const { refuseProjectFiles, writeOutputFile } = await import('../../engine/project.js');
       if (opts.on !== 'test' && opts.on !== 'oof') throw new UserError(`invalid --on ${JSON.stringify(opts.on)}`, {}, 'test or oof');
       if (opts.report !== undefined && !opts.report.toLowerCase().endsWith('.md')) throw new UserError('the report must be a .md file', { file: opts.report });
-      await withContext(cmd, ({ store, params }) => {
+      await withContext(cmd, ({ project, store, params }) => {
+        if (opts.report) refuseProjectFiles(opts.report, project);
         const r = runFairness(store, params, { model: version, on: opts.on as 'test' | 'oof' });
-        if (opts.report) writeFileAtomic(opts.report, markdown(r));
+        if (opts.report) writeOutputFile(opts.report, markdown(r), project);
         if (opts.json) return out(JSON.stringify(r));
         out(`model v${r.model.version} (${r.model.family}), ${r.on === 'test' ? 'test rows' : 'out-of-fold predictions'}: ${r.rows} rows of ${r.model.dataset}, threshold ${r.model.threshold.toFixed(4)}`);
         out(table(GROUP_HEADER, groupRows(r)));

@@ -10,8 +10,8 @@ import { points, ReasonIndex, type PointsScale, type Reason } from './decision.j
 import { reasonText } from './reason-text.js';
 import { RowValidator, type RowReject, type ValueSink } from './validate.js';
 
-/** How scored rows are serialised: CSV lines, JSON objects, Parquet columns, or kept as objects. */
-export type ScoredFormat = 'csv' | 'json' | 'parquet' | 'rows';
+/** How scored rows are serialised: CSV lines (also the source of Parquet outputs), JSON objects, or kept as objects. */
+export type ScoredFormat = 'csv' | 'json' | 'rows';
 
 export interface ScorerConfig {
   /** Column names of the input, in file order. */
@@ -41,16 +41,6 @@ export interface ScoredRow {
   readonly reasons: readonly Reason[];
 }
 
-export interface ParquetColumns {
-  readonly id: string[];
-  readonly p_bad: number[];
-  readonly decision: string[];
-  readonly score: number[];
-  readonly reason_1: string[];
-  readonly reason_2: string[];
-  readonly reason_3: string[];
-}
-
 /** What one chunk of input became; chunks scored on different threads merge by adding these up. */
 export interface ChunkResult {
   /** UTF-8 CSV lines (each ending in \n) or JSON objects joined by ",\n"; empty for the other formats. */
@@ -66,7 +56,6 @@ export interface ChunkResult {
   pSum: number;
   /** Points score -> count, flattened as [points, count, points, count, ...]. */
   points: number[];
-  parquet: ParquetColumns | null;
   rows: ScoredRow[];
   /** Refused rows with their row number (format 'rows' only: one applicant or a request of several). */
   rejectList: (RowReject & { readonly row: number })[];
@@ -77,8 +66,7 @@ export interface ChunkResult {
 const EMPTY = new Uint8Array(0);
 
 export function emptyChunkResult(format: ScoredFormat): ChunkResult {
-  const parquet = format === 'parquet' ? { id: [], p_bad: [], decision: [], score: [], reason_1: [], reason_2: [], reason_3: [] } : null;
-  return { out: EMPTY, rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], parquet, rows: [], rejectList: [], logged: '' };
+  return { out: EMPTY, rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], rows: [], rejectList: [], logged: '' };
 }
 
 const BATCH = 8192;
@@ -244,15 +232,6 @@ export class BatchScorer {
       } else if (format === 'json') {
         const row = { id: this.ids[i]!, p_bad: pb, decision, score, reason_1: this.reasonText(i, 0, k), reason_2: this.reasonText(i, 1, k), reason_3: this.reasonText(i, 2, k) };
         out.write(`${out.length > 0 ? ',\n' : ''}${JSON.stringify(row)}`);
-      } else if (format === 'parquet') {
-        const q = r.parquet!;
-        q.id.push(this.ids[i]!);
-        q.p_bad.push(pb);
-        q.decision.push(decision);
-        q.score.push(score);
-        q.reason_1.push(this.reasonText(i, 0, k));
-        q.reason_2.push(this.reasonText(i, 1, k));
-        q.reason_3.push(this.reasonText(i, 2, k));
       } else {
         const reasons: Reason[] = [];
         for (let m = 0; m < k; m++) {
