@@ -44,13 +44,15 @@ describe('params.yaml', () => {
   });
 
   it('names the key and what is allowed on a wrong key, type or value', () => {
-    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, decision, drift, fairness, monitor)");
+    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, binning, decision, drift, fairness, monitor)");
     expect(errorOf('split:\n  cv_folds: two')).toBe('params.yaml: invalid value "two" for \'split.cv_folds\': expected an integer from 2 to 20');
     expect(errorOf('preprocessing:\n  scaling: log')).toContain("'preprocessing.scaling': expected one of standard, minmax, none");
     expect(errorOf('search:\n  grids:\n    xgboost: {learning_rate: [2]}')).toContain("'search.grids.xgboost.learning_rate': expected a number in (0, 1]");
     expect(errorOf('search:\n  grids:\n    knn: {k: [3]}')).toContain("unknown key 'search.grids.knn.k' (allowed: n_neighbors, weights, smote)");
     expect(errorOf('search:\n  families: [logreg, gbm]')).toContain("'search.families'");
     expect(errorOf('cost:\n  bad_predicted_good: -5')).toContain("'cost.bad_predicted_good': expected a positive number");
+    expect(errorOf('binning:\n  trend: up')).toContain("'binning.trend': expected one of auto, ascending, descending, peak, valley, none");
+    expect(errorOf('binning:\n  special: {age: [.nan]}')).toContain("'binning.special.age': expected a list of numbers or strings");
   });
 
   it('reports YAML syntax errors with their line', () => {
