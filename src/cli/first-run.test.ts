@@ -90,7 +90,8 @@ describe('human output fits the terminal', () => {
     expect(runCli(['train', '--headless', '--quick', '--families', 'logreg,tree'], { home }).status).toBe(0);
     const ids = (JSON.parse(runCli(['runs', 'list', '--experiment', 'train', '--json'], { home }).stdout) as { run_id: string }[]).map((r) => r.run_id);
     const [b, a] = ids;
-    const human = runCli(['runs', 'compare', a!, b!, '--diff'], { home });
+    // Piped output is cut only to a width asked for (COLUMNS), as a terminal of 80 columns would be.
+    const human = runCli(['runs', 'compare', a!, b!, '--diff'], { home, env: { COLUMNS: '80' } });
     expect(human.status).toBe(0);
     const lines = human.stdout.trimEnd().split('\n');
     for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(80);
@@ -99,6 +100,6 @@ describe('human output fits the terminal', () => {
     const json = JSON.parse(runCli(['runs', 'compare', a!, b!, '--diff', '--json'], { home }).stdout) as { rows: { key: string; a: string; b: string }[] };
     const grids = json.rows.find((r) => r.key === 'param grids')!;
     expect(JSON.parse(grids.b)).toHaveProperty('tree');
-    for (const l of runCli(['models', 'list'], { home }).stdout.trimEnd().split('\n')) expect([...l].length, l).toBeLessThanOrEqual(80);
+    for (const l of runCli(['models', 'list'], { home, env: { COLUMNS: '80' } }).stdout.trimEnd().split('\n')) expect([...l].length, l).toBeLessThanOrEqual(80);
   });
 });
