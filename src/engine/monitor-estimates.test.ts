@@ -13,6 +13,30 @@ import { train } from './train.js';
 
 const NOMINAL = 0.0027; // two-sided tail beyond ±3σ of a normal
 
+/** A period of `n` rows drawn with replacement, row i with weight w[i], its outcome drawn as bad with probability pBad(row). */
+function weightedPeriod(rows: readonly MonitorRow[], w: readonly number[], n: number, rng: Rng, key: string, specs: readonly InputSpec[], pBad: (r: MonitorRow) => number): PeriodState {
+  const cum: number[] = [];
+  let total = 0;
+  for (const x of w) cum.push((total += x));
+  const s = new PeriodState(key, specs);
+  for (let i = 0; i < n; i++) {
+    const u = rng.next() * total;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = rows[lo]!;
+    s.add({ ...r, ts: `2026-${key}`, bad: rng.next() < pBad(r) ? 1 : 0 }, DEFAULT_PARAMS.cost);
+  }
+  return s;
+}
+
+const logit = (p: number): number => Math.log(p / (1 - p));
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
 /** A period of `n` rows drawn without replacement from `rows`. */
 function draw(rows: readonly MonitorRow[], n: number, rng: Rng, key: string, specs: readonly InputSpec[]): PeriodState {
   const idx = rows.map((_, i) => i);
@@ -60,6 +84,40 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
       const band = ofSize[0]!.bands.find((b) => b.metric === 'approval_rate')!;
       const a = band.centre!;
       expect(band.upper! - band.lower!).toBeCloseTo(6 * Math.sqrt(a * (1 - a) * (1 / n + 1 / ref.length)), 12);
+    }
+  });
+
+  it('CBPE: under covariate shift with P(bad | x) unchanged the realised AUC lies near the estimate and inside its ±3σ band; concept shift breaks it', () => {
+    const rng = new Rng(DEFAULT_PARAMS.seed + 1);
+    // Real applicants, outcomes drawn from the champion's own p(bad): P(bad | x) is known and stays put.
+    // Covariate shift: ever more weight on large loans (credit_amount standardised), so who applies changes.
+    const amounts = ref.map((r) => Number(r.inputs['credit_amount']));
+    const mean = amounts.reduce((a, b) => a + b, 0) / amounts.length;
+    const sd = Math.sqrt(amounts.reduce((a, b) => a + (b - mean) ** 2, 0) / amounts.length);
+    const shifts = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75];
+    const covariate = shifts.map((k, i) => weightedPeriod(ref, amounts.map((x) => Math.exp((k * (x - mean)) / sd)), 1000, rng, `0${i + 1}`, specs, (r) => r.p_bad));
+    const judged = judgePeriods(covariate, ref, specs, DEFAULT_PARAMS).periods;
+    const table = judged.map((p) => ({ period: p.period, est: p.estimated_auc!, lower: p.estimated_auc_lower!, upper: p.estimated_auc_upper!, realised: p.auc!, est_bad_appr: p.estimated_bad_rate_approved!, bad_appr: p.bad_rate_approved! }));
+    if (process.env['CREDIT_TUI_SHOW_SCENARIO']) console.table(table);
+    const near = table.filter((t) => Math.abs(t.realised - t.est) <= 0.03).length;
+    const inside = table.filter((t) => t.realised >= t.lower && t.realised <= t.upper).length;
+    expect(near, JSON.stringify(table)).toBeGreaterThanOrEqual(6);
+    expect(inside, JSON.stringify(table)).toBeGreaterThanOrEqual(7);
+    // The shift is real: the mix of applicants moves the estimate itself, and approvals with it.
+    expect(Math.abs(table.at(-1)!.est - table[0]!.est) + Math.abs(judged.at(-1)!.approval_rate - judged[0]!.approval_rate)).toBeGreaterThan(0.05);
+    // Bad rate among the approved, pooled (the approved are few in the most shifted periods): expected = realised.
+    const approved = judged.map((p) => p.approval_rate * p.rows);
+    const pooled = (f: (t: (typeof table)[number]) => number): number => table.reduce((a, t, i) => a + f(t) * approved[i]!, 0) / approved.reduce((a, b) => a + b, 0);
+    expect(Math.abs(pooled((t) => t.bad_appr) - pooled((t) => t.est_bad_appr))).toBeLessThan(0.02);
+
+    // Concept shift: the same applicants, but the outcome follows p(bad) far more loosely (logit × 0.3, a bad
+    // rate pushed up): p(bad) is no longer calibrated, and the estimate keeps describing the old world.
+    const uniform = ref.map(() => 1);
+    const concept = [1, 2, 3, 4].map((i) => weightedPeriod(ref, uniform, 1000, rng, `1${i}`, specs, (r) => sigmoid(0.3 * logit(r.p_bad) + 0.5)));
+    for (const p of judgePeriods(concept, ref, specs, DEFAULT_PARAMS).periods) {
+      expect(p.auc!, JSON.stringify(p)).toBeLessThan(p.estimated_auc_lower!);
+      expect(p.estimated_auc! - p.auc!).toBeGreaterThan(0.1);
+      expect(p.bad_rate_approved! - p.estimated_bad_rate_approved!).toBeGreaterThan(0.1);
     }
   });
 });
