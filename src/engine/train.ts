@@ -5,17 +5,13 @@ import { schemaOf, takeRows, type Dataset } from '../core/data/dataset.js';
 import { transform } from '../core/features/preprocess.js';
 import { CancelledError, UserError } from '../core/errors.js';
 import { evaluate, type TestMetrics } from '../core/metrics/classification.js';
-import { DEFAULT_GRIDS, expandGrid, FAMILIES, QUICK_GRIDS, type Candidate, type Family, type Grid, type GridValue } from '../core/params/grids.js';
+import { QUICK_GRIDS, type Candidate, type Family } from '../core/params/grids.js';
 import type { Params } from '../core/params/params.js';
 import { BUNDLE_FORMAT, sealBundle } from '../core/registry/bundle.js';
 import { prepareFolds, prepareTraining } from '../core/search/folds.js';
 import { candidateResult, foldScore, leaderboard, type CandidateResult } from '../core/search/leaderboard.js';
 import { seededSplit, splitFromJson, type Split } from '../core/search/split.js';
-import { learnerSeed, type FoldTask, type TaskResult } from '../core/search/task.js';
-import { halvingSchedule, subsample, topK, type Rung } from '../core/search/halving.js';
-import { sampleTpe, shouldPrune, type Dimension, type Observation } from '../core/search/tpe.js';
-import { Rng } from '../core/random.js';
-import { takeLabels, takeMatrixRows } from '../core/matrix.js';
+import { learnerSeed } from '../core/search/task.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
 import { inputProfile } from '../core/scoring/profile.js';
@@ -26,6 +22,11 @@ import { decideCutoff, outOfFold, promotion, type CalibrationRecord, type Promot
 import { loadStoredDataset } from './datasets.js';
 import { TaskPool } from './pool.js';
 import { crashPoint } from './crash-points.js';
+import { CrossValidation, withoutSmote } from './search/cv-step.js';
+import { gridSearch } from './search/grid.js';
+import { halvingSearch } from './search/halving.js';
+import { searchPlan } from './search/plan.js';
+import { tpeSearch } from './search/tpe.js';
 import { writeFileAtomic, type Project } from './project.js';
 
 export const CODE_VERSION = '0.1.0';
@@ -113,32 +114,8 @@ export interface TrainOptions {
 /** Selection metrics that depend only on how candidates rank applicants, not on calibration. */
 const RANK_METRICS: ReadonlySet<string> = new Set(['roc_auc', 'gini', 'ks']);
 
-/** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
-const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'brf', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
-
-/** A candidate to cross-validate: a grid point (index = its position in the family's grid) or a TPE trial. */
-interface Entry {
-  readonly family: Family;
-  readonly index: number;
-  readonly params: Candidate;
-}
-
-export function withoutSmote(c: Candidate): Candidate {
-  const { smote: _ignored, ...rest } = c;
-  return rest;
-}
-
-export function planGrids(params: Params, opts: TrainOptions): Map<Family, Candidate[]> {
-  const families = opts.families ?? params.search.families;
-  const plan = new Map<Family, Candidate[]>();
-  for (const f of FAMILIES) {
-    if (!families.includes(f)) continue;
-    const grid: Grid = opts.quick ? QUICK_GRIDS[f] : params.search.grids[f] ?? DEFAULT_GRIDS[f];
-    plan.set(f, expandGrid(grid));
-  }
-  if (plan.size === 0) throw new UserError('no model families selected', {}, `choose from ${FAMILIES.join(', ')}`);
-  return plan;
-}
+export { withoutSmote } from './search/cv-step.js';
+export { planGrids } from './search/plan.js';
 
 /** The train/test split and CV folds of a search: a split file (the reference's), else seeded from params. */
 export function resolveSplit(ds: Dataset, params: Params, opts: Pick<TrainOptions, 'splitFile'>): Split {
@@ -167,226 +144,62 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   // The model never sees excluded columns; the fairness audit still groups the test rows by them.
   const ds: Dataset = exclude.length ? { ...full, features: full.features.filter((f) => !exclude.includes(f.name)) } : full;
   const split = resolveSplit(ds, params, opts);
-  const plan = planGrids(params, opts);
   const folds = split.folds.length;
   const workers = Math.max(1, opts.workers ?? (params.search.workers || availableParallelism()));
-  const perFamily = Object.fromEntries([...plan].map(([f, c]) => [f, c.length]));
-  const totalCandidates = [...plan.values()].reduce((a, c) => a + c.length, 0);
-  const strategy = opts.search ?? params.search.strategy;
-  const trainRows = split.train.length;
-  const halvingSchedules = new Map([...plan].map(([f, c]) => [f, halvingSchedule(c.length, trainRows, folds)]));
-  // Candidate evaluations the progress bar counts: TPE's is its trial budget (an estimate when bounded by time).
-  const plannedEvaluations = strategy === 'grid' ? totalCandidates
-    : strategy === 'halving' ? [...halvingSchedules.values()].reduce((a, rs) => a + rs.reduce((b, r) => b + r.candidates, 0), 0)
-    : (opts.time ?? params.search.time) === null ? (opts.trials ?? params.search.trials) : workers;
+  const plan = searchPlan(params, opts, split.train.length, folds, workers);
+  const strategy = plan.strategy;
+  const perFamily = Object.fromEntries([...plan.grids].map(([f, c]) => [f, c.length]));
 
   const runId = store.startRun('train', `search ${row.name}@${row.version}`);
   store.logInput(runId, row.dataset_id);
   store.logParams(runId, {
     dataset: `${row.name}@${row.version}`, dataset_sha256: row.digest, seed: params.seed, split: split.source,
     split_file: opts.splitFile ?? params.split.split_file ?? '', test_size: params.split.test_size, cv_folds: folds,
-    families: [...plan.keys()].join(','), quick: Boolean(opts.quick), exclude: exclude.join(','), selection_metric: params.search.selection_metric,
-    preprocessing: params.preprocessing, cost: params.cost, grids: Object.fromEntries([...plan].map(([f]) => [f, opts.quick ? QUICK_GRIDS[f] : params.search.grids[f]])),
+    families: [...plan.grids.keys()].join(','), quick: Boolean(opts.quick), exclude: exclude.join(','), selection_metric: params.search.selection_metric,
+    preprocessing: params.preprocessing, cost: params.cost, grids: Object.fromEntries([...plan.grids].map(([f]) => [f, opts.quick ? QUICK_GRIDS[f] : params.search.grids[f]])),
   });
   const pool = new TaskPool(workers);
   const onAbort = (): void => void pool.close();
   opts.signal?.addEventListener('abort', onAbort);
   try {
-    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.keys()], candidates: plannedEvaluations, fits: plannedEvaluations * folds, folds, workers, split: split.source, perFamily, strategy };
+    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.grids.keys()], candidates: plan.evaluations, fits: plan.evaluations * folds, folds, workers, split: split.source, perFamily, strategy };
 
     const train = takeRows(ds, split.train);
     const test = takeRows(ds, split.test);
-    const needSmote = [...plan.values()].some((cs) => cs.some((c) => c['smote'] === true));
+    const needSmote = [...plan.grids.values()].some((cs) => cs.some((c) => c['smote'] === true));
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };
     const prepared = prepareFolds(train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed);
 
     const rankOnly = RANK_METRICS.has(params.search.selection_metric);
-    let taskId = 0;
-    const results: CandidateResult[] = [];
-    // Each candidate's p(bad) on each full validation fold: the champion's become its out-of-fold predictions.
-    const foldProbsOf = new Map<string, Float64Array[]>();
+    const cv = new CrossValidation({
+      pool, prepared, trainRows: train.rows, params, rankOnly, ...(opts.signal ? { signal: opts.signal } : {}),
+      record: (r, tags) => recordCandidate(store, runId, r, tags),
+    });
+    const results = cv.results;
     let done = 0;
-    let fitsRun = 0;
-    const fitsOf = new Map<Family, number>();
-    let total = plannedEvaluations;
+    let total = plan.evaluations;
     const event = (r: CandidateResult): TrainEvent => {
       done++;
       const elapsed = (performance.now() - t0) / 1000;
       const board = leaderboard(results);
       return { type: 'candidate', result: r, done, total: Math.max(total, done), elapsed, eta: (elapsed / done) * Math.max(0, total - done), best: board[0]!, leaderboard: board };
     };
-    /** The fold's training and validation rows at a halving rung (all rows outside halving). */
-    const foldView = (k: number, smote: boolean, rung: Rung | null) => {
-      const f = prepared[k]!;
-      const X = smote ? f.smoted!.X : f.X;
-      const y = smote ? f.smoted!.y : f.y;
-      if (!rung || rung.resource >= train.rows) return { X, y, Xval: f.Xval, yval: f.yval, Xown: f.X, yown: f.y };
-      // scikit-learn's _SubsampleMetaSplitter: the same fraction of each fold's training and validation rows.
-      const fraction = rung.resource / train.rows;
-      const rows = (n: number, what: string) => subsample(n, fraction, Rng.derive(params.seed, 'halving', rung.rung, k, what));
-      const tr = rows(X.rows, smote ? 'smoted' : 'train');
-      const own = smote ? rows(f.X.rows, 'train') : tr;
-      const va = rows(f.Xval.rows, 'val');
-      return { X: takeMatrixRows(X, tr), y: takeLabels(y, tr), Xval: takeMatrixRows(f.Xval, va), yval: takeLabels(f.yval, va), Xown: takeMatrixRows(f.X, own), yown: takeLabels(f.y, own) };
-    };
-
-    /** Cross-validates candidates (those one fit can serve share it), yielding an event per finished candidate. */
-    const crossValidate = async function* (entries: readonly Entry[], rung: Rung | null): AsyncGenerator<TrainEvent, CandidateResult[]> {
-      interface Group { family: Family; smote: boolean; members: Entry[] }
-      const groups: Group[] = [];
-      const byKey = new Map<string, Group>();
-      for (const family of COST_ORDER) {
-        for (const e of entries) {
-          if (e.family !== family) continue;
-          const smote = e.params['smote'] === true;
-          const key = `${family}|${smote}|${ENGINES[family].shareKey(withoutSmote(e.params))}`;
-          let g = byKey.get(key);
-          if (!g) {
-            g = { family, smote, members: [] };
-            byKey.set(key, g);
-            groups.push(g);
-          }
-          g.members.push(e);
-        }
-      }
-      const views = new Map<string, ReturnType<typeof foldView>>();
-      const view = (k: number, smote: boolean) => {
-        const key = `${k}|${smote}`;
-        if (!views.has(key)) views.set(key, foldView(k, smote, rung));
-        return views.get(key)!;
-      };
-      const pending: Promise<{ group: Group; fold: number; result: TaskResult }>[] = [];
-      for (const group of groups) {
-        for (let k = 0; k < folds; k++) {
-          const v = view(k, group.smote);
-          const task: FoldTask = {
-            kind: 'fold', id: taskId++, family: group.family, fold: k, candidates: group.members.map((m) => withoutSmote(m.params)),
-            seed: learnerSeed(params.seed, group.family, k), X: v.X, y: v.y, evals: [v.Xval, v.Xown], rankOnly,
-          };
-          fitsRun += group.members.length;
-          fitsOf.set(group.family, (fitsOf.get(group.family) ?? 0) + group.members.length);
-          pending.push(pool.run(task).then((result) => ({ group, fold: k, result })));
-        }
-      }
-      // Collect fold results as they finish; a group's candidates are final when all its folds are in.
-      const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
-      const batch: CandidateResult[] = [];
-      const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
-      while (racing.size > 0) {
-        const { i, v } = await Promise.race(racing.values());
-        racing.delete(i);
-        if (opts.signal?.aborted) throw new CancelledError('search cancelled');
-        if (v.result.kind !== 'fold') continue;
-        const list = byGroup.get(v.group) ?? [];
-        list[v.fold] = { probs: v.result.probs, seconds: v.result.seconds };
-        byGroup.set(v.group, list);
-        if (list.filter(Boolean).length < folds) continue;
-        for (const [mi, m] of v.group.members.entries()) {
-          const foldData = list.map((fr, k) => {
-            const fv = view(k, v.group.smote);
-            return { y: fv.yval, p: fr.probs[mi]![0]!, yTrain: fv.yown, pTrain: fr.probs[mi]![1]! };
-          });
-          const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
-          const r = candidateResult(v.group.family, m.index, m.params, foldData, params.search.selection_metric, params.cost, seconds);
-          if (!rung || rung.resource >= train.rows) foldProbsOf.set(`${r.family}#${r.index}`, foldData.map((f) => f.p));
-          batch.push(r);
-          results.push(r);
-          recordCandidate(store, runId, r, rung ? { rung: String(rung.rung), resource: String(rung.resource) } : {});
-          yield event(r);
-        }
-      }
-      return batch;
-    };
-
-    const all: Entry[] = [...plan].flatMap(([family, cands]) => cands.map((c, index) => ({ family, index, params: c })));
+    // A strategy only chooses candidates; the cross-validation step fits, scores and records them.
+    const deadline = plan.time === null ? Infinity : t0 + plan.time * 1000;
+    const search = plan.strategy === 'grid' ? gridSearch(plan, cv) : plan.strategy === 'halving' ? halvingSearch(plan, cv) : tpeSearch(plan, cv, params, deadline);
     let finalists: CandidateResult[];
-    if (strategy === 'grid') {
-      finalists = yield* crossValidate(all, null);
-    } else if (strategy === 'halving') {
-      // Successive halving per family, as HalvingGridSearchCV per estimator; the last rung's results stand.
-      finalists = [];
-      for (const family of plan.keys()) {
-        let entries = all.filter((e) => e.family === family);
-        for (const rung of halvingSchedules.get(family)!) {
-          yield { type: 'stage', message: `${family}: rung ${rung.rung + 1} of ${halvingSchedules.get(family)!.length}, ${entries.length} candidates on ${rung.resource} of ${train.rows} rows` };
-          const rungResults = yield* crossValidate(entries, rung);
-          if (rung.rung === halvingSchedules.get(family)!.length - 1) finalists.push(...rungResults);
-          const keep = new Set(topK(rungResults, Math.ceil(entries.length / 3)).map((r) => r.index));
-          entries = entries.filter((e) => keep.has(e.index));
-        }
+    for (;;) {
+      const step = await search.next();
+      if (step.done) {
+        finalists = step.value;
+        break;
       }
-    } else {
-      finalists = yield* tpeSearch();
-    }
-
-    /** TPE over the families' spaces (the family is the first, categorical, dimension), trials in batches of `workers`. */
-    async function* tpeSearch(): AsyncGenerator<TrainEvent, CandidateResult[]> {
-      const spaces = params.search.spaces;
-      const familyDim: Dimension = { kind: 'categorical', choices: [...plan.keys()] };
-      const history: Observation[] = [];
-      const curves: number[][] = [];
-      const rng = Rng.derive(params.seed, 'tpe');
-      const deadline = (opts.time ?? params.search.time) === null ? Infinity : t0 + (opts.time ?? params.search.time)! * 1000;
-      const trials = (opts.time ?? params.search.time) === null ? (opts.trials ?? params.search.trials) : Infinity;
-      const finished: CandidateResult[] = [];
-      let trial = 0;
-      while (trial < trials && performance.now() < deadline) {
-        const batch: { entry: Entry; values: Record<string, GridValue> }[] = [];
-        while (batch.length < workers && trial < trials) {
-          const family = sampleTpe('family', familyDim, history, rng) as Family;
-          const values: Record<string, GridValue> = { family };
-          const candidate: Record<string, GridValue> = {};
-          for (const [name, dim] of Object.entries(spaces[family])) {
-            const v = sampleTpe(`${family}.${name}`, dim, history, rng);
-            values[`${family}.${name}`] = v;
-            candidate[name] = v;
-          }
-          batch.push({ entry: { family, index: trial++, params: candidate }, values });
-        }
-        const outcomes = await Promise.all(batch.map((b) => runTrial(b.entry, curves)));
-        for (const [i, o] of outcomes.entries()) {
-          const b = batch[i]!;
-          if (o.kind === 'pruned') {
-            // As Optuna, pruned trials inform TPE ranked after every finished one (those stopped later first).
-            history.push({ values: b.values, loss: 10 * (folds - o.folds) - o.value });
-            yield { type: 'stage', message: `trial ${b.entry.index + 1} (${b.entry.family}) pruned after fold ${o.folds}: mean ${params.search.selection_metric} ${o.value.toFixed(4)} below the median` };
-            continue;
-          }
-          history.push({ values: b.values, loss: -o.result.selection });
-          curves.push(o.curve);
-          finished.push(o.result);
-          results.push(o.result);
-          foldProbsOf.set(`${o.result.family}#${o.result.index}`, o.probs);
-          recordCandidate(store, runId, o.result, { trial: String(b.entry.index + 1) });
-          if (trials === Infinity) total = Math.max(total, done + 1 + workers);
-          yield event(o.result);
-        }
+      const e = step.value;
+      if (e.type === 'stage') yield { type: 'stage', message: e.message };
+      else {
+        if (e.openBudget) total = Math.max(total, done + 1 + workers);
+        yield event(e.result);
       }
-      if (finished.length === 0) throw new UserError('every TPE trial was pruned or none had time to finish', {}, 'raise search.trials or search.time');
-      return finished;
-    }
-
-    /** One TPE trial, fold after fold, stopped when its running mean falls below the median of finished trials. */
-    async function runTrial(entry: Entry, curves: readonly number[][]): Promise<{ kind: 'done'; result: CandidateResult; curve: number[]; probs: Float64Array[] } | { kind: 'pruned'; folds: number; value: number }> {
-      const smote = entry.params['smote'] === true;
-      const foldData: { y: Uint8Array; p: Float64Array; yTrain: Uint8Array; pTrain: Float64Array }[] = [];
-      const curve: number[] = [];
-      let seconds = 0;
-      for (let k = 0; k < folds; k++) {
-        const v = foldView(k, smote, null);
-        const r = await pool.run({ kind: 'fold', id: taskId++, family: entry.family, fold: k, candidates: [withoutSmote(entry.params)], seed: learnerSeed(params.seed, entry.family, k), X: v.X, y: v.y, evals: [v.Xval, v.Xown], rankOnly });
-        if (opts.signal?.aborted) throw new CancelledError('search cancelled');
-        if (r.kind !== 'fold') throw new Error('fold result expected');
-        fitsRun++;
-        fitsOf.set(entry.family, (fitsOf.get(entry.family) ?? 0) + 1);
-        seconds += r.seconds;
-        foldData.push({ y: v.yval, p: r.probs[0]![0]!, yTrain: v.yown, pTrain: r.probs[0]![1]! });
-        const scores = foldData.map((f) => foldScore(params.search.selection_metric, f.y, f.p, params.cost));
-        const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-        curve.push(mean);
-        if (k < folds - 1 && shouldPrune(k, mean, curves)) return { kind: 'pruned', folds: k + 1, value: mean };
-      }
-      return { kind: 'done', result: candidateResult(entry.family, entry.index, entry.params, foldData, params.search.selection_metric, params.cost, seconds), curve, probs: foldData.map((f) => f.p) };
     }
 
     // Refit each family's best on all training rows and score it on the test rows.
@@ -399,7 +212,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     };
     const refits = await Promise.all(board.map((b) => {
       const set = setFor(b.params['smote'] === true);
-      return pool.run({ kind: 'refit', id: taskId++, family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: set.X, y: set.y, test: transform(set.prep, test) });
+      return pool.run({ kind: 'refit', id: cv.nextTaskId(), family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: set.X, y: set.y, test: transform(set.prep, test) });
     }));
     if (opts.signal?.aborted) throw new CancelledError('search cancelled');
     const entries: LeaderboardEntry[] = [];
@@ -410,7 +223,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       yield { type: 'refit', family: b.family, test: testMetrics };
       entries.push({
         family: b.family, params: b.params, cv_auc_mean: b.cv_auc_mean, cv_auc_std: b.cv_auc_std, train_auc: b.train_auc, selection: b.selection,
-        fits: fitsOf.get(b.family) ?? 0,
+        fits: cv.fitsOf.get(b.family) ?? 0,
         seconds: results.filter((x) => x.family === b.family).reduce((a, x) => a + x.seconds, 0),
         test: testMetrics,
       });
@@ -424,14 +237,14 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const testMetrics = entries[0]!.test!;
     // Calibration and cut-off come from the champion's out-of-fold predictions; the SVM's were only ranked
     // during a rank-metric search (no Platt CV), so its folds are refitted once with probabilities.
-    let champFolds = foldProbsOf.get(`${champ.family}#${champ.index}`);
+    let champFolds = cv.foldProbsOf.get(`${champ.family}#${champ.index}`);
     const needOof = params.decision.policy !== 'cost' || params.decision.calibration !== 'none';
     // Halving's last rung may have run on a subsample; a rank-metric search fits the SVM without Platt CV.
     if (!champFolds || (needOof && champ.family === 'svm' && rankOnly)) {
       yield { type: 'stage', message: 'refitting the champion per fold for calibrated out-of-fold predictions' };
       const smote = champ.params['smote'] === true;
       const rerun = await Promise.all(prepared.map((f, k) => pool.run({
-        kind: 'fold', id: taskId++, family: champ.family, fold: k, candidates: [withoutSmote(champ.params)], seed: learnerSeed(params.seed, champ.family, k),
+        kind: 'fold', id: cv.nextTaskId(), family: champ.family, fold: k, candidates: [withoutSmote(champ.params)], seed: learnerSeed(params.seed, champ.family, k),
         X: smote ? f.smoted!.X : f.X, y: smote ? f.smoted!.y : f.y, evals: [f.Xval], rankOnly: false,
       })));
       champFolds = rerun.map((r) => (r.kind === 'fold' ? r.probs[0]![0]! : new Float64Array()));
@@ -476,7 +289,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const summary: TrainSummary = {
       run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
       champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared, decision: cut.decision, calibration: cut.calibration, promotion: promoted },
-      fits: fitsRun, strategy, wall_seconds: (performance.now() - t0) / 1000,
+      fits: cv.fitsRun, strategy, wall_seconds: (performance.now() - t0) / 1000,
     };
     yield { type: 'finished', summary };
     return summary;

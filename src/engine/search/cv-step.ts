@@ -1,0 +1,216 @@
+import { CancelledError } from '../../core/errors.js';
+import { takeLabels, takeMatrixRows, type Matrix } from '../../core/matrix.js';
+import { ENGINES } from '../../core/models/engines.js';
+import type { Candidate, Family } from '../../core/params/grids.js';
+import type { Params } from '../../core/params/params.js';
+import type { PreparedFold } from '../../core/search/folds.js';
+import { subsample, type Rung } from '../../core/search/halving.js';
+import { candidateResult, foldScore, type CandidateResult } from '../../core/search/leaderboard.js';
+import { learnerSeed, type FoldTask, type TaskResult } from '../../core/search/task.js';
+import { shouldPrune } from '../../core/search/tpe.js';
+import { Rng } from '../../core/random.js';
+import type { TaskPool } from '../pool.js';
+
+/** A candidate to cross-validate: a grid point (index = its position in the family's grid) or a TPE trial. */
+export interface Entry {
+  readonly family: Family;
+  readonly index: number;
+  readonly params: Candidate;
+}
+
+/** What a strategy reports while it searches; train turns these into its progress events. */
+export type SearchEvent =
+  | { readonly type: 'stage'; readonly message: string }
+  /** `openBudget`: the strategy cannot say how many evaluations remain (TPE bounded by time). */
+  | { readonly type: 'result'; readonly result: CandidateResult; readonly openBudget?: boolean };
+
+/** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
+export const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'brf', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
+
+export function withoutSmote(c: Candidate): Candidate {
+  const { smote: _ignored, ...rest } = c;
+  return rest;
+}
+
+interface FoldView {
+  readonly X: Matrix;
+  readonly y: Uint8Array;
+  readonly Xval: Matrix;
+  readonly yval: Uint8Array;
+  /** The fold's own (un-resampled) training rows, for the train score. */
+  readonly Xown: Matrix;
+  readonly yown: Uint8Array;
+}
+
+export interface CrossValidationOptions {
+  readonly pool: TaskPool;
+  readonly prepared: readonly PreparedFold[];
+  /** Rows of the whole training set (a halving rung's resource is a share of these). */
+  readonly trainRows: number;
+  readonly params: Params;
+  readonly rankOnly: boolean;
+  readonly signal?: AbortSignal;
+  /** Stores a finished candidate (a child run) with the strategy's tags. */
+  readonly record: (r: CandidateResult, tags: Readonly<Record<string, string>>) => void;
+}
+
+/**
+ * The one cross-validation step every strategy runs over (scikit-learn's `evaluate_candidates`): fold
+ * tasks on the pool, candidates that one fit can serve sharing it, results scored, recorded and counted
+ * once. Strategies only choose which candidates to hand it.
+ */
+export class CrossValidation {
+  /** Every finished candidate, in the order it finished. */
+  readonly results: CandidateResult[] = [];
+  /** Each candidate's p(bad) on each full validation fold: the champion's become its out-of-fold predictions. */
+  readonly foldProbsOf = new Map<string, Float64Array[]>();
+  /** Fold fits run, in all and per family (folds a pruned trial never ran are not counted). */
+  fitsRun = 0;
+  readonly fitsOf = new Map<Family, number>();
+  private taskId = 0;
+  private readonly folds: number;
+
+  constructor(private readonly o: CrossValidationOptions) {
+    this.folds = o.prepared.length;
+  }
+
+  /** A fresh task id (the refits after the search draw from the same sequence). */
+  nextTaskId(): number {
+    return this.taskId++;
+  }
+
+  private countFits(family: Family, n: number): void {
+    this.fitsRun += n;
+    this.fitsOf.set(family, (this.fitsOf.get(family) ?? 0) + n);
+  }
+
+  private checkCancelled(): void {
+    if (this.o.signal?.aborted) throw new CancelledError('search cancelled');
+  }
+
+  /** The fold's training and validation rows at a halving rung (all rows outside halving). */
+  private foldView(k: number, smote: boolean, rung: Rung | null): FoldView {
+    const f = this.o.prepared[k]!;
+    const X = smote ? f.smoted!.X : f.X;
+    const y = smote ? f.smoted!.y : f.y;
+    if (!rung || rung.resource >= this.o.trainRows) return { X, y, Xval: f.Xval, yval: f.yval, Xown: f.X, yown: f.y };
+    // scikit-learn's _SubsampleMetaSplitter: the same fraction of each fold's training and validation rows.
+    const fraction = rung.resource / this.o.trainRows;
+    const rows = (n: number, what: string) => subsample(n, fraction, Rng.derive(this.o.params.seed, 'halving', rung.rung, k, what));
+    const tr = rows(X.rows, smote ? 'smoted' : 'train');
+    const own = smote ? rows(f.X.rows, 'train') : tr;
+    const va = rows(f.Xval.rows, 'val');
+    return { X: takeMatrixRows(X, tr), y: takeLabels(y, tr), Xval: takeMatrixRows(f.Xval, va), yval: takeLabels(f.yval, va), Xown: takeMatrixRows(f.X, own), yown: takeLabels(f.y, own) };
+  }
+
+  private foldTask(family: Family, k: number, candidates: readonly Candidate[], v: FoldView): FoldTask {
+    return {
+      kind: 'fold', id: this.taskId++, family, fold: k, candidates: candidates.map(withoutSmote),
+      seed: learnerSeed(this.o.params.seed, family, k), X: v.X, y: v.y, evals: [v.Xval, v.Xown], rankOnly: this.o.rankOnly,
+    };
+  }
+
+  /**
+   * Cross-validates candidates on every fold (those one fit can serve share it), yielding each candidate as
+   * its last fold comes in; returns them in that order. `rung`: a halving rung's subsample, else all rows.
+   */
+  async *candidates(entries: readonly Entry[], rung: Rung | null): AsyncGenerator<SearchEvent, CandidateResult[]> {
+    const { params } = this.o;
+    interface Group { family: Family; smote: boolean; members: Entry[] }
+    const groups: Group[] = [];
+    const byKey = new Map<string, Group>();
+    for (const family of COST_ORDER) {
+      for (const e of entries) {
+        if (e.family !== family) continue;
+        const smote = e.params['smote'] === true;
+        const key = `${family}|${smote}|${ENGINES[family].shareKey(withoutSmote(e.params))}`;
+        let g = byKey.get(key);
+        if (!g) {
+          g = { family, smote, members: [] };
+          byKey.set(key, g);
+          groups.push(g);
+        }
+        g.members.push(e);
+      }
+    }
+    const views = new Map<string, FoldView>();
+    const view = (k: number, smote: boolean): FoldView => {
+      const key = `${k}|${smote}`;
+      if (!views.has(key)) views.set(key, this.foldView(k, smote, rung));
+      return views.get(key)!;
+    };
+    const pending: Promise<{ group: Group; fold: number; result: TaskResult }>[] = [];
+    for (const group of groups) {
+      for (let k = 0; k < this.folds; k++) {
+        const task = this.foldTask(group.family, k, group.members.map((m) => m.params), view(k, group.smote));
+        this.countFits(group.family, group.members.length);
+        pending.push(this.o.pool.run(task).then((result) => ({ group, fold: k, result })));
+      }
+    }
+    // Collect fold results as they finish; a group's candidates are final when all its folds are in.
+    const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
+    const batch: CandidateResult[] = [];
+    const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
+    while (racing.size > 0) {
+      const { i, v } = await Promise.race(racing.values());
+      racing.delete(i);
+      this.checkCancelled();
+      if (v.result.kind !== 'fold') continue;
+      const list = byGroup.get(v.group) ?? [];
+      list[v.fold] = { probs: v.result.probs, seconds: v.result.seconds };
+      byGroup.set(v.group, list);
+      if (list.filter(Boolean).length < this.folds) continue;
+      for (const [mi, m] of v.group.members.entries()) {
+        const foldData = list.map((fr, k) => {
+          const fv = view(k, v.group.smote);
+          return { y: fv.yval, p: fr.probs[mi]![0]!, yTrain: fv.yown, pTrain: fr.probs[mi]![1]! };
+        });
+        const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
+        const r = candidateResult(v.group.family, m.index, m.params, foldData, params.search.selection_metric, params.cost, seconds);
+        if (!rung || rung.resource >= this.o.trainRows) this.foldProbsOf.set(`${r.family}#${r.index}`, foldData.map((f) => f.p));
+        batch.push(r);
+        this.results.push(r);
+        this.o.record(r, rung ? { rung: String(rung.rung), resource: String(rung.resource) } : {});
+        yield { type: 'result', result: r };
+      }
+    }
+    return batch;
+  }
+
+  /**
+   * One candidate, fold after fold, stopped when its running mean falls below the median of `curves` (the
+   * finished trials' running means): Optuna's MedianPruner. The caller records a finished trial.
+   */
+  async trial(entry: Entry, curves: readonly number[][]): Promise<TrialOutcome> {
+    const { params } = this.o;
+    const smote = entry.params['smote'] === true;
+    const foldData: { y: Uint8Array; p: Float64Array; yTrain: Uint8Array; pTrain: Float64Array }[] = [];
+    const curve: number[] = [];
+    let seconds = 0;
+    for (let k = 0; k < this.folds; k++) {
+      const v = this.foldView(k, smote, null);
+      const r = await this.o.pool.run(this.foldTask(entry.family, k, [entry.params], v));
+      this.checkCancelled();
+      if (r.kind !== 'fold') throw new Error('fold result expected');
+      this.countFits(entry.family, 1);
+      seconds += r.seconds;
+      foldData.push({ y: v.yval, p: r.probs[0]![0]!, yTrain: v.yown, pTrain: r.probs[0]![1]! });
+      const scores = foldData.map((f) => foldScore(params.search.selection_metric, f.y, f.p, params.cost));
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      curve.push(mean);
+      if (k < this.folds - 1 && shouldPrune(k, mean, curves)) return { kind: 'pruned', folds: k + 1, value: mean };
+    }
+    return { kind: 'done', result: candidateResult(entry.family, entry.index, entry.params, foldData, params.search.selection_metric, params.cost, seconds), curve, probs: foldData.map((f) => f.p) };
+  }
+
+  /** Keeps a finished trial as the batched step keeps a candidate. */
+  keep(r: CandidateResult, probs: Float64Array[], tags: Readonly<Record<string, string>>): void {
+    this.results.push(r);
+    this.foldProbsOf.set(`${r.family}#${r.index}`, probs);
+    this.o.record(r, tags);
+  }
+}
+
+export type TrialOutcome =
+  | { readonly kind: 'done'; readonly result: CandidateResult; readonly curve: number[]; readonly probs: Float64Array[] }
+  | { readonly kind: 'pruned'; readonly folds: number; readonly value: number };
