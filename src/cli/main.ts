@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CancelledError, UserError } from '../core/errors.js';
 import { registerEda, registerDatasets } from './commands/eda.js';
+import { registerBin } from './commands/bin.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerModels } from './commands/models.js';
@@ -43,6 +44,7 @@ Examples:
   registerIngest(program);
   registerDatasets(program);
   registerEda(program);
+  registerBin(program);
   registerTrain(program);
   registerRuns(program);
   registerModels(program);
