@@ -1,9 +1,10 @@
 import type { Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
+import { binIndex } from '../stats.js';
 import { binMatrix, type BinnedMatrix } from './binning.js';
 import { type FamilyEngine, type Model, type ModelState, num, sigmoid } from './model.js';
-import { addNode, emptyTree, PackedTrees, pathContributions, prefixPredictions, type TreeState } from './tree-structure.js';
+import { addNode, emptyTree, PackedTrees, pathContributions, type TreeState } from './tree-structure.js';
 
 /**
  * Gradient-boosted trees with XGBoost's `hist` algorithm for binary:logistic: 256 quantile bins, depth-wise
@@ -266,8 +267,38 @@ function addTreeToMargin(tree: TreeState, B: BinnedMatrix, sampled: Uint8Array, 
   }
 }
 
-/** Boosts `nTrees` rounds; `onTree` sees each tree as it is added (for prefix predictions). */
-function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, onTree: (t: TreeState, k: number) => void): void {
+/**
+ * Evaluation rows binned on the training cuts, column-major: a tree walk on codes (code <= split bin exactly
+ * when x <= threshold) reads a few bytes per row instead of a float64 row per tree, the whole matrix again
+ * for every tree.
+ */
+function binRows(B: BinnedMatrix, X: Matrix): Uint8Array {
+  const { rows, cols } = X;
+  const codes = new Uint8Array(rows * cols);
+  for (let j = 0; j < cols; j++) {
+    const t = B.thresholds[j]!;
+    const base = j * rows;
+    for (let i = 0; i < rows; i++) codes[base + i] = binIndex(t, X.data[i * cols + j]!);
+  }
+  return codes;
+}
+
+/** Adds each row's leaf value of `tree` to sums, walking on codes from `binRows`. */
+function addTreeOnCodes(tree: TreeState, splitBin: readonly number[], codes: Uint8Array, sums: Float64Array): void {
+  const rows = sums.length;
+  const { feature, left, right, value } = tree;
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    while (feature[node]! >= 0) node = codes[feature[node]! * rows + i]! <= splitBin[node]! ? left[node]! : right[node]!;
+    sums[i]! += value[node]!;
+  }
+}
+
+/**
+ * Boosts `nTrees` rounds; `onTree` sees each tree as it is added (for prefix predictions), with each of
+ * `evals`' running margin sums (tree values added in tree order, as `accumulateTree` would).
+ */
+function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, evals: readonly Matrix[], onTree: (t: TreeState, k: number, evalSums: readonly Float64Array[]) => void): void {
   const o = options(c);
   const B = binMatrix(X, MAX_BINS);
   const n = X.rows;
@@ -279,6 +310,8 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   const scratch: BoostScratch = { pool: [], right: new Int32Array(n), leafOfRow: new Int32Array(n), splitBin: [] };
   const order = new Int32Array(n);
   const sampled = new Uint8Array(n);
+  const evalCodes = evals.map((e) => binRows(B, e));
+  const evalSums = evals.map((e) => new Float64Array(e.rows));
   for (let k = 0; k < nTrees; k++) {
     for (let i = 0; i < n; i++) {
       const p = sigmoid(margin[i]!);
@@ -299,7 +332,8 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
     }
     const tree = growBoostedTree(B, R, gh, order.subarray(0, m), allowed, o, scratch);
     addTreeToMargin(tree, B, sampled, scratch, margin);
-    onTree(tree, k);
+    evalCodes.forEach((codes, j) => addTreeOnCodes(tree, scratch.splitBin, codes, evalSums[j]!));
+    onTree(tree, k, evalSums);
   }
 }
 
@@ -340,12 +374,18 @@ export const gbmEngine: FamilyEngine = {
   shareKey: (c) => JSON.stringify({ ...c, n_estimators: null }),
   fit(c, X, y, seed) {
     const trees: TreeState[] = [];
-    boost(c, X, y, num(c, 'n_estimators', 100), seed, (t) => trees.push(t));
+    boost(c, X, y, num(c, 'n_estimators', 100), seed, [], (t) => trees.push(t));
     return new BoostedTrees(trees, X.cols);
   },
   fitGroup(cands, X, y, evals, seed) {
     const sizes = cands.map((c) => num(c, 'n_estimators', 100));
-    return prefixPredictions(sizes, evals, (total, onTree) => boost(cands[0]!, X, y, total, seed, onTree), (margin) => sigmoid(margin));
+    const out: Float64Array[][] = sizes.map(() => []);
+    boost(cands[0]!, X, y, Math.max(...sizes), seed, evals, (_t, k, sums) => {
+      sizes.forEach((s, ci) => {
+        if (s === k + 1) out[ci] = sums.map((a) => a.map((v) => sigmoid(v)));
+      });
+    });
+    return out;
   },
   load: (s) => new BoostedTrees(s['trees'] as TreeState[], s['cols'] as number),
 };
