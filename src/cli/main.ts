@@ -14,7 +14,7 @@ import { registerFairness } from './commands/fairness.js';
 import { registerExport } from './commands/export.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
-import { err } from './context.js';
+import { err, out } from './context.js';
 import { asUserError } from '../core/human-errors.js';
 import { openTui } from './tui.js';
 
@@ -72,15 +72,21 @@ export async function run(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 1;
+    // Under --json the answer is machine-read: the error is also one JSON line on stdout, where the result would
+    // have been; stderr keeps the one human line.
+    const json = argv.includes('--json');
     const user = asUserError(e);
     if (user) {
+      if (json) out(JSON.stringify({ error: { code: 'USER_ERROR', message: user.message, ...user.location, ...(user.hint ? { hint: user.hint } : {}), exit_code: user.exitCode } }));
       err(`error: ${user.message}`);
       return user.exitCode;
     }
     if (e instanceof CancelledError) {
+      if (json) out(JSON.stringify({ error: { code: 'CANCELLED', message: e.message, exit_code: 130 } }));
       err(`cancelled: ${e.message}`);
       return 130;
     }
+    if (json) out(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: (e as Error).message ?? String(e), exit_code: 2 } }));
     err(`internal error: ${(e as Error).message ?? String(e)}${verbose ? `\n${(e as Error).stack}` : ' (run with --verbose for details)'}`);
     return 2;
   }

@@ -13,6 +13,7 @@ interface ScoreFlags {
   threshold?: string;
   applicant?: string;
   set?: string[];
+  from?: string;
   json?: boolean;
   workers?: string;
 }
@@ -38,7 +39,8 @@ export function registerScore(program: Command): void {
     .option('--alias <alias>', 'model alias', 'champion')
     .option('--threshold <p>', 'decline when p(bad) >= p (default: the bundle\'s cost-optimal threshold)')
     .option('--applicant <json>', 'one applicant as a JSON object')
-    .option('--set <key=value...>', 'one applicant as key=value pairs')
+    .option('--set <key=value...>', 'one applicant as key=value pairs; fields left out come from --from or the typical training applicant')
+    .option('--from <row>', 'what-if base for --set/--applicant: row N of the model\'s training data (1 = the first applicant), or DATASET[@V]:N (default: the typical training applicant: medians and most frequent levels)')
     .option('--json', 'machine-readable output')
     .option('--log-predictions', 'append every scored row (decoded inputs, p_bad, decision) to outputs/predictions/ as one batch, for credit-tui monitor')
     .option('--workers <n>', 'threads scoring a CSV/text file (default: one per core, at most 4, for files from 8 MB)')
@@ -50,9 +52,10 @@ Examples:
   credit-tui score applicants.csv -o scored.csv
   credit-tui score ../shared/data/statlog_german.data -o scored.parquet --model 3
   credit-tui score --applicant '{"checking_status": "< 0 DM", "duration": 24, ...}'
-  credit-tui score --set checking_status=A11 --set duration=24 ... --json`)
+  credit-tui score --set credit_amount=5000 --set duration=36          (the rest: the typical applicant)
+  credit-tui score --from 17 --set duration=48 --json                 (row 17 of the training data, longer)`)
     .action(async (file: string | undefined, flags: ScoreFlags, cmd: Command) => {
-      const { defaultScoreOutput, EXIT_SOME_REJECTED, scoreApplicant, scoreFile } = await import('../../engine/score.js');
+      const { defaultScoreOutput, EXIT_SOME_REJECTED, scoreFile } = await import('../../engine/score.js');
       let threshold: number | undefined;
       if (flags.threshold !== undefined) {
         threshold = Number(flags.threshold);
@@ -63,7 +66,8 @@ Examples:
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 1 to 64');
       await withContext(cmd, async ({ project, store, params }) => {
         const scale = params.scoring;
-        if (flags.applicant !== undefined || (flags.set && flags.set.length > 0)) {
+        if (flags.applicant !== undefined || (flags.set && flags.set.length > 0) || flags.from !== undefined) {
+          const { scoreWhatIf } = await import('../../engine/what-if.js');
           let record: Record<string, unknown>;
           if (flags.applicant !== undefined) {
             try {
@@ -74,9 +78,10 @@ Examples:
             if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new UserError('--applicant must be a JSON object');
           } else record = {};
           Object.assign(record, parseSet(flags.set ?? []));
-          const s = scoreApplicant(store, record, { model, ...(threshold !== undefined ? { threshold } : {}), scale });
+          const s = scoreWhatIf(store, record, { model, ...(threshold !== undefined ? { threshold } : {}), scale, ...(flags.from !== undefined ? { from: flags.from } : {}) });
           if (flags.json) return out(JSON.stringify(s));
           out(`model v${s.model_version} (${s.family})`);
+          if (s.base.filled.length > 0) out(`base      ${s.base.filled.length} field${s.base.filled.length === 1 ? '' : 's'} from ${s.base.source}: ${s.base.filled.map((k) => `${k}=${String(s.base.values[k])}`).join(', ')}`);
           out(`p(bad)    ${num(s.p_bad)}`);
           out(`decision  ${s.decision === 'approve' ? paint('APPROVE', 'green') : paint('DECLINE', 'red')}`);
           out(`score     ${s.score} points`);
