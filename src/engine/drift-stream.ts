@@ -63,6 +63,8 @@ export interface StreamedTable {
   readonly target: string | null;
   readonly rows: number;
   readonly sha256: string;
+  /** Columns whose distinct values outgrew the token table and went (partly) to a spill file. */
+  readonly spilled: readonly string[];
   /** Removes the spill files; call once the columns have been compared. */
   readonly close: () => void;
 }
@@ -126,7 +128,8 @@ export async function streamDriftTable(path: string, file: string, opts: { targe
     if (rows === 0) throw new UserError('no data rows', { file });
     const specs = knownSpecsFor(header);
     const columns = tallies.flatMap((t) => (t ? [t.finish(file, specs?.find((s) => s.name === t.name))] : []));
-    return { columns, target, rows, sha256: lines.sha256, close };
+    const spilled = tallies.flatMap((t) => (t && t.spilledValues > 0 ? [t.name] : []));
+    return { columns, target, rows, sha256: lines.sha256, spilled, close };
   } catch (e) {
     close();
     throw e;

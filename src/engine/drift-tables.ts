@@ -28,6 +28,8 @@ export interface DriftTable {
   readonly target: string | null;
   readonly rows: number;
   readonly sha256: string;
+  /** How the file was read: `in memory`, `lazily (Parquet)`, or `streamed` with the columns that spilled to disk. */
+  readonly read: string;
   /** Header and column-wise cells, for scoring both files with a model. */
   readonly raw: RawTable | null;
   /** Releases temp files of a streamed table. */
@@ -146,7 +148,7 @@ async function lazyDriftTable(scan: () => LazyFrame, kind: string, file: string,
     }
     await releaseNativeMemory();
   }
-  return { file, columns, target, rows: df.height, sha256: sha, raw: null };
+  return { file, columns, target, rows: df.height, sha256: sha, read: 'column by column (Parquet)', raw: null };
 }
 
 /** Reads one side of a drift comparison: Parquet or any text layout `ingest` understands. */
@@ -172,7 +174,8 @@ export async function loadDriftTable(file: string, opts: DriftLoadOptions): Prom
     if (!opts.keepRaw && statSync(path).size >= streamCsvBytes() && detectTextFormat(headText) === 'csv') {
       // A large delimited file is never held in memory: one pass reduces it to per-column token counts.
       const t = await streamDriftTable(path, file, opts);
-      return { file, columns: t.columns, target: t.target, rows: t.rows, sha256: t.sha256, raw: null, close: t.close };
+      const read = t.spilled.length > 0 ? `streamed; spilled to disk: ${t.spilled.join(', ')}` : 'streamed';
+      return { file, columns: t.columns, target: t.target, rows: t.rows, sha256: t.sha256, read, raw: null, close: t.close };
     }
     sha = await sha256File(path);
     const text = readFileSync(path, 'utf8');
@@ -182,12 +185,12 @@ export async function loadDriftTable(file: string, opts: DriftLoadOptions): Prom
     // Known layouts (also as CSV with their column names) are decoded with their codebook.
     if (format !== 'csv' || knownSpecsFor(raw.header.filter((h) => h !== '' && !/^Unnamed: ?0$/.test(h)))) {
       const ds = datasetFromRaw(raw, format, { name: 'drift' });
-      return { file, columns: fromDataset(ds, Boolean(opts.includeTarget)), target: ds.targetName, rows: ds.rows, sha256: sha, raw };
+      return { file, columns: fromDataset(ds, Boolean(opts.includeTarget)), target: ds.targetName, rows: ds.rows, sha256: sha, read: 'in memory', raw };
     }
   }
   if (raw.rows === 0) throw new UserError('no data rows', { file });
   const target = opts.target ?? KNOWN_TARGETS.find((k) => raw.header.includes(k)) ?? null;
   if (opts.requireTarget && opts.target && !raw.header.includes(opts.target)) throw new UserError(`missing target column '${opts.target}'`, { file, column: opts.target });
-  return { file, columns: fromRaw(raw, opts.includeTarget ? null : target), target, rows: raw.rows, sha256: sha, raw };
+  return { file, columns: fromRaw(raw, opts.includeTarget ? null : target), target, rows: raw.rows, sha256: sha, read: 'in memory', raw };
 }
 

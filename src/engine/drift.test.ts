@@ -130,14 +130,24 @@ describe.skipIf(!HAS_REAL_DATA)('credit-tui drift and shift as processes', () =>
     const streamed = runCli(['drift', a, b, '--json'], { home, env: { CREDIT_TUI_STREAM_CSV_BYTES: '0' } });
     expect(streamed.status, streamed.stderr).toBe(inMemory.status);
     type Col = Record<string, unknown> & { column: string };
-    const x = (JSON.parse(inMemory.stdout) as { columns: Col[] }).columns;
-    const y = (JSON.parse(streamed.stdout) as { columns: Col[] }).columns;
+    type Report = { reference: { read: string }; current: { read: string }; columns: Col[] };
+    const mem = JSON.parse(inMemory.stdout) as Report;
+    const str = JSON.parse(streamed.stdout) as Report;
+    // The two paths really differ: one held the files in memory, the other streamed them and spilled the amounts.
+    expect([mem.reference.read, mem.current.read]).toEqual(['in memory', 'in memory']);
+    for (const side of [str.reference, str.current]) expect(side.read).toBe('streamed; spilled to disk: credit_amount');
+    const [x, y] = [mem.columns, str.columns];
     expect(y.map((c) => c.column)).toEqual(x.map((c) => c.column));
     expect(y.map((c) => c.column)).not.toContain('id');
-    const amount = y.find((c) => c.column === 'credit_amount')!;
-    const amountRef = x.find((c) => c.column === 'credit_amount')!;
-    for (const k of ['ks_stat', 'ks_p', 'wasserstein', 'wasserstein_normed', 'psi']) expect(amount[k], k).toBeCloseTo(amountRef[k] as number, 12);
-    expect(amount['ks_stat']).toBeGreaterThan(0);
+    expect(y).toHaveLength(20);
+    for (const [i, c] of y.entries()) {
+      for (const k of ['psi', 'miss_ref', 'miss_cur', 'ks_stat', 'ks_p', 'wasserstein', 'wasserstein_normed', 'chi2', 'chi2_p', 'js_distance', 'test', 'drifted']) {
+        const [got, want] = [c[k], x[i]![k]];
+        if (typeof want === 'number') expect(got, `${c.column}.${k}`).toBeCloseTo(want, 12);
+        else expect(got, `${c.column}.${k}`).toBe(want);
+      }
+    }
+    expect(y.find((c) => c.column === 'credit_amount')!['ks_stat']).toBeGreaterThan(0);
   });
 
   it('schema mismatches are one clear line and exit 1; extra columns are listed and ignored', () => {

@@ -11,14 +11,15 @@ import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
 import type { LoadedModel } from './registry.js';
 import { loadDriftTable, type DriftLoadOptions, type DriftTable } from './drift-tables.js';
+import { verifyIfRegistered } from './datasets.js';
 import { inputFile } from './project.js';
 import { workerScript } from './worker-script.js';
 
 export { loadDriftTable, type DriftLoadOptions, type DriftTable } from './drift-tables.js';
 
 export interface DriftReport extends DatasetDrift {
-  readonly reference: { readonly file: string; readonly rows: number; readonly sha256: string };
-  readonly current: { readonly file: string; readonly rows: number; readonly sha256: string };
+  readonly reference: { readonly file: string; readonly rows: number; readonly sha256: string; readonly read: string };
+  readonly current: { readonly file: string; readonly rows: number; readonly sha256: string; readonly read: string };
   readonly ignored_columns: readonly string[];
   readonly prediction: (ColumnDrift & { readonly model_version: number }) | null;
   readonly run_id: string;
@@ -108,6 +109,7 @@ async function loadParquetPair(refFile: string, curFile: string, refOpts: DriftL
 
 /** Compares two files column by column, optionally their model scores too, and records the run. */
 export async function runDrift(store: RunStore, refFile: string, curFile: string, t: DriftThresholds, opts: { target?: string | null; includeTarget?: boolean; model?: string | null; scale?: PointsScale } = {}): Promise<DriftReport> {
+  for (const f of [refFile, curFile]) verifyIfRegistered(store, inputFile(f));
   const keepRaw = Boolean(opts.model);
   const refOpts = { ...opts, requireTarget: Boolean(opts.target), keepRaw };
   const curOpts = (refTarget: string | null): DriftLoadOptions => ({ ...opts, target: opts.target ?? refTarget, requireTarget: Boolean(opts.includeTarget), keepRaw });
@@ -158,7 +160,7 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
     return id;
   });
   return {
-    ...result, reference: { file: refFile, rows: ref.rows, sha256: ref.sha256 }, current: { file: curFile, rows: cur.rows, sha256: cur.sha256 },
+    ...result, reference: { file: refFile, rows: ref.rows, sha256: ref.sha256, read: ref.read }, current: { file: curFile, rows: cur.rows, sha256: cur.sha256, read: cur.read },
     ignored_columns: aligned.ignored, prediction, run_id: runId,
   };
 }

@@ -6,10 +6,11 @@ import {
   type Band, type InputSpec, type MonitoredMetric, type MonitorRow, type PeriodBy, type PeriodMetrics,
 } from '../core/monitor/periods.js';
 import type { Params } from '../core/params/params.js';
+import { fitReconstruction, multivariateDrift, type MultivariateDrift, type Reconstruction } from '../core/monitor/reconstruction.js';
 import { Rng } from '../core/random.js';
 import { BatchScorer } from '../core/scoring/batch-scorer.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { loadStoredDataset } from './datasets.js';
+import { loadStoredDataset, verifyIfRegistered } from './datasets.js';
 import { readDataset } from './ingest.js';
 import { readPredictionLog } from './prediction-log.js';
 import { inputFile, type Project } from './project.js';
@@ -26,7 +27,9 @@ export interface MonitorOptions {
 
 export interface MonitoredPeriod extends PeriodMetrics {
   readonly alert: boolean;
-  readonly alerts: readonly MonitoredMetric[];
+  readonly alerts: readonly (MonitoredMetric | 'multivariate')[];
+  /** PCA reconstruction error of the period's rows against the reference, with its ±3σ band. */
+  readonly multivariate: MultivariateDrift | null;
   /** The bands this period was judged by: sized for its own number of rows. */
   readonly bands: readonly Band[];
 }
@@ -70,6 +73,7 @@ export function referenceRows(ds: Dataset, m: LoadedModel): MonitorRow[] {
 function loadReference(store: RunStore, m: LoadedModel, params: Params, file?: string): { rows: MonitorRow[]; source: string } {
   if (file) {
     const path = inputFile(file, 'a reference file');
+    verifyIfRegistered(store, path);
     const { dataset } = readDataset(readFileSync(path), file, path, { name: 'reference', target: params.data.target, badValue: params.data.bad_value, roles: params.data.roles });
     return { rows: referenceRows(dataset, m), source: file };
   }
@@ -89,6 +93,8 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   const model = loadRegisteredModel(store, opts.model ?? 'champion');
   const specs = specsOf(model);
   const outcomes = store.outcomeMap();
+  const ref = loadReference(store, model, params, opts.reference);
+  const recon = referenceReconstruction(ref.rows, specs, params.seed);
   const periods = new Map<string, PeriodState>();
   let logged = 0;
   let index = 0;
@@ -98,15 +104,14 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
     const row: MonitorRow = { ts: p.ts, batch: p.batch, id: p.id, inputs: p.inputs, p_bad: p.p_bad, decision: p.decision, bad: p.id !== null ? (outcomes.get(p.id) ?? null) : null };
     const key = periodOf(opts.by, row, index++);
     let state = periods.get(key);
-    if (!state) periods.set(key, (state = new PeriodState(key, specs)));
+    if (!state) periods.set(key, (state = new PeriodState(key, specs, (x) => recon.error(x))));
     state.add(row, params.cost);
   }
   if (periods.size === 0) {
     throw new UserError(logged ? `no logged predictions since ${opts.since}` : 'no logged predictions yet', {}, 'score with --log-predictions, or serve with --log-predictions, first');
   }
 
-  const ref = loadReference(store, model, params, opts.reference);
-  const { chunkRows, chunks, bands, periods: out } = judgePeriods([...periods.values()], ref.rows, specs, params);
+  const { chunkRows, chunks, bands, periods: out } = judgePeriods([...periods.values()], ref.rows, specs, params, recon);
   return {
     model: { version: model.version.version, family: model.bundle.family },
     reference: { source: ref.source, rows: ref.rows.length, chunk_rows: chunkRows, chunks },
@@ -115,24 +120,35 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   };
 }
 
+/** The PCA reconstruction of the reference's inputs; rows in a seeded order so the reference folds are random. */
+export function referenceReconstruction(refRows: readonly MonitorRow[], specs: readonly InputSpec[], seed: number): Reconstruction {
+  const order = shuffled(refRows.length, seed);
+  return fitReconstruction(order.map((i) => refRows[i]!.inputs), specs);
+}
+
+function shuffled(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rng = new Rng(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /**
  * Judges periods against reference rows: reference chunks of the periods' typical size (seeded order) give the
  * spread of the figures that have no formula; each period's bands are then sized for its own rows, and
  * params.yaml `monitor.thresholds` replaces any band.
  */
-export function judgePeriods(periods: readonly PeriodState[], refRows: readonly MonitorRow[], specs: readonly InputSpec[], params: Params): { chunkRows: number; chunks: number; bands: Band[]; periods: MonitoredPeriod[] } {
+export function judgePeriods(periods: readonly PeriodState[], refRows: readonly MonitorRow[], specs: readonly InputSpec[], params: Params, recon?: Reconstruction): { chunkRows: number; chunks: number; bands: Band[]; periods: MonitoredPeriod[] } {
   const whole = new PeriodState('reference', specs);
   for (const r of refRows) whole.add(r, params.cost);
   const summary = summarizeReference(whole);
   const sizes = periods.map((s) => s.rows).sort((a, b) => a - b);
   const median = sizes[Math.floor(sizes.length / 2)] ?? refRows.length;
   const chunkRows = Math.max(50, Math.min(median, Math.floor(refRows.length / 5)));
-  const order = refRows.map((_, i) => i);
-  const rng = new Rng(params.seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = shuffled(refRows.length, params.seed);
   const chunks: PeriodMetrics[] = [];
   for (let start = 0; start + chunkRows <= order.length; start += chunkRows) {
     const s = new PeriodState(`reference chunk ${chunks.length + 1}`, specs);
@@ -155,8 +171,9 @@ export function judgePeriods(periods: readonly PeriodState[], refRows: readonly 
   const judged: MonitoredPeriod[] = ordered.map((s) => {
     const m = periodMetrics(s, summary, params.drift);
     const bands = withFixed(bandsForSize(chunkBands, summary, s.rows, chunkRows));
-    const alerts = alertsOf(m, bands);
-    return { ...m, alert: alerts.length > 0, alerts, bands };
+    const multivariate = recon ? multivariateDrift(s.errorSum, s.rows, recon.referenceErrors) : null;
+    const alerts = [...alertsOf(m, bands), ...(multivariate?.alert ? (['multivariate'] as const) : [])];
+    return { ...m, alert: alerts.length > 0, alerts, bands, multivariate };
   });
   return { chunkRows, chunks: chunks.length, bands: withFixed(bandsForSize(chunkBands, summary, median, chunkRows)), periods: judged };
 }

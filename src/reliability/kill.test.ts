@@ -165,10 +165,14 @@ describe.skipIf(!HAS_STATLOG)('killed, interrupted and concurrent runs', () => {
     rmSync(alive);
   });
 
-  it('SIGTERM and SIGINT stop a search cleanly: exit 130, run KILLED', async () => {
+  it('SIGTERM and SIGINT stop a search cleanly: exit 130, run KILLED, nothing registered, no partial file', async () => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      const r = await start(['train', '--headless', '--families', 'forest,mlp'], home, sig, 1500);
-      expect(r.code).toBe(130);
+      const before = versionsOf(home);
+      // Signalled once the first candidate has finished: the search is surely under way, whatever the load.
+      const r = await signalWhen(['train', '--headless', '--families', 'forest,mlp'], home, sig, /\[\s*\d+\/\d+\]/);
+      expect(r.code, r.stderr).toBe(130);
+      expect(partials(home)).toEqual([]);
+      expect(versionsOf(home)).toEqual(before);
       expect(r.stderr).toContain('training stopped; the run is marked KILLED');
       const store = RunStore.open(join(home, 'runs.db'));
       const last = store.listRuns({ experiment: 'train', parent: null, limit: 1 })[0]!;

@@ -8,6 +8,7 @@ import { PredictionLog } from '../engine/prediction-log.js';
 import type { Project } from '../engine/project.js';
 import type { Cell, ServedModel } from '../engine/serving.js';
 import { REGISTERED_MODEL } from '../engine/train.js';
+import { isDashboardPath, registerDashboard } from './dashboard/routes.js';
 import { formPage } from './form.js';
 import { errorSchema, healthResponse, invocationsBody, invocationsResponse, scoreBody, scoreResponse } from './schemas.js';
 import { ServeStats } from './stats.js';
@@ -37,7 +38,12 @@ const sendError = (reply: FastifyReply, status: number, code: string, message: s
 interface Table {
   readonly header: string[];
   readonly rows: Cell[][];
+  /** Each row's number in messages: its row in the CSV form of the request, the header being row 1 (README, "Row numbers"). */
+  readonly rowNumbers: number[];
 }
+
+/** JSON records are numbered as the same table written as CSV would be: the header is row 1, record k is row k + 1. */
+const csvRowNumbers = (n: number): number[] => Array.from({ length: n }, (_, k) => k + 2);
 
 /** Records as a table: the union of their keys, in order of first appearance; a key a record lacks is missing. */
 function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): Table {
@@ -45,7 +51,7 @@ function recordsTable(records: readonly Readonly<Record<string, unknown>>[]): Ta
   for (const r of records) for (const k of Object.keys(r)) if (!index.has(k)) index.set(k, index.size);
   const header = [...index.keys()];
   const rows = records.map((r) => header.map((h) => toCell(r[h])));
-  return { header, rows };
+  return { header, rows, rowNumbers: csvRowNumbers(rows.length) };
 }
 
 function toCell(v: unknown): Cell {
@@ -60,6 +66,7 @@ function csvTable(text: string): Table {
   const body = text.replace(/^\ufeff/, '');
   const { header, delimiter } = sniffHeader(body.slice(0, 64 * 1024), 'request body');
   const rows: Cell[][] = [];
+  const rowNumbers: number[] = [];
   const lines = body.split(/\r?\n/);
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -67,8 +74,9 @@ function csvTable(text: string): Table {
     const cells = splitLine(line, delimiter);
     if (!cells || cells.length !== header.length) throw new HttpError(400, 'BAD_REQUEST', `row ${i + 1}: expected ${header.length} fields, found ${cells?.length ?? 0}`);
     rows.push(cells);
+    rowNumbers.push(i + 1); // the line, as in an editor: a blank line keeps its number
   }
-  return { header, rows };
+  return { header, rows, rowNumbers };
 }
 
 function invocationTable(req: FastifyRequest): Table {
@@ -81,9 +89,9 @@ function invocationTable(req: FastifyRequest): Table {
   if (body.dataframe_records) return recordsTable(body.dataframe_records);
   const split = body.dataframe_split!;
   split.data.forEach((row, i) => {
-    if (row.length !== split.columns.length) throw new HttpError(400, 'BAD_REQUEST', `row ${i + 1}: expected ${split.columns.length} values for columns ${JSON.stringify(split.columns)}, found ${row.length}`);
+    if (row.length !== split.columns.length) throw new HttpError(400, 'BAD_REQUEST', `row ${i + 2}: expected ${split.columns.length} values for columns ${JSON.stringify(split.columns)}, found ${row.length}`);
   });
-  return { header: split.columns, rows: split.data.map((r) => r.map(toCell)) };
+  return { header: split.columns, rows: split.data.map((r) => r.map(toCell)), rowNumbers: csvRowNumbers(split.data.length) };
 }
 
 const prediction = (r: ScoredRow) => ({ p_bad: r.p_bad, decision: r.decision, score: r.score, reasons: r.reasons });
@@ -107,11 +115,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
   app.addSchema(errorSchema);
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Only what the routes document: anything else (text/plain included, as in MLflow's server) is a 415.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const open = new Set(['/ping', '/health', '/', '/openapi.json']);
   app.addHook('onRequest', async (req, reply) => {
-    if (!opts.token || open.has(req.url.split('?')[0]!)) return;
+    const path = req.url.split('?')[0]!;
+    // The dashboard checks the same token itself, also from the cookie a browser keeps (see dashboard/routes.ts).
+    if (!opts.token || open.has(path) || isDashboardPath(path)) return;
     if (req.headers.authorization !== `Bearer ${opts.token}`) return sendError(reply, 401, 'UNAUTHENTICATED', 'missing or wrong bearer token (Authorization: Bearer <token>)');
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -183,7 +194,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const table = invocationTable(req);
     const scored = score(req, table);
     const first = scored.rejected[0];
-    if (first) throw new HttpError(400, 'BAD_REQUEST', `row ${first.index + 1}, column '${first.column}': ${first.reason}`);
+    if (first) throw new HttpError(400, 'BAD_REQUEST', `row ${table.rowNumbers[first.index]}, column '${first.column}': ${first.reason}`);
     return { predictions: scored.results.map((r) => prediction(r!)) };
   });
 
@@ -196,7 +207,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return {
       model: { version: m.version.version, family: m.bundle.family, threshold: m.bundle.threshold },
       results: scored.results.flatMap((r, index) => (r ? [{ index, id: scored.ids[index] ?? null, ...prediction(r) }] : [])),
-      rejected: scored.rejected,
+      rejected: scored.rejected.map((r) => ({ ...r, row: r.index + 2 })),
     };
   });
 
@@ -208,5 +219,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return reply.type('text/html; charset=utf-8').send(formPage(m, { tokenRequired: Boolean(opts.token) }));
   });
 
+  await registerDashboard(app, { project: opts.project, ...(opts.token ? { token: opts.token } : {}) });
   return app;
 }

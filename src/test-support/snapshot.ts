@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-/** Every file under data/ and models/ with its hash, plus every row of every table in runs.db. */
+/** Every file under data/, models/ and outputs/predictions/ with its hash, plus every row of every table in runs.db. */
 export function snapshotProject(home: string): string {
   const parts: string[] = [];
   const walk = (dir: string): void => {
@@ -16,6 +16,7 @@ export function snapshotProject(home: string): string {
   };
   walk(join(home, 'data'));
   walk(join(home, 'models'));
+  walk(join(home, 'outputs', 'predictions'));
   const dbPath = join(home, 'runs.db');
   if (existsSync(dbPath)) {
     const db = new Database(dbPath, { readonly: true });

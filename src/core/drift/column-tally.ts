@@ -56,6 +56,11 @@ export class ColumnTally {
     this.table = new TokenTable(maxDistinct);
   }
 
+  /** Values that went to the spill because the token table was full (0 = the column fitted in memory). */
+  get spilledValues(): number {
+    return this.spilled + this.spilledMissing;
+  }
+
   addBytes(bytes: Uint8Array, from: number, to: number, hash: number): void {
     this.rows++;
     const k = this.table.get(bytes, from, to, hash);

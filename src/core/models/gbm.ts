@@ -2,6 +2,7 @@ import type { Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
 import { binIndex } from '../stats.js';
+import { histKernels, type HistKernels } from './wasm/hist.js';
 import { binMatrix, type BinnedMatrix } from './binning.js';
 import { type FamilyEngine, type Model, type ModelState, num, sigmoid } from './model.js';
 import { addNode, emptyTree, PackedTrees, pathContributions, type TreeState } from './tree-structure.js';
@@ -50,7 +51,7 @@ interface RowBins {
   readonly total: number;
 }
 
-function rowBins(B: BinnedMatrix): RowBins {
+function rowBins(B: BinnedMatrix, allocSlots: (length: number, wide: boolean) => Uint16Array | Int32Array): RowBins {
   const { rows, cols } = B;
   const offsets = new Int32Array(cols);
   const bundled = new Uint8Array(cols);
@@ -85,7 +86,7 @@ function rowBins(B: BinnedMatrix): RowBins {
   }
   for (const g of groups) if (g.bundle) g.none = total++;
   const S = groups.length;
-  const slots = total <= 65536 ? new Uint16Array(rows * S) : new Int32Array(rows * S);
+  const slots = allocSlots(rows * S, total > 65536);
   groups.forEach((g, s) => {
     if (!g.bundle) {
       const f = g.features[0]!;
@@ -108,9 +109,13 @@ function rowBins(B: BinnedMatrix): RowBins {
  * Gradient and hessian sums per (feature, bin), interleaved: hist[2k] = G, hist[2k+1] = H. `gh` holds each
  * row's gradient and hessian side by side (one cache line serves both).
  */
-function buildHistogram(R: RowBins, idx: Int32Array, gh: Float64Array, hist: Float64Array): Float64Array {
-  hist.fill(0);
+function buildHistogram(R: RowBins, idx: Int32Array, gh: Float64Array, hist: Float64Array, wasm: HistKernels | null): Float64Array {
   const { slots, groups: cols } = R;
+  if (wasm && onHeap(wasm, slots, idx, gh, hist)) {
+    wasm.histogram(slots.byteOffset, cols, slots instanceof Int32Array, idx.byteOffset, idx.length, gh.byteOffset, hist.byteOffset, hist.length >> 1);
+    return hist;
+  }
+  hist.fill(0);
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r]!;
     const gi = gh[2 * i]!;
@@ -125,12 +130,26 @@ function buildHistogram(R: RowBins, idx: Int32Array, gh: Float64Array, hist: Flo
   return hist;
 }
 
+/** hist -= hs, entry by entry. */
+function subtractHistogram(hist: Float64Array, hs: Float64Array, wasm: HistKernels | null): void {
+  if (wasm && onHeap(wasm, hist, hs)) wasm.subtract(hist.byteOffset, hs.byteOffset, hist.length >> 1);
+  else for (let k = 0; k < hist.length; k++) hist[k]! -= hs[k]!;
+}
+
+/** True when every array is a view of the kernels' memory (a histogram taken beyond the pool is not). */
+function onHeap(wasm: HistKernels, ...arrays: ArrayBufferView[]): boolean {
+  const heap = wasm.memory.buffer;
+  return arrays.every((a) => a.buffer === heap);
+}
+
 /** Buffers of one fit, reused from tree to tree. */
 interface BoostScratch {
   /** Histograms (at most two per level are live); a fresh one per split cost zeroed memory every time. */
   readonly pool: Float64Array[];
   /** The right-hand rows of a partition, before they are copied back behind the left-hand ones. */
   readonly right: Int32Array;
+  /** The kernels whose memory holds slots, gradients, row lists and pooled histograms (null: JavaScript loops). */
+  readonly wasm: HistKernels | null;
   /** The leaf each sampled row reached in the tree being grown. */
   readonly leafOfRow: Int32Array;
   /** Per node, the bin its split keeps on the left (code <= bin goes left, as x <= threshold). */
@@ -145,17 +164,12 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
   const tree = emptyTree();
   const cols = B.cols;
   const n = B.rows;
-  const { pool, right, leafOfRow } = s;
+  const { pool, right, leafOfRow, wasm } = s;
   const splitBin: number[] = (s.splitBin = []);
   const takeHistogram = (): Float64Array => pool.pop() ?? new Float64Array(2 * R.total);
   // Each node's histogram is built directly only for the smaller child; the larger is parent minus smaller.
-  const grow = (idx: Int32Array, hist: Float64Array, depth: number): number => {
-    let G = 0;
-    let H = 0;
-    for (let r = 0; r < idx.length; r++) {
-      G += gh[2 * idx[r]!]!;
-      H += gh[2 * idx[r]! + 1]!;
-    }
+  // G and H are the node's gradient and hessian sums in row order (the parent's partition adds them up).
+  const grow = (idx: Int32Array, hist: Float64Array, depth: number, G: number, H: number): number => {
     const node = addNode(tree, (-G / (H + o.lambda)) * o.eta, H);
     splitBin.push(-1);
     const leaf = (): number => {
@@ -209,13 +223,25 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     // and are copied back behind them.
     const codes = B.codes;
     const base = bestF * n;
+    // Each side's sums are taken on the way, in row order: a row adds itself times 1 to its side and times 0
+    // (a signed zero, which leaves a nonzero sum or +0 unchanged) to the other, the same sums as separate loops.
     let a = 0;
     let c = 0;
+    let gL = 0;
+    let hL = 0;
+    let gR = 0;
+    let hR = 0;
     for (let r = 0; r < idx.length; r++) {
       const i = idx[r]!;
       idx[a] = i;
       right[c] = i;
       const goesLeft = +(codes[base + i]! <= bestBin);
+      const gi = gh[2 * i]!;
+      const hi = gh[2 * i + 1]!;
+      gL += gi * goesLeft;
+      hL += hi * goesLeft;
+      gR += gi * (1 - goesLeft);
+      hR += hi * (1 - goesLeft);
       a += goesLeft;
       c += 1 - goesLeft;
     }
@@ -227,23 +253,29 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     splitBin[node] = bestBin;
     if (depth + 1 >= o.maxDepth) {
       // Children at max depth are leaves: no histogram needed.
-      tree.left[node] = grow(L, hist, depth + 1);
-      tree.right[node] = grow(Rr, hist, depth + 1);
+      tree.left[node] = grow(L, hist, depth + 1, gL, hL);
+      tree.right[node] = grow(Rr, hist, depth + 1, gR, hR);
       return node;
     }
     // The parent's histogram becomes the larger child's in place (it is not needed again); the smaller
     // child's comes from the pool and goes back once its subtree is grown.
     const small = L.length <= Rr.length ? L : Rr;
-    const hs = buildHistogram(R, small, gh, takeHistogram());
-    for (let k = 0; k < hist.length; k++) hist[k]! -= hs[k]!;
+    const hs = buildHistogram(R, small, gh, takeHistogram(), wasm);
+    subtractHistogram(hist, hs, wasm);
     const [histL, histR] = small === L ? [hs, hist] : [hist, hs];
-    tree.left[node] = grow(L, histL, depth + 1);
-    tree.right[node] = grow(Rr, histR, depth + 1);
+    tree.left[node] = grow(L, histL, depth + 1, gL, hL);
+    tree.right[node] = grow(Rr, histR, depth + 1, gR, hR);
     pool.push(hs);
     return node;
   };
-  const root = buildHistogram(R, rows, gh, takeHistogram());
-  grow(rows, root, 0);
+  const root = buildHistogram(R, rows, gh, takeHistogram(), wasm);
+  let G = 0;
+  let H = 0;
+  for (let r = 0; r < rows.length; r++) {
+    G += gh[2 * rows[r]!]!;
+    H += gh[2 * rows[r]! + 1]!;
+  }
+  grow(rows, root, 0, G, H);
   pool.push(root);
   return tree;
 }
@@ -295,6 +327,39 @@ function addTreeOnCodes(tree: TreeState, splitBin: readonly number[], codes: Uin
 }
 
 /**
+ * The hot loops' buffers: in the histogram kernels' memory when they are built (allocated before any view
+ * is made, since growing the memory detaches views), else plain arrays.
+ */
+function fitBuffers(B: BinnedMatrix, o: GbmOptions): { R: RowBins; gh: Float64Array; order: Int32Array; pool: Float64Array[]; wasm: HistKernels | null } {
+  const n = B.rows;
+  const wasm = histKernels();
+  if (!wasm) {
+    const R = rowBins(B, (len, wide) => (wide ? new Int32Array(len) : new Uint16Array(len)));
+    return { R, gh: new Float64Array(2 * n), order: new Int32Array(n), pool: [], wasm };
+  }
+  wasm.reset();
+  let slots: { ptr: number; len: number; wide: boolean } | null = null;
+  const R0 = rowBins(B, (len, wide) => {
+    slots = { ptr: wasm.alloc(len * (wide ? 4 : 2)), len, wide };
+    return wide ? new Int32Array(wasm.memory.buffer, slots.ptr, len) : new Uint16Array(wasm.memory.buffer, slots.ptr, len);
+  });
+  const ghPtr = wasm.alloc(16 * n);
+  const orderPtr = wasm.alloc(4 * n);
+  // At most one histogram per level of the path being grown is live, plus the root's.
+  const histPtrs = Array.from({ length: Math.min(o.maxDepth, 62) + 2 }, () => wasm.alloc(16 * R0.total));
+  const heap = wasm.memory.buffer;
+  const s = slots!;
+  const R: RowBins = { ...R0, slots: s.wide ? new Int32Array(heap, s.ptr, s.len) : new Uint16Array(heap, s.ptr, s.len) };
+  return {
+    R,
+    gh: new Float64Array(heap, ghPtr, 2 * n),
+    order: new Int32Array(heap, orderPtr, n),
+    pool: histPtrs.map((p) => new Float64Array(heap, p, 2 * R.total)),
+    wasm,
+  };
+}
+
+/**
  * Boosts `nTrees` rounds; `onTree` sees each tree as it is added (for prefix predictions), with each of
  * `evals`' running margin sums (tree values added in tree order, as `accumulateTree` would).
  */
@@ -303,12 +368,10 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   const B = binMatrix(X, MAX_BINS);
   const n = X.rows;
   const margin = new Float64Array(n);
-  const gh = new Float64Array(2 * n);
-  const R = rowBins(B);
   const rng = Rng.derive(seed, 'gbm');
   const allowed = new Uint8Array(X.cols).fill(1);
-  const scratch: BoostScratch = { pool: [], right: new Int32Array(n), leafOfRow: new Int32Array(n), splitBin: [] };
-  const order = new Int32Array(n);
+  const { R, gh, order, pool, wasm } = fitBuffers(B, o);
+  const scratch: BoostScratch = { pool, wasm, right: new Int32Array(n), leafOfRow: new Int32Array(n), splitBin: [] };
   const sampled = new Uint8Array(n);
   const evalCodes = evals.map((e) => binRows(B, e));
   const evalSums = evals.map((e) => new Float64Array(e.rows));

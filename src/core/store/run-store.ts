@@ -41,6 +41,8 @@ export interface DatasetRow {
   /** Column-role overrides used when typing the file. */
   readonly roles: Readonly<Record<string, string>>;
   readonly created_at: number;
+  /** sha256 of the processed file when it was registered (null for a row whose ingest run logged none). */
+  readonly file_sha256: string | null;
 }
 
 export interface ModelVersionRow {
@@ -56,7 +58,7 @@ export interface ModelVersionRow {
   readonly aliases: readonly string[];
 }
 
-export type NewDataset = Omit<DatasetRow, 'dataset_id' | 'version' | 'columns' | 'created_at'>;
+export type NewDataset = Omit<DatasetRow, 'dataset_id' | 'version' | 'columns' | 'created_at' | 'file_sha256'>;
 
 /** Canonical JSON of role overrides (sorted keys), so equal overrides compare equal in SQL. */
 function rolesKey(roles: Readonly<Record<string, string>>): string {
@@ -254,7 +256,13 @@ export class RunStore {
 
   private toDataset(r: Record<string, unknown>): DatasetRow {
     const { schema_json, roles_json, ...rest } = r;
-    return { ...(rest as Omit<DatasetRow, 'schema' | 'roles'>), schema: JSON.parse(schema_json as string) as ColumnSchema[], roles: JSON.parse(roles_json as string) as Record<string, string> };
+    const row = rest as Omit<DatasetRow, 'schema' | 'roles' | 'file_sha256'>;
+    return {
+      ...row,
+      schema: JSON.parse(schema_json as string) as ColumnSchema[],
+      roles: JSON.parse(roles_json as string) as Record<string, string>,
+      file_sha256: this.registeredDatasetSha256(row.path)?.sha256 ?? null,
+    };
   }
 
   /** A dataset ingested from the same bytes with the same role overrides, if any. */
@@ -286,6 +294,26 @@ export class RunStore {
 
   listDatasets(): DatasetRow[] {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY dataset_id DESC').all() as Record<string, unknown>[]).map((r) => this.toDataset(r));
+  }
+
+  /**
+   * The sha256 a dataset's file had when it was registered: the processed Parquet's artifact of its ingest
+   * run, or the source bytes' digest for the raw copy; null when the path is not a registered dataset file.
+   */
+  registeredDatasetSha256(path: string): { sha256: string; dataset: string } | null {
+    const processed = this.db
+      .prepare(
+        `SELECT a.sha256, d.name || '@' || d.version AS dataset FROM datasets d
+         JOIN inputs i ON i.dataset_id = d.dataset_id AND i.context = 'ingested'
+         JOIN artifacts a ON a.run_id = i.run_id AND a.path = d.path
+         WHERE d.path = ? ORDER BY d.dataset_id LIMIT 1`,
+      )
+      .get(path) as { sha256: string; dataset: string } | undefined;
+    if (processed) return processed;
+    const raw = this.db.prepare(`SELECT digest AS sha256, name || '@' || version AS dataset FROM datasets WHERE raw_path = ? ORDER BY dataset_id LIMIT 1`).get(path) as
+      | { sha256: string; dataset: string }
+      | undefined;
+    return raw ?? null;
   }
 
   /** `name` or `name@version`; null = the most recently ingested dataset. */
