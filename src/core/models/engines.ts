@@ -4,6 +4,7 @@ import { knnEngine } from './knn.js';
 import { logregEngine } from './logreg.js';
 import type { FamilyEngine, Model, ModelState } from './model.js';
 import { mlpEngine } from './mlp.js';
+import { scorecardEngine } from './scorecard.js';
 import { svmEngine } from './svm.js';
 import { balancedForestEngine, forestEngine, treeEngine } from './trees.js';
 
@@ -17,6 +18,7 @@ export const ENGINES: Readonly<Record<Family, FamilyEngine>> = {
   svm: svmEngine,
   mlp: mlpEngine,
   brf: balancedForestEngine,
+  scorecard: scorecardEngine,
 };
 
 export function loadModel(state: ModelState): Model {

@@ -128,11 +128,14 @@ const SMALL: Record<Family, Candidate> = {
   logreg: { C: 1 }, tree: { max_depth: 3 }, forest: { n_estimators: 20, max_features: 'sqrt' },
   xgboost: { n_estimators: 20, max_depth: 2, learning_rate: 0.3, subsample: 0.8 }, knn: { n_neighbors: 5, weights: 'uniform' },
   svm: { C: 1, gamma: 'scale' }, mlp: { hidden_layer_sizes: [8], alpha: 1e-4 }, brf: { n_estimators: 20 },
+  scorecard: { C: 1, trend: 'none' },
 };
 
 describe.each(FAMILIES.map((f) => [f]))('%s', (family) => {
   const { X, y } = clouds(60);
-  it('separates two clouds and gives probabilities in [0, 1]', () => {
+  // A scorecard merges away bins with no good or no bad rows (their WoE is infinite), so two perfectly
+  // separated clouds leave it one bin; its own tests use real data (scorecard.test.ts).
+  it.skipIf(family === 'scorecard')('separates two clouds and gives probabilities in [0, 1]', () => {
     const model = ENGINES[family].fit(SMALL[family], X, y, 7);
     const p = model.predictProba(X);
     expect(rocAuc(y, p)).toBe(1);

@@ -2,9 +2,9 @@
  * Model families and their hyper-parameter grids. The defaults are the `GRIDS` of
  * ../shared/reference/reference_train.py so a default run is comparable with scikit-learn number for number.
  */
-export const FAMILIES = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp', 'brf'] as const;
+export const FAMILIES = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp', 'brf', 'scorecard'] as const;
 export type Family = (typeof FAMILIES)[number];
-/** The families a default search runs: the reference's seven (brf, the balanced random forest, is opt-in). */
+/** The families a default search runs: the reference's seven (brf, the balanced random forest, and scorecard are opt-in). */
 export const DEFAULT_FAMILIES: readonly Family[] = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp'];
 
 export type GridValue = number | string | boolean | null | readonly number[];
@@ -23,6 +23,8 @@ export const DEFAULT_GRIDS: Readonly<Record<Family, Grid>> = {
   svm: { C: [0.5, 1, 4], gamma: ['scale', 0.01], smote: [false, true] },
   mlp: { hidden_layer_sizes: [[32], [64, 32]], alpha: [1e-4, 1e-2], smote: [false, true] },
   brf: { n_estimators: [100, 300], max_depth: [null, 8], min_samples_leaf: [1, 5] },
+  // Optimal binning per characteristic (minimum bin size, trend), WoE, then an L2 logistic regression (C).
+  scorecard: { C: [0.01, 0.1, 1], min_bin_size: [0.05, 0.1], trend: ['auto', 'none'], iv_threshold: [0.02] },
 };
 
 /** A smaller grid for `--quick` runs and tests: one or two values per key. */
@@ -35,6 +37,7 @@ export const QUICK_GRIDS: Readonly<Record<Family, Grid>> = {
   svm: { C: [1], gamma: ['scale'], smote: [false] },
   mlp: { hidden_layer_sizes: [[32]], alpha: [1e-2], max_iter: [150], smote: [false] },
   brf: { n_estimators: [100], max_depth: [8] },
+  scorecard: { C: [1], min_bin_size: [0.05], trend: ['auto'], iv_threshold: [0.02] },
 };
 
 type Check = (v: unknown) => boolean;
@@ -108,6 +111,12 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
   },
   // The balanced random forest takes the forest's keys except class_weight (its sampling balances the classes).
   brf: (({ class_weight: _unused, ...keys }) => keys)(FOREST_SPEC),
+  scorecard: {
+    C: { check: positive, allowed: 'a positive number' },
+    min_bin_size: { check: either(oneOf(null), (v) => isNum(v) && (v as number) > 0 && (v as number) <= 0.5), allowed: 'a share in (0, 0.5] or null' },
+    trend: { check: oneOf('auto', 'ascending', 'descending', 'peak', 'valley', 'none'), allowed: 'one of auto, ascending, descending, peak, valley, none' },
+    iv_threshold: { check: nonNegative, allowed: 'a number >= 0' },
+  },
 };
 
 /**

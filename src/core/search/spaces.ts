@@ -18,4 +18,5 @@ export const DEFAULT_SPACES: Readonly<Record<Family, Space>> = {
   svm: { C: { kind: 'float', low: 0.05, high: 50, log: true }, gamma: { kind: 'float', low: 1e-3, high: 1, log: true }, smote: { kind: 'categorical', choices: [false, true] } },
   mlp: { hidden_layer_sizes: { kind: 'categorical', choices: [[32], [64], [64, 32], [128, 64]] }, alpha: { kind: 'float', low: 1e-5, high: 1, log: true }, learning_rate_init: { kind: 'float', low: 1e-4, high: 1e-2, log: true }, smote: { kind: 'categorical', choices: [false, true] } },
   brf: { n_estimators: { kind: 'int', low: 50, high: 400, log: true }, max_depth: { kind: 'int', low: 3, high: 24 }, min_samples_leaf: { kind: 'int', low: 1, high: 20, log: true } },
+  scorecard: { C: { kind: 'float', low: 1e-3, high: 10, log: true }, min_bin_size: { kind: 'float', low: 0.02, high: 0.2, log: true }, trend: { kind: 'categorical', choices: ['auto', 'none'] } },
 };
