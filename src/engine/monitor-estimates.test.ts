@@ -6,7 +6,8 @@ import { Rng } from '../core/random.js';
 import { HAS_STATLOG, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { loadStoredDataset } from './datasets.js';
 import { ingest } from './ingest.js';
-import { judgePeriods, referenceRows } from './monitor.js';
+import type { Reconstruction } from '../core/monitor/reconstruction.js';
+import { judgePeriods, referenceReconstruction, referenceRows } from './monitor.js';
 import { openStore, projectAt } from './project.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
 import { train } from './train.js';
@@ -37,15 +38,25 @@ function weightedPeriod(rows: readonly MonitorRow[], w: readonly number[], n: nu
 const logit = (p: number): number => Math.log(p / (1 - p));
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
-/** A period of `n` rows drawn without replacement from `rows`. */
-function draw(rows: readonly MonitorRow[], n: number, rng: Rng, key: string, specs: readonly InputSpec[]): PeriodState {
+/** A period of `n` rows drawn without replacement from `rows`; `permute` columns are shuffled among the period's rows. */
+function draw(rows: readonly MonitorRow[], n: number, rng: Rng, key: string, specs: readonly InputSpec[], recon?: Reconstruction, permute: readonly string[] = []): PeriodState {
   const idx = rows.map((_, i) => i);
   for (let i = 0; i < n; i++) {
     const j = i + rng.int(idx.length - i);
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];
   }
-  const s = new PeriodState(key, specs);
-  for (let i = 0; i < n; i++) s.add({ ...rows[idx[i]!]!, ts: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z` }, DEFAULT_PARAMS.cost);
+  const picked = idx.slice(0, n).map((i) => ({ ...rows[i]!, inputs: { ...rows[i]!.inputs } }));
+  for (const col of permute) {
+    // Each column keeps exactly its values (so its distribution), but they move to other rows.
+    const values = picked.map((r) => r.inputs[col] ?? null);
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [values[i], values[j]] = [values[j]!, values[i]!];
+    }
+    picked.forEach((r, i) => (r.inputs[col] = values[i]!));
+  }
+  const s = new PeriodState(key, specs, recon ? (x) => recon.error(x) : undefined);
+  picked.forEach((r, i) => s.add({ ...r, ts: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z` }, DEFAULT_PARAMS.cost));
   return s;
 }
 
@@ -118,6 +129,33 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
       expect(p.auc!, JSON.stringify(p)).toBeLessThan(p.estimated_auc_lower!);
       expect(p.estimated_auc! - p.auc!).toBeGreaterThan(0.1);
       expect(p.bad_rate_approved! - p.estimated_bad_rate_approved!).toBeGreaterThan(0.1);
+    }
+  });
+
+  it('multivariate drift: alerts when the relations between columns change while each column stays put; quiet on unshifted periods', () => {
+    const rng = new Rng(DEFAULT_PARAMS.seed + 2);
+    // New applicants are not the reference's own rows: 600 rows are the reference, periods come from the other 400.
+    const shuffledRows = [...ref];
+    for (let i = shuffledRows.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [shuffledRows[i], shuffledRows[j]] = [shuffledRows[j]!, shuffledRows[i]!];
+    }
+    const reference = shuffledRows.slice(0, 600);
+    const fresh = shuffledRows.slice(600);
+    const recon = referenceReconstruction(reference, specs, DEFAULT_PARAMS.seed);
+    const steady = Array.from({ length: 10 }, (_, k) => draw(fresh, 300, rng, `s${k}`, specs, recon));
+    const related = ['credit_amount', 'duration', 'age', 'housing', 'property', 'job', 'employment', 'telephone', 'checking_status', 'savings', 'purpose', 'credit_history'].filter((c) => specs.some((s) => s.name === c));
+    expect(related.length).toBeGreaterThanOrEqual(6);
+    const broken = Array.from({ length: 4 }, (_, k) => draw(fresh, 300, rng, `b${k}`, specs, recon, related));
+    const judged = judgePeriods([...steady, ...broken], reference, specs, DEFAULT_PARAMS, recon).periods;
+    const byKey = new Map(judged.map((p) => [p.period, p]));
+    const table = [...steady, ...broken].map((s) => { const p = byKey.get(s.key)!; return { period: p.period, error: p.multivariate!.error, lower: p.multivariate!.lower, upper: p.multivariate!.upper, alert: p.multivariate!.alert, drifted: p.drifted_columns.join(' ') }; });
+    if (process.env['CREDIT_TUI_SHOW_SCENARIO']) console.table(table);
+    for (const t of table.slice(0, 10)) expect(t.alert, JSON.stringify(t)).toBe(false);
+    for (const t of table.slice(10)) {
+      expect(t.alert, JSON.stringify(t)).toBe(true);
+      // Every permuted column has exactly the values it was drawn with: the per-column tests raise no alert.
+      expect(byKey.get(t.period)!.alerts).toEqual(['multivariate']);
     }
   });
 });

@@ -108,7 +108,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
     const f = lastFrame()!;
     expect(f).toMatch(/credit-tui › Monitor \(model v1, by batch\)/);
     expect(f).toMatch(/❯ ✓ applicants0\.csv/);
-    expect(f).toContain('approval rate per period (flat lines: the alert band)');
+    expect(f).toContain('approval rate per period (outer lines: the alert band)');
     await new Promise((r) => setTimeout(r, 100));
     stdin.write('\r');
     for (let i = 0; i < 100 && !/rows, /.test(lastFrame()!); i++) await new Promise((r) => setTimeout(r, 20));

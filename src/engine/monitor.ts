@@ -74,7 +74,6 @@ function loadReference(store: RunStore, m: LoadedModel, params: Params, file?: s
   if (file) {
     const path = inputFile(file, 'a reference file');
     verifyIfRegistered(store, path);
-    verifyIfRegistered(store, path);
     const { dataset } = readDataset(readFileSync(path), file, path, { name: 'reference', target: params.data.target, badValue: params.data.bad_value, roles: params.data.roles });
     return { rows: referenceRows(dataset, m), source: file };
   }

@@ -15,13 +15,13 @@ function periodRows(r: MonitorReport): string[][] {
   return r.periods.map((p) => [
     p.alert ? paint('✗', 'red') : paint('✓', 'green'), p.period, String(p.rows), pct(p.approval_rate), num(p.mean_p_bad, 3), num(p.score_psi, 3),
     pct(p.drift_share), num(p.auc, 3), num(p.estimated_auc, 3), band(p.estimated_auc_lower, p.estimated_auc_upper),
-    pct(p.bad_rate_approved), pct(p.estimated_bad_rate_approved), p.alerts.join(',') || '-',
+    pct(p.bad_rate_approved), pct(p.estimated_bad_rate_approved), p.multivariate ? `${p.multivariate.error.toFixed(2)}${p.multivariate.alert ? ' ✗' : ''}` : '-', p.alerts.join(',') || '-',
   ]);
 }
 
 const band = (lo: number | null, hi: number | null): string => (lo === null || hi === null ? '-' : `${lo.toFixed(3)}–${hi.toFixed(3)}`);
 
-const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted', 'AUC', 'est. AUC', 'est. ±3σ', 'bad appr.', 'est. bad appr.', 'alerts'];
+const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted', 'AUC', 'est. AUC', 'est. ±3σ', 'bad appr.', 'est. bad appr.', 'PCA error', 'alerts'];
 
 /** The Markdown report: the same table, the bands, and the drifting columns per period. */
 export function monitorMarkdown(r: MonitorReport): string {
@@ -32,6 +32,8 @@ export function monitorMarkdown(r: MonitorReport): string {
     ...periodRows({ ...r }).map((row) => `| ${row.map((c) => c.replace(/\u001b\[[0-9;]*m/g, '')).join(' | ')} |`), '',
     `## Bands (at the median period size; each period's own are in --json)`, '', '| metric | lower | upper | from |', '|---|---|---|---|',
     ...r.bands.map((b) => `| ${b.metric} | ${num(b.lower, 4)} | ${num(b.upper, 4)} | ${b.source} |`), '',
+    '## Multivariate drift (PCA reconstruction error)', '', '| period | error | lower | upper | alert |', '|---|---|---|---|---|',
+    ...r.periods.map((p) => (p.multivariate ? `| ${p.period} | ${p.multivariate.error.toFixed(4)} | ${p.multivariate.lower.toFixed(4)} | ${p.multivariate.upper.toFixed(4)} | ${p.multivariate.alert ? 'yes' : 'no'} |` : `| ${p.period} | - | - | - | - |`)), '',
     '## Drifting columns', '',
     ...r.periods.map((p) => `- ${p.period}: ${p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}`), '',
     'AUC and bad appr. (bad rate among the approved) are realised (outcomes imported with `credit-tui outcomes`); est. AUC, its ±3σ band and est. bad appr. are estimated from p(bad) without labels (CBPE): trust them only while p(bad) stays calibrated (covariate shift, not a changed relation between inputs and outcome).',

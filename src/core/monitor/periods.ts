@@ -71,6 +71,8 @@ export class PeriodState {
   labeledApproved = 0;
   badApproved = 0;
   cost = 0;
+  /** Sum of the rows' reconstruction errors (multivariate drift), when a reconstruction is given. */
+  errorSum = 0;
   from = '';
   to = '';
   readonly pTally = new NumberTally();
@@ -78,7 +80,7 @@ export class PeriodState {
   readonly goodAt = new Map<number, number>();
   readonly columns: ColumnCounts[];
 
-  constructor(readonly key: string, inputs: readonly InputSpec[]) {
+  constructor(readonly key: string, inputs: readonly InputSpec[], private readonly rowError?: (inputs: MonitorRow['inputs']) => number) {
     this.columns = inputs.map((c) => new ColumnCounts(c.name, c.kind));
   }
 
@@ -96,6 +98,7 @@ export class PeriodState {
     if (!this.from || r.ts < this.from) this.from = r.ts;
     if (r.ts > this.to) this.to = r.ts;
     for (const c of this.columns) c.add(r.inputs[c.name] ?? null);
+    if (this.rowError) this.errorSum += this.rowError(r.inputs);
     if (r.bad === null) return;
     this.labeled++;
     this.bads += r.bad;

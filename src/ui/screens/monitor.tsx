@@ -16,14 +16,24 @@ const CHARTS = [
   ['estimated_auc', 'estimated AUC'],
 ] as const;
 
-/** One metric over the periods, with its alert band drawn as two flat series. */
+const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
+/** One metric over the periods, with each period's alert band (sized for its rows) drawn as two series. */
 function chart(report: MonitorReport, metric: (typeof CHARTS)[number][0]): string {
   const values = report.periods.map((p) => p[metric] ?? NaN);
   if (values.every((v) => Number.isNaN(v))) return '(no values: outcomes not imported yet)';
-  const band = report.bands.find((b) => b.metric === metric);
   const series = [values.map((v) => (Number.isNaN(v) ? 0 : v))];
-  if (band?.upper !== null && band?.upper !== undefined) series.push(values.map(() => band.upper!));
-  if (band?.lower !== null && band?.lower !== undefined) series.push(values.map(() => band.lower!));
+  if (metric === 'estimated_auc') {
+    // CBPE: the estimate, its ±3σ band, and the realised AUC once outcomes exist.
+    series.push(report.periods.map((p) => p.estimated_auc_upper ?? 0), report.periods.map((p) => p.estimated_auc_lower ?? 0));
+    if (report.periods.some((p) => p.auc !== null)) series.push(report.periods.map((p) => p.auc ?? 0));
+  } else {
+    const edge = (side: 'lower' | 'upper'): number[] | null => {
+      const xs = report.periods.map((p) => p.bands.find((b) => b.metric === metric)?.[side] ?? null);
+      return xs.every((x) => x !== null) ? (xs as number[]) : null;
+    };
+    for (const e of [edge('upper'), edge('lower')]) if (e) series.push(e);
+  }
   return asciichart.plot(series, { height: 5, format: (x: number) => x.toFixed(3).padStart(6) });
 }
 
@@ -55,8 +65,16 @@ function MonitorView({ services, onBack, engine }: { readonly services: Services
           {p.rows} rows, {(p.approval_rate * 100).toFixed(1)}% approved, mean p(bad) {p.mean_p_bad.toFixed(3)}, score PSI {p.score_psi.toFixed(3)}
         </Text>
         <Text>
-          realised AUC {p.auc?.toFixed(3) ?? '-'} ({p.labeled} labelled), estimated AUC {p.estimated_auc?.toFixed(3) ?? '-'}, bad rate {p.bad_rate === null ? '-' : `${(p.bad_rate * 100).toFixed(1)}%`}
+          realised AUC {p.auc?.toFixed(3) ?? '-'} ({p.labeled} labelled), estimated AUC {p.estimated_auc?.toFixed(3) ?? '-'} (±3σ {p.estimated_auc_lower?.toFixed(3) ?? '-'}–{p.estimated_auc_upper?.toFixed(3) ?? '-'})
         </Text>
+        <Text>
+          bad rate among the approved: realised {pct(p.bad_rate_approved)}, estimated {pct(p.estimated_bad_rate_approved)}
+        </Text>
+        {p.multivariate ? (
+          <Text>
+            multivariate drift: PCA reconstruction error {p.multivariate.error.toFixed(3)} (band {p.multivariate.lower.toFixed(3)}–{p.multivariate.upper.toFixed(3)}){p.multivariate.alert ? ' ✗' : ''}
+          </Text>
+        ) : null}
         <Text color={p.alert ? 'red' : 'green'}>{p.alert ? `✗ alerts: ${p.alerts.join(', ')}` : '✓ no alert'}</Text>
         <Text>drifting columns: {p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}</Text>
         <Text dimColor>Compare the batch file with its reference on the Drift screen (8) for per-column histograms.</Text>
@@ -76,7 +94,8 @@ function MonitorView({ services, onBack, engine }: { readonly services: Services
         </Box>
       </Box>
       <Text dimColor>
-        {label} per period{report.bands.some((b) => b.metric === key) ? ' (flat lines: the alert band)' : ''}
+        {label} per period
+        {key === 'estimated_auc' ? ' (with its ±3σ band, and the realised AUC where outcomes exist)' : report.bands.some((b) => b.metric === key) ? ' (outer lines: the alert band)' : ''}
       </Text>
       <Text>{chart(report, key)}</Text>
     </Screen>
