@@ -21,7 +21,7 @@ export function histogram(o: HistogramOptions): Html {
   const y = scale({ ...o.y, min: 0, max: top > 0 ? top * 1.05 : 1 }, PLOT.y + PLOT.height, PLOT.y);
   const slot = PLOT.width / Math.max(1, n);
   const bar = (slot * 0.8) / Math.max(1, o.series.length);
-  const every = Math.ceil(n / 12);
+  const every = Math.ceil(n / 8);
   const short = (s: string): string => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
   const bars = o.series.map((s, k) => html`<g class="series" data-name="${s.name}" data-points="${s.values.length}" fill="${colour(k)}">${s.values.map((v, i) => {
     const h = Number.isFinite(v) ? y(0) - y(v) : 0;

@@ -42,6 +42,17 @@ export function cutoffs(p: ArrayLike<number>, n = 200): number[] {
   return Array.from({ length: n }, (_, i) => distinct[Math.round((i * (distinct.length - 1)) / (n - 1))]!);
 }
 
+/** ROC (FPR, TPR) and precision–recall (recall, precision) points from the confusion counts at each cut-off. */
+export function curves(y: ArrayLike<number>, p: ArrayLike<number>): { roc: (readonly [number, number])[]; pr: (readonly [number, number])[] } {
+  // Declining when p >= cut-off: from above every score (decline nobody) down to the lowest (decline all).
+  const curve = [Infinity, ...cutoffs(p).reverse()].map((c) => confusionAt(y, p, c));
+  return {
+    roc: curve.map((m) => [m.fp / Math.max(1, m.fp + m.tn), m.tp / Math.max(1, m.tp + m.fn)] as const),
+    // A cut-off that declines nobody has no precision.
+    pr: curve.filter((m) => m.tp + m.fp > 0).map((m) => [m.tp / Math.max(1, m.tp + m.fn), m.tp / (m.tp + m.fp)] as const),
+  };
+}
+
 export interface ModelFigures {
   readonly model: { readonly version: number; readonly family: string; readonly aliases: readonly string[]; readonly run_id: string; readonly dataset: string; readonly threshold: number; readonly policy: string; readonly rationale: string | null; readonly calibration: string };
   readonly test_rows: number;
@@ -69,11 +80,7 @@ export function modelFigures(store: RunStore, params: Params, ref: string, opts:
   const y = rows.target;
   const threshold = loaded.bundle.threshold;
   const cost = loaded.bundle.params.cost;
-  const cuts = cutoffs(p);
-  // Declining when p >= cut-off: from above every score (decline nobody) down to the lowest (decline all).
-  const curve = [Infinity, ...cuts.reverse()].map((c) => confusionAt(y, p, c));
-  const roc = curve.map((m) => [m.fp / Math.max(1, m.fp + m.tn), m.tp / Math.max(1, m.tp + m.fn)] as const);
-  const pr = curve.filter((m) => m.tp + m.fp > 0).map((m) => [m.tp / Math.max(1, m.tp + m.fn), m.tp / (m.tp + m.fp)] as const);
+  const { roc, pr } = curves(y, p);
   const good = new Array<number>(20).fill(0);
   const bad = new Array<number>(20).fill(0);
   let bads = 0;
