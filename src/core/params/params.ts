@@ -73,7 +73,7 @@ export interface Params {
     /** Points to double the odds. */
     readonly pdo: number;
   };
-  /** Optimal binning (`credit-tui bin` and the scorecard family). */
+  /** Optimal binning of `credit-tui bin` (the scorecard family's binning settings are its grid keys). */
   readonly binning: {
     /** Most pre-bins of the CART pre-binning. */
     readonly max_prebins: number;
@@ -85,8 +85,6 @@ export interface Params {
     readonly trend: MonotonicTrend;
     /** Values per column that get a bin of their own, e.g. `{months_employed: [-1]}`. */
     readonly special: Readonly<Record<string, readonly (number | string)[]>>;
-    /** Scorecard: characteristics whose IV on the training rows is below this are left out. */
-    readonly iv_threshold: number;
   };
   readonly drift: {
     readonly p_value: number;
@@ -139,7 +137,7 @@ export const DEFAULT_PARAMS: Params = {
   search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 40, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50 },
-  binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {}, iv_threshold: 0.02 },
+  binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {} },
   drift: {
     p_value: 0.05,
     distance_threshold: 0.1,
@@ -318,7 +316,6 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       min_bin_size: binning['min_bin_size'] === undefined || binning['min_bin_size'] === null ? null : r.num(binning, 'binning.min_bin_size', 0, (n) => n > 0 && n <= 0.5, 'a share in (0, 0.5] or null'),
       trend: r.choice(binning, 'binning.trend', D.binning.trend, MONOTONIC_TRENDS),
       special: readSpecial(r, binning['special']),
-      iv_threshold: r.num(binning, 'binning.iv_threshold', D.binning.iv_threshold, (n) => n >= 0, 'a number >= 0'),
     },
     drift: {
       p_value: r.num(drift, 'drift.p_value', D.drift.p_value, share, 'a share in (0, 1)'),

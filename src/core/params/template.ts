@@ -63,13 +63,12 @@ scoring:                     # points scale: base_points at base_odds good:bad, 
   base_odds: ${D.scoring.base_odds}
   pdo: ${D.scoring.pdo}
 
-binning:                     # optimal binning: credit-tui bin and the scorecard family (optbinning's defaults)
+binning:                     # optimal binning of credit-tui bin (optbinning's defaults; the scorecard family's are its grid keys)
   max_prebins: ${D.binning.max_prebins}              # CART pre-binning: at most this many pre-bins ...
   min_prebin_size: ${D.binning.min_prebin_size}        # ... each holding at least this share of rows
   min_bin_size: ${D.binning.min_bin_size ?? 'null'}           # smallest optimal bin as a share of rows (null = no limit)
   trend: ${D.binning.trend}                  # bad-rate trend: auto | ascending | descending | peak | valley | none
   special: {}                # values with a bin of their own, e.g. { months_employed: [-1] }
-  iv_threshold: ${D.binning.iv_threshold}          # scorecard: characteristics with a lower IV are left out
 
 decision:
   # How the cut-off on p(bad) is chosen, always on out-of-fold predictions (never on test rows):
