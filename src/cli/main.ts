@@ -9,6 +9,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerFairness } from './commands/fairness.js';
 import { registerExport } from './commands/export.js';
@@ -51,6 +52,7 @@ Examples:
   registerScore(program);
   registerDrift(program);
   registerServe(program, VERSION);
+  registerDashboard(program);
   registerMonitor(program);
   registerFairness(program);
   registerExport(program);
