@@ -121,7 +121,7 @@ async function* parquetChunks(path: string, header: readonly string[], scorer: B
         const v = cols[j]![i];
         cells[j] = v === null || v === undefined ? null : typeof v === 'number' ? v : String(v);
       }
-      scorer.add(cells, off + i + 1);
+      scorer.add(cells, off + i + 2); // numbered as the same table written as CSV: the header is row 1
     }
     yield scorer.take();
   }
@@ -296,7 +296,12 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
     if (writer && outExt === '.parquet') await writer.commitAsParquet();
     else await writer?.commit();
-    await rejectWriter?.commit();
+    if (rejected > 0) await rejectWriter?.commit();
+    else if (rejectWriter && rejectsPath) {
+      // Nothing rejected: no header-only file, and an earlier run's rejects at this path would mislead.
+      rejectWriter.abort();
+      if (existsSync(rejectsPath) && readFileSync(rejectsPath, 'utf8').startsWith('row,column,reason\n')) unlinkSync(rejectsPath);
+    }
     log?.close();
     const lo = scores.min();
     const hi = scores.max();

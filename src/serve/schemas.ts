@@ -64,7 +64,7 @@ export const scoreResponse = {
       type: 'array',
       items: { type: 'object', properties: { index: { type: 'integer' }, id: { type: ['string', 'null'] }, ...predictionSchema.properties }, required: ['index', 'p_bad', 'decision', 'score', 'reasons'] },
     },
-    rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, column: { type: 'string' }, reason: { type: 'string' } }, required: ['index', 'column', 'reason'] } },
+    rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, row: { type: 'integer', description: 'the row in messages: index + 2 (the header of the CSV form is row 1)' }, column: { type: 'string' }, reason: { type: 'string' } }, required: ['index', 'row', 'column', 'reason'] } },
   },
   required: ['model', 'results', 'rejected'],
 } as const;

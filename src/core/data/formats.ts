@@ -11,7 +11,7 @@ export interface RawTable {
   readonly file: string;
   readonly header: readonly string[];
   readonly cells: readonly (readonly (string | number | null)[])[];
-  /** `rowLabel[i]` is the 1-based line (CSV) or row (Parquet) of data row i. */
+  /** `rowLabel[i]`: data row i's number in messages, the line an editor shows (CSV; a Parquet file as if written as CSV, header = row 1). */
   readonly rowLabel: (i: number) => number;
   readonly rows: number;
   /** Column storage types where the source has them (Parquet): a string column is never inferred numeric. */

@@ -32,7 +32,8 @@ export function readParquetRaw(path: string, file = path): RawTable {
     const arr = df.getColumn(h).toArray() as unknown[];
     return arr.map((v) => (v === null || v === undefined ? null : dtypes[j] === 'str' ? String(v) : typeof v === 'bigint' ? Number(v) : (v as number)));
   });
-  return { file, header, cells, rows: df.height, rowLabel: (i) => i + 1, dtypes };
+  // Numbered as the same table written as CSV (header = row 1), the convention of every message (README, "Row numbers").
+  return { file, header, cells, rows: df.height, rowLabel: (i) => i + 2, dtypes };
 }
 
 /** Loads a processed Parquet file with its recorded schema (roles and level order survive the round trip). */
