@@ -150,8 +150,11 @@ interface BoostScratch {
   readonly right: Int32Array;
   /** The kernels whose memory holds slots, gradients, row lists and pooled histograms (null: JavaScript loops). */
   readonly wasm: HistKernels | null;
-  /** The leaf each sampled row reached in the tree being grown. */
-  readonly leafOfRow: Int32Array;
+  /** Every row's margin: sampled rows get their leaf's value as the leaf is made. */
+  readonly margin: Float64Array;
+  /** The rows left out of this tree's subsample (they walk the finished tree). */
+  readonly unsampled: Int32Array;
+  unsampledCount: number;
   /** Per node, the bin its split keeps on the left (code <= bin goes left, as x <= threshold). */
   splitBin: number[];
 }
@@ -164,7 +167,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
   const tree = emptyTree();
   const cols = B.cols;
   const n = B.rows;
-  const { pool, right, leafOfRow, wasm } = s;
+  const { pool, right, margin, wasm } = s;
   const splitBin: number[] = (s.splitBin = []);
   const takeHistogram = (): Float64Array => pool.pop() ?? new Float64Array(2 * R.total);
   // Each node's histogram is built directly only for the smaller child; the larger is parent minus smaller.
@@ -173,7 +176,8 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     const node = addNode(tree, (-G / (H + o.lambda)) * o.eta, H);
     splitBin.push(-1);
     const leaf = (): number => {
-      for (let r = 0; r < idx.length; r++) leafOfRow[idx[r]!] = node;
+      const v = tree.value[node]!;
+      for (let r = 0; r < idx.length; r++) margin[idx[r]!]! += v;
       return node;
     };
     if (depth >= o.maxDepth || idx.length < 2) return leaf();
@@ -281,20 +285,18 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
 }
 
 /**
- * Adds the new tree's leaf values to every row's margin: sampled rows' leaves were recorded while growing,
- * the others walk the tree on their bin codes (code <= split bin exactly when x <= threshold). One addition
- * per row, as `accumulateTree` on X would make.
+ * Adds the new tree's leaf values to the margins of the rows outside its subsample (the sampled ones got
+ * theirs at the leaves), walking the tree on bin codes (code <= split bin exactly when x <= threshold). One
+ * addition per row and tree, as `accumulateTree` on X would make.
  */
-function addTreeToMargin(tree: TreeState, B: BinnedMatrix, sampled: Uint8Array, s: BoostScratch, margin: Float64Array): void {
+function addTreeToUnsampled(tree: TreeState, B: BinnedMatrix, s: BoostScratch): void {
   const n = B.rows;
   const { feature, left, right, value } = tree;
-  const { leafOfRow, splitBin } = s;
-  for (let i = 0; i < n; i++) {
-    let node = leafOfRow[i]!;
-    if (!sampled[i]) {
-      node = 0;
-      while (feature[node]! >= 0) node = B.codes[feature[node]! * n + i]! <= splitBin[node]! ? left[node]! : right[node]!;
-    }
+  const { unsampled, unsampledCount, splitBin, margin } = s;
+  for (let u = 0; u < unsampledCount; u++) {
+    const i = unsampled[u]!;
+    let node = 0;
+    while (feature[node]! >= 0) node = B.codes[feature[node]! * n + i]! <= splitBin[node]! ? left[node]! : right[node]!;
     margin[i]! += value[node]!;
   }
 }
@@ -371,10 +373,10 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   const rng = Rng.derive(seed, 'gbm');
   const allowed = new Uint8Array(X.cols).fill(1);
   const { R, gh, order, pool, wasm } = fitBuffers(B, o);
-  const scratch: BoostScratch = { pool, wasm, right: new Int32Array(n), leafOfRow: new Int32Array(n), splitBin: [] };
-  const sampled = new Uint8Array(n);
-  const evalCodes = evals.map((e) => binRows(B, e));
-  const evalSums = evals.map((e) => new Float64Array(e.rows));
+  const scratch: BoostScratch = { pool, wasm, right: new Int32Array(n), margin, unsampled: new Int32Array(n), unsampledCount: 0, splitBin: [] };
+  // The fold's own training rows come as an eval too (the train score): their running sums are the margins.
+  const evalCodes = evals.map((e) => (e === X ? null : binRows(B, e)));
+  const evalSums = evals.map((e) => (e === X ? margin : new Float64Array(e.rows)));
   for (let k = 0; k < nTrees; k++) {
     for (let i = 0; i < n; i++) {
       const p = sigmoid(margin[i]!);
@@ -382,20 +384,23 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
       gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
     }
     let m = 0;
+    let u = 0;
     for (let i = 0; i < n; i++) {
-      const take = o.subsample >= 1 || rng.next() < o.subsample;
-      sampled[i] = +take;
+      const take = +(o.subsample >= 1 || rng.next() < o.subsample);
       order[m] = i;
-      m += +take;
+      scratch.unsampled[u] = i;
+      m += take;
+      u += 1 - take;
     }
+    scratch.unsampledCount = u;
     if (o.colsample < 1) {
       const cnt = Math.max(1, Math.floor(o.colsample * X.cols));
       allowed.fill(0);
       for (const f of rng.shuffle(Array.from({ length: X.cols }, (_, j) => j)).slice(0, cnt)) allowed[f] = 1;
     }
     const tree = growBoostedTree(B, R, gh, order.subarray(0, m), allowed, o, scratch);
-    addTreeToMargin(tree, B, sampled, scratch, margin);
-    evalCodes.forEach((codes, j) => addTreeOnCodes(tree, scratch.splitBin, codes, evalSums[j]!));
+    addTreeToUnsampled(tree, B, scratch);
+    evalCodes.forEach((codes, j) => codes && addTreeOnCodes(tree, scratch.splitBin, codes, evalSums[j]!));
     onTree(tree, k, evalSums);
   }
 }

@@ -72,6 +72,9 @@ export interface Params {
     readonly base_odds: number;
     /** Points to double the odds. */
     readonly pdo: number;
+    /** Lowest and highest points: p(bad) is clipped to the range that maps into them (see decision.ts). */
+    readonly min_points: number;
+    readonly max_points: number;
   };
   /** Optimal binning of `credit-tui bin` (the scorecard family's binning settings are its grid keys). */
   readonly binning: {
@@ -136,7 +139,7 @@ export const DEFAULT_PARAMS: Params = {
   },
   search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 40, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
-  scoring: { base_points: 600, base_odds: 19, pdo: 50 },
+  scoring: { base_points: 600, base_odds: 19, pdo: 50, min_points: 300, max_points: 850 },
   binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {} },
   drift: {
     p_value: 0.05,
@@ -256,7 +259,8 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   ]);
   const search = r.section(raw, 'search', ['families', 'selection_metric', 'workers', 'grids', 'strategy', 'trials', 'time', 'spaces']);
   const cost = r.section(raw, 'cost', ['bad_predicted_good', 'good_predicted_bad']);
-  const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo']);
+  const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo', 'min_points', 'max_points']);
+  const minPoints = r.num(scoring, 'scoring.min_points', D.scoring.min_points, () => true, 'a number');
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
   const binning = r.section(raw, 'binning', Object.keys(D.binning));
   const monitor = r.section(raw, 'monitor', ['thresholds']);
@@ -309,6 +313,8 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       base_points: r.num(scoring, 'scoring.base_points', D.scoring.base_points, () => true, 'a number'),
       base_odds: r.num(scoring, 'scoring.base_odds', D.scoring.base_odds, positive, 'a positive number'),
       pdo: r.num(scoring, 'scoring.pdo', D.scoring.pdo, positive, 'a positive number'),
+      min_points: minPoints,
+      max_points: r.num(scoring, 'scoring.max_points', D.scoring.max_points, (n) => n > minPoints, `a number above scoring.min_points (${minPoints})`),
     },
     binning: {
       max_prebins: r.num(binning, 'binning.max_prebins', D.binning.max_prebins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),

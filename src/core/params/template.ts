@@ -62,6 +62,8 @@ scoring:                     # points scale: base_points at base_odds good:bad, 
   base_points: ${D.scoring.base_points}
   base_odds: ${D.scoring.base_odds}
   pdo: ${D.scoring.pdo}
+  min_points: ${D.scoring.min_points}            # points never go below this or above max_points: p(bad) is clipped to
+  max_points: ${D.scoring.max_points}            # the range that maps into them (defaults: p(bad) under ~0.0016 = 850, over ~0.77 = 300)
 
 binning:                     # optimal binning of credit-tui bin (optbinning's defaults; the scorecard family's are its grid keys)
   max_prebins: ${D.binning.max_prebins}              # CART pre-binning: at most this many pre-bins ...
