@@ -6,13 +6,32 @@ export interface PointsScale {
   readonly base_odds: number;
   /** points to double the odds. */
   readonly pdo: number;
+  /** @default 300 — the lowest points (scales saved without it use the default). */
+  readonly min_points?: number;
+  /** @default 850 — the highest points. */
+  readonly max_points?: number;
 }
 
-/** Scorecard points: base_points at base_odds (good:bad), +pdo points each time the odds double. */
-export function points(pBad: number, s: PointsScale): number {
-  const p = Math.min(Math.max(pBad, 1e-9), 1 - 1e-9);
+/** The p(bad) range a scale maps into [min_points, max_points]: p(bad) outside it is clipped to it. */
+export function pBadRange(s: PointsScale): { readonly low: number; readonly high: number } {
   const factor = s.pdo / Math.LN2;
-  return Math.round(s.base_points + factor * (Math.log((1 - p) / p) - Math.log(s.base_odds)));
+  // points = base + factor * (log odds(good) - log base_odds)  =>  odds(good) = base_odds * exp((points - base) / factor)
+  const pAt = (pts: number): number => 1 / (1 + s.base_odds * Math.exp((pts - s.base_points) / factor));
+  return { low: pAt(s.max_points ?? 850), high: pAt(s.min_points ?? 300) };
+}
+
+/**
+ * Scorecard points: base_points at base_odds (good:bad), +pdo points each time the odds double. p(bad) is
+ * clipped to `pBadRange` first, so a model sure of an answer (a pure leaf's 0 or 1) scores at the ends of
+ * [min_points, max_points] instead of 1,882 or -1,107.
+ */
+export function points(pBad: number, s: PointsScale): number {
+  const { low, high } = pBadRange(s);
+  const p = Math.min(Math.max(pBad, low), high);
+  const factor = s.pdo / Math.LN2;
+  const raw = Math.round(s.base_points + factor * (Math.log((1 - p) / p) - Math.log(s.base_odds)));
+  // Rounding at the clipped ends could step one point outside the range.
+  return Math.min(Math.max(raw, s.min_points ?? 300), s.max_points ?? 850);
 }
 
 export interface Reason {
