@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CancelledError, UserError } from '../core/errors.js';
 import { registerEda, registerDatasets } from './commands/eda.js';
 import { registerBin } from './commands/bin.js';
+import { registerScorecard } from './commands/scorecard.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerModels } from './commands/models.js';
@@ -46,6 +47,7 @@ Examples:
   registerDatasets(program);
   registerEda(program);
   registerBin(program);
+  registerScorecard(program);
   registerTrain(program);
   registerRuns(program);
   registerModels(program);
