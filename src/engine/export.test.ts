@@ -43,7 +43,9 @@ function blank(ds: Dataset, every: number): Dataset {
 interface Comparison {
   readonly maxAbs: number;
   readonly rows: number;
+  /** Rows whose ONNX label differs from credit-tui's decision (decline when p(bad) >= threshold), all rows counted. */
   readonly labelMismatches: number;
+  /** Rows with credit-tui's p(bad) within 1e-5 of the threshold (an isotonic plateau can put dozens there). */
   readonly nearThreshold: number;
 }
 
@@ -67,14 +69,23 @@ async function compare(project: Project, version: number, blankEvery = 0): Promi
     let nearThreshold = 0;
     for (let i = 0; i < n; i++) {
       maxAbs = Math.max(maxAbs, Math.abs(probs[i * 2 + 1]! - ours[i]!), Math.abs(probs[i * 2]! - (1 - ours[i]!)));
-      const near = Math.abs(ours[i]! - bundle.threshold) <= 1e-5;
-      if (near) nearThreshold++;
-      else if (Number(labels[i]) !== (ours[i]! >= bundle.threshold ? 1 : 0)) labelMismatches++;
+      if (Math.abs(ours[i]! - bundle.threshold) <= 1e-5) nearThreshold++;
+      // The product's own tie rule: p(bad) equal to the threshold is a decline. No row is left out.
+      if (Number(labels[i]) !== (ours[i]! >= bundle.threshold ? 1 : 0)) labelMismatches++;
     }
     return { maxAbs, rows: n, labelMismatches, nearThreshold };
   } finally {
     store.close();
   }
+}
+
+/**
+ * Every row counts, those on the threshold included: the graph applies the product's tie rule (decline when
+ * p(bad) >= threshold) in double precision, so not one decision may differ. The rows near the threshold are
+ * reported, so a run shows how many a plateau put there (63 for isotonic xgboost on the Kaggle variant).
+ */
+function expectSameDecisions(c: Comparison, label: string): void {
+  expect(c.labelMismatches, `${label}: ${c.nearThreshold} of ${c.rows} rows within 1e-5 of the threshold`).toBe(0);
 }
 
 describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real rows', () => {
@@ -85,7 +96,7 @@ describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real ro
       const c = await compare(project, v);
       expect(c.rows, family).toBe(1000);
       expect(c.maxAbs, family).toBeLessThanOrEqual(1e-5);
-      expect(c.labelMismatches, family).toBe(0);
+      expectSameDecisions(c, family);
     }
   }, 600_000);
 
@@ -106,7 +117,7 @@ describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real ro
       const v = await trainFamily(project, { ...DEFAULT_PARAMS, preprocessing, decision: calibration[family] ?? DEFAULT_PARAMS.decision }, family);
       const c = await compare(project, v, 7);
       expect(c.maxAbs, `${family} ${preprocessing.encoding}`).toBeLessThanOrEqual(1e-5);
-      expect(c.labelMismatches, family).toBe(0);
+      expectSameDecisions(c, `${family} ${preprocessing.encoding}`);
     }
   }, 600_000);
 });

@@ -111,14 +111,33 @@ describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
 });
 
 describe.skipIf(!HAS_STATLOG)('determinism across worker counts', () => {
-  it('every family, SMOTE off and on: 1, 2 and 4 workers give the same leaderboard and test metrics', async () => {
+  it('every family (brf included), SMOTE off and on: 1, 2 and 4 workers give every candidate the same fold AUCs, and the same leaderboard and test metrics', async () => {
     const project = await ingestedProject();
     const grids = Object.fromEntries(Object.entries(QUICK_GRIDS).map(([f, g]) => [f, { ...g, smote: [false, true] }])) as unknown as Params['search']['grids'];
-    const params: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, grids } };
+    const families = [...DEFAULT_PARAMS.search.families, 'brf' as const];
+    const params: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, families, grids } };
     const strip = (s: TrainSummary) => s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv: e.cv_auc_mean, std: e.cv_auc_std, test: e.test }));
+    // Every candidate, not only each family's best: a worker-dependent fold would show in any of them.
+    const candidates = (events: readonly TrainEvent[]) =>
+      events
+        .flatMap((e) => (e.type === 'candidate' ? [e.result] : []))
+        .map((r) => ({ family: r.family, index: r.index, params: r.params, folds: r.fold_auc, cv: r.cv_auc_mean, train: r.train_auc }))
+        .sort((a, b) => a.family.localeCompare(b.family) || a.index - b.index);
     const boards = [];
-    for (const workers of [1, 2, 4]) boards.push(strip((await run(project, params, { workers })).summary));
-    expect(boards[0]!.map((e) => e.family).sort()).toEqual(['forest', 'knn', 'logreg', 'mlp', 'svm', 'tree', 'xgboost']);
+    const all = [];
+    let planned = 0;
+    for (const workers of [1, 2, 4]) {
+      const { events, summary } = await run(project, params, { workers });
+      const started = events[0]!;
+      if (started.type === 'started') planned = started.candidates;
+      boards.push(strip(summary));
+      all.push(candidates(events));
+    }
+    expect(boards[0]!.map((e) => e.family).sort()).toEqual([...families].sort());
+    expect(all[0]!.length).toBe(planned);
+    expect(new Set(all[0]!.map((c) => c.family))).toEqual(new Set(families));
+    expect(all[1]).toEqual(all[0]);
+    expect(all[2]).toEqual(all[0]);
     expect(boards[1]).toEqual(boards[0]);
     expect(boards[2]).toEqual(boards[0]);
   }, 600_000);

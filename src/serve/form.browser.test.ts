@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { BIN, CHROMIUM, HAS_STATLOG, hasChromium, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 
-/** Debian's chromium (apt), driven headless by playwright-core: browsers cannot be downloaded here. */
-const CHROMIUM = process.env['CREDIT_TUI_CHROMIUM'] ?? '/usr/bin/chromium';
 
-describe.skipIf(!HAS_STATLOG || !existsSync(CHROMIUM))('the web form in a real browser', () => {
+describe.skipIf(!HAS_STATLOG || !hasChromium())('the web form in a real browser', () => {
   const home = tmpHome();
   let url = '';
   let stop: () => void = () => undefined;

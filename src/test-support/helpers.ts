@@ -26,6 +26,22 @@ if (!HAS_REAL_DATA) {
   if (process.env['CREDIT_TUI_REQUIRE_DATA']) throw new Error(`real data missing in ${DATA_DIR} (CREDIT_TUI_REQUIRE_DATA is set): set CREDIT_TUI_DATA to the folder holding statlog_german.data, south_german_credit.asc and german_credit_kaggle.csv`);
   process.stderr.write(`note: ${DATA_DIR} lacks the real data files: tests that need South German, Kaggle or the scikit-learn reference are skipped (set CREDIT_TUI_DATA to run them); Statlog tests use data/samples/german.data\n`);
 }
+/**
+ * A program a test drives (tmux, chromium) is there. Under CREDIT_TUI_REQUIRE_DATA (set by CI) its absence
+ * fails the test file instead of skipping it, as for the data: a guarantee must not pass by not running.
+ */
+export function hasRequiredTool(name: string, present: boolean): boolean {
+  if (!present && process.env['CREDIT_TUI_REQUIRE_DATA']) throw new Error(`${name} is not installed (CREDIT_TUI_REQUIRE_DATA is set): .ci/run installs it from Debian`);
+  return present;
+}
+
+/** tmux answers (the TUI's end-to-end tests drive the real binary in it). */
+export const hasTmux = (): boolean => hasRequiredTool('tmux', spawnSync('tmux', ['-V']).status === 0);
+
+/** Debian's chromium, for the browser tests (playwright-core cannot download a browser here). */
+export const CHROMIUM = process.env['CREDIT_TUI_CHROMIUM'] ?? '/usr/bin/chromium';
+export const hasChromium = (): boolean => hasRequiredTool('chromium', existsSync(CHROMIUM));
+
 export const SOUTH = join(DATA_DIR, 'south_german_credit.asc');
 export const KAGGLE = join(DATA_DIR, 'german_credit_kaggle.csv');
 

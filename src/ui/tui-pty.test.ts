@@ -1,8 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, HAS_STATLOG, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { BIN, HAS_STATLOG, hasTmux, STATLOG, tmpHome } from '../test-support/helpers.js';
 
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const session = `credit-tui-e2e-${process.pid}`;
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 const screen = (): string => tmux('capture-pane', '-p', '-t', session);
@@ -28,7 +27,7 @@ async function waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
 }
 
 /** The real binary in a real pseudo-terminal (tmux, 80×24): ingest, train, leaderboard, score. */
-describe.skipIf(!HAS_TMUX || !HAS_STATLOG)('credit-tui in a terminal', () => {
+describe.skipIf(!hasTmux() || !HAS_STATLOG)('credit-tui in a terminal', () => {
   afterAll(() => {
     spawnSync('tmux', ['kill-session', '-t', session]);
   });

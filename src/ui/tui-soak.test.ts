@@ -2,14 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../core/random.js';
-import { BIN, HAS_STATLOG, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
+import { BIN, HAS_STATLOG, hasTmux, runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 
 /**
  * A long session in a real 80×24 terminal (tmux): after a quick search in the TUI, thousands of seeded
  * random keys with random gaps. Ink 6.8 with its Static component grew to gigabytes and froze within 200 keys here.
  * Replay a failure with CREDIT_TUI_SOAK_SEED=<seed> (and CREDIT_TUI_SOAK_KEYS for a shorter run).
  */
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SEED = Number(process.env['CREDIT_TUI_SOAK_SEED'] ?? 20261202);
 const KEYS = Number(process.env['CREDIT_TUI_SOAK_KEYS'] ?? 2000);
 const RSS_LIMIT_MB = 400;
@@ -64,7 +63,7 @@ function randomKey(rng: Rng): () => void {
   return () => paste(text);
 }
 
-describe.skipIf(!HAS_TMUX || !HAS_STATLOG)('a long TUI session', () => {
+describe.skipIf(!hasTmux() || !HAS_STATLOG)('a long TUI session', () => {
   afterAll(() => {
     spawnSync('tmux', ['kill-session', '-t', session]);
   });
