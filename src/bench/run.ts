@@ -11,12 +11,14 @@
  *   npm run bench -- mlp          # the MLP grid over 5 seeds on 3 data sets, ours and scikit-learn's (minutes)
  *   npm run bench -- monitor      # monitor's memory on 10M logged predictions (minutes, ~6 GB of disk)
  *   npm run bench -- big          # memory on a ~2 GB input (minutes)
+ *   npm run bench -- scale [N,..] # logreg/forest/brf/xgboost at 10k, 100k, 1M rows vs scikit-learn / XGBoost hist (CREDIT_TUI_SCALE_ROWS)
  */
 import { join } from 'node:path';
 import { benchBig, benchDrift, benchScoring } from './io-bench.js';
 import { benchMlp } from './mlp-bench.js';
 import { benchMonitor } from './monitor-bench.js';
 import { benchOnnx } from './onnx-bench.js';
+import { benchScale } from './scale-bench.js';
 import { benchSearch } from './search-bench.js';
 import { benchServe } from './serve-bench.js';
 import { benchStartup } from './startup-bench.js';
@@ -41,3 +43,5 @@ if (sections.includes('mlp')) await benchMlp(DATA_DIR, REFERENCE_DIR);
 if (sections.includes('monitor')) await benchMonitor(DATA_DIR);
 // The ~2 GB resource run takes minutes; only on request.
 if (sections.includes('big')) await benchBig(DATA_DIR);
+// Up to a million rows, both libraries: only on request.
+if (sections.includes('scale')) await benchScale(DATA_DIR);
