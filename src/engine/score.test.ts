@@ -114,6 +114,28 @@ describe.skipIf(!HAS_STATLOG)('score', () => {
     expect(padded).toEqual(padPlain);
   });
 
+  it('a Parquet output holds exactly the CSV output\'s rows, in order, and leaves no hidden file behind', async () => {
+    const many = join(home, 'many.data');
+    writeFileSync(many, `${Array.from({ length: 30 }, () => statlogLines().join('\n')).join('\n')}\n`); // 30,000 rows: many chunks
+    const asCsv = join(home, 'many.scored.csv');
+    const asParquet = join(home, 'many.scored.parquet');
+    await scoreRun(many, asCsv, { chunkBytes: 64 * 1024 });
+    const summary = await scoreRun(many, asParquet, { chunkBytes: 64 * 1024 });
+    expect(summary.scored).toBe(30_000);
+    const { polars } = await import('../core/data/polars.js');
+    const df = polars().readParquet(asParquet);
+    expect(df.columns).toEqual(['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3']);
+    const csv = parseCsv(asCsv);
+    expect(df.height).toBe(csv.length);
+    const cols = Object.fromEntries(df.columns.map((c) => [c, df.getColumn(c).toArray() as unknown[]]));
+    for (let i = 0; i < csv.length; i += 997) {
+      for (const k of ['id', 'decision', 'reason_1', 'reason_2', 'reason_3']) expect(String(cols[k]![i] ?? ''), `row ${i} ${k}`).toBe(csv[i]![k]);
+      expect(cols['p_bad']![i], `row ${i}`).toBe(Number(csv[i]!['p_bad']));
+      expect(Number(cols['score']![i]), `row ${i}`).toBe(Number(csv[i]!['score']));
+    }
+    expect(readdirSync(home).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
   it('one applicant scores exactly as its row in the batch, labels or codes alike', async () => {
     const out = join(home, 'one.csv');
     await scoreRun(STATLOG, out);
