@@ -6,6 +6,7 @@ import { readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
 import { compareColumn, compareDatasets, type ColumnDrift, type DatasetDrift, type DriftColumn, type DriftThresholds } from '../core/drift/compare.js';
+import { datasetVerdict, type VerdictBy } from '../core/drift/importance.js';
 import { UserError, type InputLocation } from '../core/errors.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
@@ -22,6 +23,9 @@ export interface DriftReport extends DatasetDrift {
   readonly current: { readonly file: string; readonly rows: number; readonly sha256: string; readonly read: string };
   readonly ignored_columns: readonly string[];
   readonly prediction: (ColumnDrift & { readonly model_version: number }) | null;
+  /** Drifted columns' share of the model's permutation importance (with --model), and which share decided. */
+  readonly weighted_drift_share: number | null;
+  readonly verdict_by: VerdictBy;
   readonly run_id: string;
 }
 
@@ -128,6 +132,7 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
     cur?.close?.();
   }
   let prediction: DriftReport['prediction'] = null;
+  let importance: Record<string, number> | null = null;
   if (opts.model) {
     // Models and the scorer load only for prediction drift: a plain comparison starts faster without them.
     const [{ loadRegisteredModel }, { BatchScorer }, { DEFAULT_PARAMS }] = await Promise.all([import('./registry.js'), import('../core/scoring/batch-scorer.js'), import('../core/params/params.js')]);
@@ -136,11 +141,15 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
     const b = predictionSample(BatchScorer, loaded, cur, opts.scale ?? DEFAULT_PARAMS.scoring);
     const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sample: v, missing: 0, total: v.length });
     prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded.version.version };
+    importance = (await import('./importance.js')).versionImportance(store, loaded);
   }
+  const verdict = datasetVerdict(result.columns, importance, t);
+  result = { ...result, dataset_drift: verdict.dataset_drift };
   const runId = store.atomically(() => {
     const id = store.startRun('drift', `drift ${refFile} -> ${curFile}`);
     store.logParams(id, { reference: resolve(refFile), reference_sha256: ref.sha256, current: resolve(curFile), current_sha256: cur.sha256, thresholds: t, model: opts.model ?? '' });
     const m: Record<string, number> = { dataset_drift: result.dataset_drift ? 1 : 0, drift_share: result.drift_share, drifted_columns: result.drifted_columns, ref_rows: ref.rows, cur_rows: cur.rows };
+    if (verdict.weighted_drift_share !== null) m['weighted_drift_share'] = verdict.weighted_drift_share;
     for (const c of result.columns) {
       m[`${c.column}.psi`] = c.psi;
       m[`${c.column}.drifted`] = c.drifted ? 1 : 0;
@@ -161,7 +170,7 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
   });
   return {
     ...result, reference: { file: refFile, rows: ref.rows, sha256: ref.sha256, read: ref.read }, current: { file: curFile, rows: cur.rows, sha256: cur.sha256, read: cur.read },
-    ignored_columns: aligned.ignored, prediction, run_id: runId,
+    ignored_columns: aligned.ignored, prediction, weighted_drift_share: verdict.weighted_drift_share, verdict_by: verdict.verdict_by, run_id: runId,
   };
 }
 

@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import type { MonitorRow } from '../core/monitor/periods.js';
 import { PeriodState, type InputSpec } from '../core/monitor/periods.js';
 import { DEFAULT_PARAMS } from '../core/params/params.js';
@@ -8,7 +11,9 @@ import { loadStoredDataset } from './datasets.js';
 import { ingest } from './ingest.js';
 import type { Reconstruction } from '../core/monitor/reconstruction.js';
 import { judgePeriods, referenceReconstruction, referenceRows } from './monitor.js';
-import { openStore, projectAt } from './project.js';
+import { runDrift } from './drift.js';
+import { versionImportance } from './importance.js';
+import { loadParams, openStore, projectAt } from './project.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
 import { train } from './train.js';
 
@@ -158,4 +163,47 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
       expect(byKey.get(t.period)!.alerts).toEqual(['multivariate']);
     }
   });
+
+  it('importance-weighted verdict: the most important column drifting alone is drift; six columns the model ignores are not', async () => {
+    const store = openStore(projectAt(home));
+    const importance = versionImportance(store, model);
+    // Stored with the version at first need: a second call reads the same figures back.
+    expect(versionImportance(store, model)).toEqual(importance);
+    const ranked = Object.entries(importance).sort((a, b) => b[1] - a[1]);
+    const top = ranked[0]![0];
+    const idle = ranked.slice(-6).map(([c]) => c);
+    expect(ranked.slice(-6).every(([, v]) => v < 0.005), JSON.stringify(ranked)).toBe(true);
+    const names = STATLOG_COLUMNS.map((c) => c.name);
+    const lines = readFileSync(STATLOG, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const write = (file: string, rows: string[][]): string => {
+      writeFileSync(join(home, file), `${names.join(',')}\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+      return join(home, file);
+    };
+    const refFile = write('ref.csv', lines.slice(0, 500));
+    const current = lines.slice(500);
+    // A column's categories rotated (each level becomes the next one) or its numbers moved up: a plain, strong drift.
+    const shiftColumn = (rows: string[][], column: string): string[][] => {
+      const j = names.indexOf(column);
+      const levels = [...new Set(rows.map((r) => r[j]!))].sort();
+      const numeric = STATLOG_COLUMNS[j]!.role === 'numeric';
+      return rows.map((r) => r.map((v, k) => (k !== j ? v : numeric ? String(Number(v) * 2 + 3) : levels[(levels.indexOf(v) + 1) % levels.length]!)));
+    };
+    const t = loadParams(projectAt(home)).drift;
+    const one = await runDrift(store, refFile, write('top.csv', shiftColumn(current, top)), t, { model: 'champion' });
+    const six = await runDrift(store, refFile, write('idle.csv', idle.reduce(shiftColumn, current)), t, { model: 'champion' });
+    store.close();
+    const rows = [{ case: `${top} alone`, ...pick(one) }, { case: `six idle: ${idle.join(' ')}`, ...pick(six) }];
+    if (process.env['CREDIT_TUI_SHOW_SCENARIO']) console.table(rows);
+    expect(one.columns.filter((c) => c.drifted).map((c) => c.column)).toContain(top);
+    expect(one.verdict_by).toBe('weighted');
+    expect(one.drift_share).toBeLessThan(t.drift_share); // the plain share would say "no drift"
+    expect(one.dataset_drift).toBe(true);
+    expect(six.columns.filter((c) => c.drifted).map((c) => c.column)).toEqual(expect.arrayContaining(idle));
+    expect(six.weighted_drift_share!).toBeLessThan(t.weighted_share);
+    expect(six.dataset_drift).toBe(false);
+  });
 });
+
+function pick(r: { drift_share: number; weighted_drift_share: number | null; dataset_drift: boolean; verdict_by: string }) {
+  return { share: r.drift_share, weighted: r.weighted_drift_share, verdict: r.dataset_drift ? 'drift' : 'no drift', by: r.verdict_by };
+}

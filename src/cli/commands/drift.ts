@@ -130,13 +130,16 @@ function render(r: DriftReport): string {
   const top = [...r.columns].filter((c) => c.drifted).sort((a, b) => b.psi - a.psi).slice(0, 3);
   for (const c of top) lines.push('', `${c.column}: ${c.reason}`, histogram(c));
   if (r.prediction) lines.push('', `prediction drift (model v${r.prediction.model_version}, p_bad): KS p=${num(r.prediction.ks_p)}, PSI ${num(r.prediction.psi, 3)} ${r.prediction.psi_band} -> ${r.prediction.drifted ? paint('DRIFT', 'red') : paint('ok', 'green')}`);
-  lines.push('', `${r.drifted_columns} of ${r.columns.length} columns drifted (share ${num(r.drift_share, 3)}): ${r.dataset_drift ? paint('DATASET DRIFT', 'red') : paint('no dataset drift', 'green')}`, `run ${r.run_id}`);
+  lines.push('', `${r.drifted_columns} of ${r.columns.length} columns drifted (share ${num(r.drift_share, 3)}${weighted(r)}): ${r.dataset_drift ? paint('DATASET DRIFT', 'red') : paint('no dataset drift', 'green')}`, `run ${r.run_id}`);
   return lines.join('\n');
 }
 
+/** With a model: the drifted columns' share of its permutation importance, and which share gave the verdict. */
+const weighted = (r: DriftReport): string => (r.weighted_drift_share === null ? '' : `, importance-weighted ${num(r.weighted_drift_share, 3)}; verdict by the ${r.verdict_by === 'weighted' ? 'weighted share' : 'share'}`);
+
 function jsonReport(r: DriftReport): Record<string, unknown> {
   return {
-    dataset_drift: r.dataset_drift, drift_share: r.drift_share, drifted_columns: r.drifted_columns, run_id: r.run_id,
+    dataset_drift: r.dataset_drift, drift_share: r.drift_share, weighted_drift_share: r.weighted_drift_share, verdict_by: r.verdict_by, drifted_columns: r.drifted_columns, run_id: r.run_id,
     reference: r.reference, current: r.current, ignored_columns: r.ignored_columns,
     columns: r.columns.map((c) => ({
       column: c.column, kind: c.kind, test: c.test, ks_stat: c.ks_stat, ks_p: c.ks_p, psi: c.psi, psi_band: c.psi_band, wasserstein: c.wasserstein,
@@ -152,7 +155,7 @@ function markdown(r: DriftReport): string {
     '# Data drift report', '',
     `- reference: \`${r.reference.file}\` (${r.reference.rows} rows, sha256 \`${r.reference.sha256.slice(0, 12)}\`)`,
     `- current: \`${r.current.file}\` (${r.current.rows} rows, sha256 \`${r.current.sha256.slice(0, 12)}\`)`,
-    `- verdict: **${r.dataset_drift ? 'dataset drift' : 'no dataset drift'}** — ${r.drifted_columns} of ${r.columns.length} columns drifted (share ${num(r.drift_share, 3)})`, '',
+    `- verdict: **${r.dataset_drift ? 'dataset drift' : 'no dataset drift'}** — ${r.drifted_columns} of ${r.columns.length} columns drifted (share ${num(r.drift_share, 3)}${weighted(r)})`, '',
     '| column | type | test | KS | KS p | chi² | chi² p | Wasserstein (normed) | JS | PSI | missing ref → cur | verdict |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.columns.map((c) => `| ${c.column} | ${c.kind} | ${c.test} | ${f(c.ks_stat)} | ${f(c.ks_p)} | ${f(c.chi2)} | ${f(c.chi2_p)} | ${f(c.wasserstein_normed)} | ${f(c.js_distance)} | ${num(c.psi, 4)} (${c.psi_band}) | ${num(c.miss_ref * 100, 1)}% → ${num(c.miss_cur * 100, 1)}% | ${c.drifted ? `**drift** (${c.reason})` : 'ok'} |`),

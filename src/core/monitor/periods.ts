@@ -124,6 +124,8 @@ export interface PeriodMetrics extends PerformanceEstimate {
   readonly score_psi: number;
   readonly drift_share: number;
   readonly drifted_columns: readonly string[];
+  /** PSI of each input column against the reference, by name (the dashboard's heat map of columns by period). */
+  readonly column_psi?: Readonly<Record<string, number>>;
   /** Rows whose outcome is known. */
   readonly labeled: number;
   readonly auc: number | null;
@@ -167,6 +169,7 @@ export function periodMetrics(s: PeriodState, ref: ReferenceSummary, t: DriftThr
     period: s.key, from: s.from, to: s.to, rows: s.rows,
     approval_rate: s.approvals / s.rows, mean_p_bad: s.pSum / s.rows, score_psi: psiFromShares(shares.ref, shares.cur),
     drift_share: drift.length ? drifted.length / drift.length : 0, drifted_columns: drifted,
+    column_psi: Object.fromEntries(drift.map((d) => [d.column, d.psi])),
     labeled: s.labeled, auc, gini: auc === null ? null : 2 * auc - 1, ks: s.labeled > 0 ? weightedKs(observed) : null,
     bad_rate: s.labeled > 0 ? s.bads / s.labeled : null, bad_rate_approved: s.labeledApproved > 0 ? s.badApproved / s.labeledApproved : null,
     expected_cost: s.labeled > 0 ? s.cost / s.labeled : null,

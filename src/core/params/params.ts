@@ -97,6 +97,10 @@ export interface Params {
     readonly drift_share: number;
     readonly missing_share_change: number;
     readonly psi_bins: number;
+    /** With a model, the dataset verdict weighs each drifted column by the model's permutation importance. */
+    readonly verdict: 'share' | 'weighted';
+    /** The dataset drifts when the drifted columns carry at least this share of the model's importance. */
+    readonly weighted_share: number;
   };
   readonly decision: {
     /** How the cut-off on p(bad) is chosen, always on out-of-fold predictions (see core/decision/policy.ts). */
@@ -149,6 +153,8 @@ export const DEFAULT_PARAMS: Params = {
     drift_share: 0.5,
     missing_share_change: 0.1,
     psi_bins: 10,
+    verdict: 'weighted',
+    weighted_share: 0.25,
   },
   decision: { policy: 'cost', target: null, calibration: 'none', promote: 'if-better' },
   fairness: { attributes: null },
@@ -331,6 +337,8 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       drift_share: r.num(drift, 'drift.drift_share', D.drift.drift_share, (n) => n > 0 && n <= 1, 'a share in (0, 1]'),
       missing_share_change: r.num(drift, 'drift.missing_share_change', D.drift.missing_share_change, share, 'a share in (0, 1)'),
       psi_bins: r.num(drift, 'drift.psi_bins', D.drift.psi_bins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),
+      verdict: r.choice(drift, 'drift.verdict', D.drift.verdict, ['share', 'weighted'] as const),
+      weighted_share: r.num(drift, 'drift.weighted_share', D.drift.weighted_share, (n) => n > 0 && n <= 1, 'a share in (0, 1]'),
     },
     decision: {
       policy,

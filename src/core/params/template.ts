@@ -91,6 +91,8 @@ drift:
   drift_share: ${D.drift.drift_share}           # the dataset drifts when at least this share of columns drift
   missing_share_change: ${D.drift.missing_share_change}   # a change in missing share this large flags a column by itself
   psi_bins: ${D.drift.psi_bins}
+  verdict: ${D.drift.verdict}          # with a model (drift --model, monitor): share of columns, or weighted by permutation importance
+  weighted_share: ${D.drift.weighted_share}      # the dataset drifts when drifted columns carry this share of the model's importance
 
 fairness:
   # Protected attributes credit-tui fairness audits (and train stores with each champion). null = defaults:

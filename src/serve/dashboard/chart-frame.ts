@@ -81,3 +81,20 @@ export function figure(opts: { readonly id: string; readonly title: string; read
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${opts.title}" xmlns="http://www.w3.org/2000/svg">${opts.svg}</svg>
 ${opts.legend ?? ''}${opts.note ? html`<p class="note">${opts.note}</p>` : ''}${opts.table}</figure>`;
 }
+
+/**
+ * Tick texts for long category names (periods such as "applicants5.csv 2bd191f1"): a prefix every name shares
+ * is dropped, so the part that tells them apart shows, then each is cut to `max` characters.
+ */
+export function tickLabels(labels: readonly string[], max: number): string[] {
+  let common = 0;
+  if (labels.length > 1) {
+    const first = labels[0]!;
+    while (common < first.length && labels.every((l) => l[common] === first[common])) common++;
+  }
+  const keep = common > 3 ? common : 0;
+  return labels.map((l) => {
+    const s = l.slice(keep);
+    return s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s;
+  });
+}

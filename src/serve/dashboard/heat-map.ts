@@ -1,4 +1,4 @@
-import { dataTable, fmt, HEIGHT, MARGIN, WIDTH } from './chart-frame.js';
+import { dataTable, fmt, MARGIN, tickLabels, WIDTH } from './chart-frame.js';
 import { html, type Html } from './html.js';
 
 export interface HeatMapOptions {
@@ -35,8 +35,9 @@ export function heatMap(o: HeatMapOptions): Html {
     return html`<rect x="${left + j * cellW}" y="${MARGIN.top + i * cellH}" width="${cellW - 1}" height="${cellH - 1}" fill="${colourOf(v)}"><title>${r} × ${c}: ${o.value.label} ${fmt(v)}</title></rect>`;
   })}</g>`);
   const bottom = MARGIN.top + o.rows.length * cellH;
-  const colLabels = o.columns.map((c, j) => (j % every === 0 ? html`<text x="${left + j * cellW + cellW / 2}" y="${bottom + 14}" text-anchor="middle" font-size="11">${short(c, 10)}</text>` : ''));
-  const svgHeight = Math.max(HEIGHT / 2, height);
+  const shown = tickLabels(o.columns, Math.max(3, Math.floor((cellW * every) / 6.5)));
+  const colLabels = o.columns.map((_, j) => (j % every === 0 ? html`<text x="${left + j * cellW + cellW / 2}" y="${bottom + 14}" text-anchor="middle" font-size="11">${shown[j]}</text>` : ''));
+  const svgHeight = height;
   const unit = o.value.unit ? ` (${o.value.unit})` : '';
   return html`<figure class="chart" id="${o.id}" data-kind="heatmap"><figcaption>${o.title}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${svgHeight}" role="img" aria-label="${o.title}" xmlns="http://www.w3.org/2000/svg"><g class="plot">${cells}${colLabels}<text x="${left + (o.columns.length * cellW) / 2}" y="${bottom + 32}" text-anchor="middle" font-size="11">${o.columnLabel}</text><text x="6" y="${MARGIN.top - 2}" font-size="11">${o.rowLabel}</text></g></svg>

@@ -1,4 +1,4 @@
-import { axes, colour, dataTable, figure, legend, PLOT, scale, ticks } from './chart-frame.js';
+import { axes, colour, dataTable, figure, legend, PLOT, scale, tickLabels, ticks } from './chart-frame.js';
 import { html, type Html } from './html.js';
 
 export interface HistogramOptions {
@@ -22,13 +22,13 @@ export function histogram(o: HistogramOptions): Html {
   const slot = PLOT.width / Math.max(1, n);
   const bar = (slot * 0.8) / Math.max(1, o.series.length);
   const every = Math.ceil(n / 8);
-  const short = (s: string): string => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
   const bars = o.series.map((s, k) => html`<g class="series" data-name="${s.name}" data-points="${s.values.length}" fill="${colour(k)}">${s.values.map((v, i) => {
     const h = Number.isFinite(v) ? y(0) - y(v) : 0;
     return html`<rect x="${(x(i) - slot * 0.4 + k * bar).toFixed(1)}" y="${(y(0) - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}"><title>${o.bins[i] ?? ''}: ${s.name} ${v}</title></rect>`;
   })}</g>`);
   const xTicks = o.bins.map((_, i) => i).filter((i) => i % every === 0);
-  const svg = html`<g class="plot">${axes(x, y, { xTicks, yTicks: ticks(0, y.axis.max), xFormat: (i) => short(o.bins[i] ?? '') })}${bars}</g>`;
+  const shown = tickLabels(o.bins, Math.max(4, Math.floor(PLOT.width / Math.max(1, xTicks.length) / 6.5)));
+  const svg = html`<g class="plot">${axes(x, y, { xTicks, yTicks: ticks(0, y.axis.max), xFormat: (i) => shown[i] ?? '' })}${bars}</g>`;
   const rows = o.bins.map((b, i) => [b, ...o.series.map((s) => s.values[i] ?? null)]);
   return figure({
     id: o.id, title: o.title, kind: 'histogram', svg,

@@ -1,4 +1,4 @@
-import { axes, colour, dataTable, figure, fmt, legend, PLOT, scale, type Axis } from './chart-frame.js';
+import { axes, colour, dataTable, figure, fmt, legend, PLOT, scale, tickLabels, type Axis } from './chart-frame.js';
 import { html, type Html } from './html.js';
 
 export interface LineSeries {
@@ -47,6 +47,8 @@ export function lineChart(o: LineChartOptions): Html {
   const x = scale({ ...o.x, min: o.x.min ?? x0, max: o.x.max ?? x1 }, PLOT.x, PLOT.x + PLOT.width);
   const y = scale({ ...o.y, min: o.y.min ?? y0, max: o.y.max ?? y1 }, PLOT.y + PLOT.height, PLOT.y);
   const xTicks = o.xLabels ? o.xLabels.map((_, i) => i).filter((i) => o.xLabels!.length <= 12 || i % Math.ceil(o.xLabels!.length / 12) === 0) : undefined;
+  // About 6.5 px per character at the axes' 11 px font: a tick text fits the gap to the next tick.
+  const ticksText = o.xLabels && xTicks ? tickLabels(o.xLabels, Math.max(4, Math.floor(PLOT.width / Math.max(1, xTicks.length) / 6.5))) : [];
   const clampY = (v: number): number => Math.min(Math.max(v, y.axis.min), y.axis.max);
   const bands = (o.bands ?? []).map((b, i) => {
     const top = y(clampY(b.upper ?? y.axis.max));
@@ -65,7 +67,7 @@ export function lineChart(o: LineChartOptions): Html {
   });
   const ref = o.reference ? html`<line class="reference" x1="${x(o.reference.from[0])}" y1="${y(o.reference.from[1])}" x2="${x(o.reference.to[0])}" y2="${y(o.reference.to[1])}" stroke="#aaa" stroke-dasharray="2 3"/>` : '';
   const markers = (o.markers ?? []).map((m) => html`<g class="marker" data-value="${m.x}"><line x1="${x(m.x)}" x2="${x(m.x)}" y1="${PLOT.y}" y2="${PLOT.y + PLOT.height}" stroke="#000" stroke-width="1.5" stroke-dasharray="6 3"/><text x="${x(m.x) + 4}" y="${PLOT.y + 12}" font-size="11">${m.label}</text></g>`);
-  const svg = html`<g class="plot" data-x-min="${x.axis.min}" data-x-max="${x.axis.max}" data-left="${PLOT.x}" data-width="${PLOT.width}">${bands}${axes(x, y, xTicks ? { xTicks, xFormat: (v) => o.xLabels![v] ?? String(v) } : {})}${ref}${lines}${markers}</g>`;
+  const svg = html`<g class="plot" data-x-min="${x.axis.min}" data-x-max="${x.axis.max}" data-left="${PLOT.x}" data-width="${PLOT.width}">${bands}${axes(x, y, xTicks ? { xTicks, xFormat: (v) => ticksText[v] ?? String(v) } : {})}${ref}${lines}${markers}</g>`;
   const xLabel = (v: number): string | number => (o.xLabels ? o.xLabels[v] ?? String(v) : v);
   const items = [
     ...o.series.map((s, i) => ({ name: s.name, colour: colour(i), ...(s.dashed ? { dashed: true } : {}) })),
