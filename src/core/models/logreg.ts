@@ -10,8 +10,12 @@ import { type FamilyEngine, type Model, type ModelState, fitEach, num, sigmoid }
 export function fitLogistic(X: Matrix, y: Uint8Array, C: number, w: Float64Array): { coef: Float64Array; intercept: number } {
   const p = X.cols;
   const d = p + 1;
+  const x = X.data;
   const beta = new Float64Array(d); // last entry: intercept
   const z = new Float64Array(X.rows);
+  // Each row's nonzero columns, ascending (one-hot blocks are mostly zeros): a zero term adds a signed zero,
+  // which changes no sum, so skipping it leaves every sum as the dense loop makes it.
+  const { start, cols } = nonzeros(X);
   const objective = (b: Float64Array): number => {
     let reg = 0;
     for (let j = 0; j < p; j++) reg += b[j]! * b[j]!;
@@ -19,7 +23,7 @@ export function fitLogistic(X: Matrix, y: Uint8Array, C: number, w: Float64Array
     for (let i = 0; i < X.rows; i++) {
       let s = b[p]!;
       const o = i * p;
-      for (let j = 0; j < p; j++) s += X.data[o + j]! * b[j]!;
+      for (let e = start[i]!; e < start[i + 1]!; e++) s += x[o + cols[e]!]! * b[cols[e]!]!;
       z[i] = s;
       // log(1 + e^s) - y s, computed stably
       loss += w[i]! * ((s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - y[i]! * s);
@@ -41,16 +45,21 @@ export function fitLogistic(X: Matrix, y: Uint8Array, C: number, w: Float64Array
       const r = C * w[i]! * (pr - y[i]!);
       const s = C * w[i]! * pr * (1 - pr);
       const o = i * p;
-      for (let a = 0; a < d; a++) {
-        const xa = a < p ? X.data[o + a]! : 1;
-        if (xa === 0) continue;
+      const e0 = start[i]!;
+      const e1 = start[i + 1]!;
+      for (let ea = e0; ea < e1; ea++) {
+        const a = cols[ea]!;
+        const xa = x[o + a]!;
         grad[a]! += r * xa;
         const sxa = s * xa;
-        for (let b = 0; b <= a; b++) {
-          const xb = b < p ? X.data[o + b]! : 1;
-          H[a * d + b]! += sxa * xb;
-        }
+        const row = a * d;
+        for (let eb = e0; eb <= ea; eb++) H[row + cols[eb]!]! += sxa * x[o + cols[eb]!]!;
       }
+      // The intercept's column of ones comes last.
+      grad[p]! += r;
+      const row = p * d;
+      for (let eb = e0; eb < e1; eb++) H[row + cols[eb]!]! += s * x[o + cols[eb]!]!;
+      H[row + p]! += s;
     }
     for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) H[b * d + a] = H[a * d + b]!;
     const step = solveSpd(H, grad, d);
@@ -72,6 +81,26 @@ export function fitLogistic(X: Matrix, y: Uint8Array, C: number, w: Float64Array
   }
   objective(beta);
   return { coef: beta.slice(0, p), intercept: beta[p]! };
+}
+
+/** Row i's nonzero columns are cols[start[i]..start[i + 1]), ascending. */
+function nonzeros(X: Matrix): { start: Int32Array; cols: Uint16Array | Int32Array } {
+  const { rows, cols: p, data } = X;
+  const start = new Int32Array(rows + 1);
+  for (let i = 0; i < rows; i++) {
+    let c = 0;
+    for (let j = 0; j < p; j++) c += +(data[i * p + j] !== 0);
+    start[i + 1] = start[i]! + c;
+  }
+  const cols = p <= 65536 ? new Uint16Array(start[rows]!) : new Int32Array(start[rows]!);
+  let e = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < p; j++) {
+      cols[e] = j;
+      e += +(data[i * p + j] !== 0);
+    }
+  }
+  return { start, cols };
 }
 
 export class LogisticModel implements Model {
