@@ -28,6 +28,7 @@ import { halvingSearch } from './search/halving.js';
 import { searchPlan } from './search/plan.js';
 import { tpeSearch } from './search/tpe.js';
 import { writeFileAtomic, type Project } from './project.js';
+import { recordModelIdentity, repeatPromotion, sameModelVersion } from './same-model.js';
 
 export const CODE_VERSION = '0.1.0';
 export { REGISTERED_MODEL } from '../core/registry/bundle.js';
@@ -109,6 +110,8 @@ export interface TrainOptions {
   readonly time?: number;
   /** When the winner replaces the champion; default params.yaml decision.promote. */
   readonly promote?: PromotePolicy;
+  /** Register a new version even when an existing one holds this exact model. */
+  readonly force?: boolean;
 }
 
 /** Selection metrics that depend only on how candidates rank applicants, not on calibration. */
@@ -268,17 +271,20 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       version: previous.version, exclude: store.params(previous.run_id)['exclude'] ?? '', test_auc: previous.metrics['test_roc_auc'] ?? NaN, cost: previous.metrics['test_cost_at_optimal'] ?? NaN,
       fairness: (JSON.parse(store.tags(previous.run_id)['fairness'] ?? '{"attributes":[]}') as { attributes: AttributeFigures[] }).attributes,
     } : null;
-    const path = join(project.modelsDir, `${champ.family}-${runId}.json`);
-    writeFileAtomic(path, text);
+    // A rerun of the same training resolves to the version it made, as ingest does for the same bytes (--force: anew).
+    const same = opts.force ? undefined : sameModelVersion(store, text, REGISTERED_MODEL);
+    const path = same?.path ?? join(project.modelsDir, `${champ.family}-${runId}.json`);
+    if (!same) writeFileAtomic(path, text);
     crashPoint('train:bundle-written');
     const version = store.atomically(() => {
-      store.logArtifact(runId, relative(project.home, path), sha256, statSync(path).size);
+      store.logArtifact(runId, relative(project.home, path), same?.sha256 ?? sha256, statSync(path).size);
       store.logMetrics(runId, flatMetrics(testMetrics, 'test_'));
       store.logMetrics(runId, { cv_auc_mean: champ.cv_auc_mean, cv_auc_std: champ.cv_auc_std, candidates: results.length, wall_seconds: (performance.now() - t0) / 1000 });
       store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params), fairness: JSON.stringify(fairness), decision: JSON.stringify(cut.decision), calibration: JSON.stringify(cut.calibration), promotion: JSON.stringify(promoted) });
       const decisionFigures = Object.fromEntries(Object.entries(cut.decision.test).map(([k, x]) => [`decision_test_${k}`, x]));
       const calibrationFigures = Object.fromEntries((['brier', 'log_loss', 'ece'] as const).flatMap((k) => [[`calibration_test_${k}_before`, cut.calibration.test_before[k]], [`calibration_test_${k}_after`, cut.calibration.test_after[k]]]));
-      const v = store.registerModelVersion(
+      recordModelIdentity(store, runId, text, same);
+      const v = same ? same.version : store.registerModelVersion(
         { name: REGISTERED_MODEL, run_id: runId, family: champ.family, path, sha256, dataset_digest: row.digest, metrics: { cv_auc_mean: champ.cv_auc_mean, ...flatMetrics(testMetrics, 'test_'), ...fairnessMetrics, ...decisionFigures, ...calibrationFigures } },
         [promoted.promoted ? 'champion' : 'challenger'],
       );
@@ -288,7 +294,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     });
     const summary: TrainSummary = {
       run_id: runId, dataset: `${row.name}@${row.version}`, selection_metric: params.search.selection_metric, leaderboard: entries,
-      champion: { family: champ.family, params: champ.params, version, path, sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared, decision: cut.decision, calibration: cut.calibration, promotion: promoted },
+      champion: { family: champ.family, params: champ.params, version, path, sha256: same?.sha256 ?? sha256, threshold, test: testMetrics, fairness: fairness.attributes, fairness_skipped: fairness.skipped, exclude, compared_with: compared, decision: cut.decision, calibration: cut.calibration, promotion: same ? repeatPromotion(same) : promoted },
       fits: cv.fitsRun, strategy, wall_seconds: (performance.now() - t0) / 1000,
     };
     yield { type: 'finished', summary };

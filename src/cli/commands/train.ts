@@ -24,6 +24,7 @@ interface TrainFlags {
   workers?: string;
   exclude?: string;
   promote?: string;
+  force?: boolean;
   search?: string;
   trials?: string;
   time?: string;
@@ -53,6 +54,7 @@ export function registerTrain(program: Command): void {
     .option('--trials <n>', 'tpe: number of trials (default params search.trials)')
     .option('--time <duration>', 'tpe: start no trial after this long, e.g. 60s or 5m')
     .option('--promote <when>', "always | if-better (beat the current champion on the same test rows) | never (default: params decision.promote)")
+    .option('--force', 'register a new version even when an existing one holds this exact model (same data sha256, params, code and seed)')
     .addHelpText('after', `
 Examples:
   credit-tui train --headless
@@ -95,6 +97,7 @@ Examples:
             ...(workers !== undefined && workers > 0 ? { workers } : {}),
             ...(flags.exclude ? { exclude: flags.exclude.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
             ...(flags.promote ? { promote: flags.promote as PromotePolicy } : {}),
+            ...(flags.force ? { force: true } : {}),
             ...(flags.search ? { search: flags.search as SearchStrategy } : {}),
             ...(trials !== undefined ? { trials } : {}),
             ...(time !== undefined ? { time } : {}),
