@@ -69,7 +69,7 @@ describe.skipIf(!HAS_STATLOG)('score', () => {
     expect(s.scored).toBe(1000);
     expect(s.approve + s.decline).toBe(1000);
     const rows = parseCsv(out);
-    expect(Object.keys(rows[0]!)).toEqual(['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3']);
+    expect(Object.keys(rows[0]!)).toEqual(['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'reason_code_1', 'reason_code_2', 'reason_code_3', 'reason_code_4']);
     const store = openStore(project);
     const { bundle, model } = loadRegisteredModel(store);
     const ds = loadStoredDataset(store.resolveDataset(null));
@@ -124,12 +124,12 @@ describe.skipIf(!HAS_STATLOG)('score', () => {
     expect(summary.scored).toBe(30_000);
     const { polars } = await import('../core/data/polars.js');
     const df = polars().readParquet(asParquet);
-    expect(df.columns).toEqual(['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3']);
+    expect(df.columns).toEqual(['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'reason_code_1', 'reason_code_2', 'reason_code_3', 'reason_code_4']);
     const csv = parseCsv(asCsv);
     expect(df.height).toBe(csv.length);
     const cols = Object.fromEntries(df.columns.map((c) => [c, df.getColumn(c).toArray() as unknown[]]));
     for (let i = 0; i < csv.length; i += 997) {
-      for (const k of ['id', 'decision', 'reason_1', 'reason_2', 'reason_3']) expect(String(cols[k]![i] ?? ''), `row ${i} ${k}`).toBe(csv[i]![k]);
+      for (const k of ['id', 'decision', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'reason_code_1', 'reason_code_4']) expect(String(cols[k]![i] ?? ''), `row ${i} ${k}`).toBe(csv[i]![k]);
       expect(cols['p_bad']![i], `row ${i}`).toBe(Number(csv[i]!['p_bad']));
       expect(Number(cols['score']![i]), `row ${i}`).toBe(Number(csv[i]!['score']));
     }
@@ -149,7 +149,8 @@ describe.skipIf(!HAS_STATLOG)('score', () => {
     store.close();
     expect(single.p_bad).toBe(Number(batch['p_bad']));
     expect(single.score).toBe(Number(batch['score']));
-    expect(single.reasons.map((r) => r.text)).toEqual([batch['reason_1'], batch['reason_2'], batch['reason_3']].filter(Boolean));
+    expect(single.reasons.map((r) => r.text)).toEqual([batch['reason_1'], batch['reason_2'], batch['reason_3'], batch['reason_4']].filter(Boolean));
+    expect(single.reasons.map((r) => r.column)).toEqual([batch['reason_code_1'], batch['reason_code_2'], batch['reason_code_3'], batch['reason_code_4']].filter(Boolean));
     expect(labelled.p_bad).toBe(single.p_bad); // row 2 has A12 = '0 to 200 DM'
   });
 
@@ -165,7 +166,7 @@ describe.skipIf(!HAS_STATLOG)('score', () => {
     const coef = (bundle.model as unknown as { coef: number[] }).coef;
     const byCol = new Map<string, number>();
     bundle.preprocessor.featureSources.forEach((src, j) => byCol.set(src, (byCol.get(src) ?? 0) + coef[j]! * (X.data[j]! - bundle.input.feature_means[j]!)));
-    const expected = [...byCol].filter(([, e]) => e > 0).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const expected = [...byCol].filter(([, e]) => e > 0).sort((a, b) => b[1] - a[1]).slice(0, 4);
     expect(s.reasons.map((r) => r.column)).toEqual(expected.map(([c]) => c));
     s.reasons.forEach((r, i) => expect(r.effect).toBeCloseTo(expected[i]![1], 12));
   });

@@ -163,7 +163,7 @@ function checkOutputPath(out: string, input: string, project: Project): void {
 }
 
 /** Columns of a scored output, in order (CSV header, JSON keys, Parquet columns). */
-const SCORED_COLUMNS = ['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3'] as const;
+const SCORED_COLUMNS = ['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'reason_code_1', 'reason_code_2', 'reason_code_3', 'reason_code_4'] as const;
 
 class AtomicWriter {
   private readonly tmp: string;
@@ -197,7 +197,10 @@ class AtomicWriter {
   async commitAsParquet(): Promise<void> {
     await this.close();
     const pl = polars();
-    const schema = { id: pl.Utf8, p_bad: pl.Float64, decision: pl.Utf8, score: pl.Int64, reason_1: pl.Utf8, reason_2: pl.Utf8, reason_3: pl.Utf8 };
+    const schema = {
+      id: pl.Utf8, p_bad: pl.Float64, decision: pl.Utf8, score: pl.Int64, reason_1: pl.Utf8, reason_2: pl.Utf8, reason_3: pl.Utf8, reason_4: pl.Utf8,
+      reason_code_1: pl.Utf8, reason_code_2: pl.Utf8, reason_code_3: pl.Utf8, reason_code_4: pl.Utf8,
+    };
     const parquet = partialPath(this.path);
     try {
       const sink = pl.scanCSV(this.tmp, { schema, missingUtf8IsEmptyString: true })

@@ -23,6 +23,8 @@ function applicantsCsv(): { csv: string; rows: string[][]; header: string[] } {
 describe('the scorecard family on Statlog', () => {
   let project: Project;
   let scored: Map<string, number>;
+  /** score's output per id: decision and reason codes. */
+  let outputs: Map<string, { decision: string; codes: string[] }>;
   const input = applicantsCsv();
 
   beforeAll(async () => {
@@ -40,10 +42,12 @@ describe('the scorecard family on Statlog', () => {
     }
     const out = readFileSync(join(project.home, 'scored.csv'), 'utf8').trim().split('\n');
     const head = out[0]!.split(',');
-    scored = new Map(out.slice(1).map((l) => {
-      const cells = l.split(',');
-      return [cells[head.indexOf('id')]!, Number(cells[head.indexOf('score')])];
-    }));
+    // Reason texts may hold quoted commas; the id, score, decision and codes never do, so read from both ends.
+    const rows = out.slice(1).map((l) => l.split(','));
+    scored = new Map(rows.map((c) => [c[0]!, Number(c[3])]));
+    const codes = head.filter((h) => h.startsWith('reason_code_')).length;
+    outputs = new Map(rows.map((c) => [c[0]!, { decision: c[2]!, codes: c.slice(-codes).filter((x) => x !== '') }]));
+    expect(codes).toBe(4);
   }, 120_000);
 
   it('the SQL export gives every applicant exactly the points score gives, in SQLite, with codes or labels', () => {
@@ -73,6 +77,19 @@ describe('the scorecard family on Statlog', () => {
     };
     load(input.rows);
     check();
+    // Reasons of every declined applicant: the characteristics that lost most points against their best bin,
+    // at most four, worked out here from the query's own per-characteristic points.
+    const best = new Map(report.table.characteristics.map((c) => [c.characteristic, Math.max(...c.bins.map((b) => b.points))]));
+    let declined = 0;
+    for (const r of db.prepare(sql).all() as Record<string, number | string>[]) {
+      const o = outputs.get(String(r['id']))!;
+      if (o.decision !== 'decline') continue;
+      declined++;
+      const lost = [...best].map(([c, top]) => [c, top - (r[`${c}_points`] as number)] as const).filter(([, l]) => l > 1e-9);
+      lost.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      expect(o.codes, `applicant ${r['id']}`).toEqual(lost.slice(0, 4).map(([c]) => c));
+    }
+    expect(declined).toBeGreaterThan(100);
     // Decoded labels in place of the codes give the same points.
     const labels = input.rows.map((r) => r.map((v, j) => STATLOG_COLUMNS.find((c) => c.name === input.header[j])?.codes?.[v] ?? v));
     load(labels);

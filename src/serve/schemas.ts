@@ -15,8 +15,8 @@ export const errorSchema = {
 
 const reason = {
   type: 'object',
-  properties: { column: { type: 'string' }, value: { type: 'string' }, effect: { type: 'number' }, text: { type: 'string' } },
-  required: ['column', 'text'],
+  properties: { code: { type: 'string', description: 'stable reason code: the input column' }, column: { type: 'string' }, value: { type: 'string' }, effect: { type: 'number' }, text: { type: 'string' } },
+  required: ['code', 'column', 'text'],
 } as const;
 
 export const predictionSchema = {
@@ -25,7 +25,7 @@ export const predictionSchema = {
     p_bad: { type: 'number', description: 'probability that the applicant is bad' },
     decision: { type: 'string', enum: ['approve', 'decline'] },
     score: { type: 'integer', description: 'scorecard points' },
-    reasons: { type: 'array', items: reason, maxItems: 3 },
+    reasons: { type: 'array', items: reason, maxItems: 4 },
   },
   required: ['p_bad', 'decision', 'score', 'reasons'],
 } as const;

@@ -96,7 +96,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui serve', () => {
     expect(fromCsv.predictions.map((p: { p_bad: number }) => p.p_bad)).toEqual(split.predictions.slice(0, 5).map((p: { p_bad: number }) => p.p_bad));
     const p = split.predictions[0];
     expect(p.decision).toBe(p.p_bad >= 1 / 6 ? 'decline' : 'approve');
-    expect(p.reasons.length).toBeLessThanOrEqual(3);
+    expect(p.reasons.length).toBeLessThanOrEqual(4);
     // Decoded labels and numeric strings are accepted like codes and numbers.
     const decoded = { ...record(ROWS[0]!), checking_status: '< 0 DM', duration: '6' };
     const d = await (await post(`${server.url}/invocations`, { dataframe_records: [decoded] })).json().then(loose);

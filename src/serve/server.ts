@@ -94,7 +94,8 @@ function invocationTable(req: FastifyRequest): Table {
   return { header: split.columns, rows: split.data.map((r) => r.map(toCell)), rowNumbers: csvRowNumbers(split.data.length) };
 }
 
-const prediction = (r: ScoredRow) => ({ p_bad: r.p_bad, decision: r.decision, score: r.score, reasons: r.reasons });
+// Each reason carries its stable code (the column) beside its text, as score's reason_code_N columns.
+const prediction = (r: ScoredRow) => ({ p_bad: r.p_bad, decision: r.decision, score: r.score, reasons: r.reasons.map((x) => ({ code: x.column, ...x })) });
 
 /**
  * The HTTP front door: MLflow's scoring protocol (/ping, /health, /version, /invocations), a native batch

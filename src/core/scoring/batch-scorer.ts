@@ -70,7 +70,8 @@ export function emptyChunkResult(format: ScoredFormat): ChunkResult {
 }
 
 const BATCH = 8192;
-const REASONS = 3;
+/** Regulation B (12 CFR 1002.9(b)(2) commentary): no more than four principal reasons. */
+const REASONS = 4;
 const TEXT_CACHE_LIMIT = 10_000;
 
 /**
@@ -228,9 +229,13 @@ export class BatchScorer {
       const k = this.reasonCount[i]!;
       const decision = decline ? 'decline' : 'approve';
       if (format === 'csv') {
-        out.write(`${csvCell(this.ids[i]!)},${pb},${decision},${score},${this.reasonCsv(i, 0, k)},${this.reasonCsv(i, 1, k)},${this.reasonCsv(i, 2, k)}\n`);
+        out.write(`${csvCell(this.ids[i]!)},${pb},${decision},${score},${this.reasonCsv(i, 0, k)},${this.reasonCsv(i, 1, k)},${this.reasonCsv(i, 2, k)},${this.reasonCsv(i, 3, k)},${this.codeCsv(i, 0, k)},${this.codeCsv(i, 1, k)},${this.codeCsv(i, 2, k)},${this.codeCsv(i, 3, k)}\n`);
       } else if (format === 'json') {
-        const row = { id: this.ids[i]!, p_bad: pb, decision, score, reason_1: this.reasonText(i, 0, k), reason_2: this.reasonText(i, 1, k), reason_3: this.reasonText(i, 2, k) };
+        const row = {
+          id: this.ids[i]!, p_bad: pb, decision, score,
+          reason_1: this.reasonText(i, 0, k), reason_2: this.reasonText(i, 1, k), reason_3: this.reasonText(i, 2, k), reason_4: this.reasonText(i, 3, k),
+          reason_code_1: this.reasonCode(i, 0, k), reason_code_2: this.reasonCode(i, 1, k), reason_code_3: this.reasonCode(i, 2, k), reason_code_4: this.reasonCode(i, 3, k),
+        };
         out.write(`${out.length > 0 ? ',\n' : ''}${JSON.stringify(row)}`);
       } else {
         const reasons: Reason[] = [];
@@ -298,5 +303,14 @@ export class BatchScorer {
 
   private reasonCsv(i: number, m: number, k: number): string {
     return m < k ? this.texts(i, m)[1] : '';
+  }
+
+  /** A reason's stable code: the input column it comes from (its text may change wording, the code does not). */
+  private reasonCode(i: number, m: number, k: number): string {
+    return m < k ? this.reasonIndex.columns[this.reasonCols[i * REASONS + m]!]! : '';
+  }
+
+  private codeCsv(i: number, m: number, k: number): string {
+    return m < k ? csvCell(this.reasonCode(i, m, k)) : '';
   }
 }
