@@ -86,23 +86,26 @@ function maxFeatures(c: Candidate, cols: number): number {
 function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, onTree: (t: TreeState, k: number) => void, balanced = false): void {
   const B = binMatrix(X, EXACT_BINS);
   const base = sampleWeights(c, y);
-  const scratch = new CartScratch(Math.max(...B.bins), X.cols, X.rows);
+  const scratch = new CartScratch(Math.max(...B.bins), X.cols, X.rows, B);
   const opts = { maxDepth: numOrNull(c, 'max_depth', null), minSamplesLeaf: num(c, 'min_samples_leaf', 1), maxFeatures: maxFeatures(c, X.cols) };
   const counts = new Float64Array(X.rows);
   const byClass = [0, 1].map((cls) => Int32Array.from(Array.from(y.keys()).filter((i) => y[i] === cls)));
   const minority = Math.min(byClass[0]!.length, byClass[1]!.length);
+  // Reused from tree to tree: a row's weight is read only when the row is drawn, and then it is written.
+  const rowsList = new Int32Array(X.rows);
+  const w = new Float64Array(X.rows);
   for (let k = 0; k < nTrees; k++) {
     const rng = Rng.derive(seed, balanced ? 'brf-tree' : 'forest-tree', k);
     counts.fill(0);
     if (balanced) for (const rows of byClass) for (let s = 0; s < minority; s++) counts[rows[rng.int(rows.length)]!]!++;
     else for (let s = 0; s < X.rows; s++) counts[rng.int(X.rows)]!++;
-    const rowsList: number[] = [];
-    const w = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) if (counts[i]! > 0) {
-      rowsList.push(i);
+    let m = 0;
+    for (let i = 0; i < X.rows; i++) {
+      rowsList[m] = i;
       w[i] = counts[i]! * base[i]!;
+      m += +(counts[i]! > 0);
     }
-    onTree(growCart(B, y, w, Int32Array.from(rowsList), opts, rng, scratch), k);
+    onTree(growCart(B, y, w, rowsList.slice(0, m), opts, rng, scratch), k);
   }
 }
 
