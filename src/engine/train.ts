@@ -27,6 +27,8 @@ import { gridSearch } from './search/grid.js';
 import { halvingSearch } from './search/halving.js';
 import { searchPlan } from './search/plan.js';
 import { tpeSearch } from './search/tpe.js';
+import { probePlan } from './search/probe.js';
+import { MLP_DEFAULT_MAX_ITER, planAdaptations, type PlanEstimate } from '../core/search/planner.js';
 import { writeFileAtomic, type Project } from './project.js';
 import { recordModelIdentity, repeatPromotion, sameModelVersion } from './same-model.js';
 
@@ -79,7 +81,11 @@ export interface TrainSummary {
 }
 
 export type TrainEvent =
-  | { readonly type: 'started'; readonly runId: string; readonly dataset: string; readonly families: readonly Family[]; readonly candidates: number; readonly fits: number; readonly folds: number; readonly workers: number; readonly split: Split['source']; readonly perFamily: Readonly<Record<string, number>>; readonly strategy: SearchStrategy }
+  | {
+      readonly type: 'started'; readonly runId: string; readonly dataset: string; readonly families: readonly Family[]; readonly candidates: number; readonly fits: number; readonly folds: number; readonly workers: number; readonly split: Split['source']; readonly perFamily: Readonly<Record<string, number>>; readonly strategy: SearchStrategy;
+      /** The planner's estimate (timed by a probe before the first fit) and its adaptations, one line each. */
+      readonly estimate: PlanEstimate;
+    }
   | { readonly type: 'stage'; readonly message: string }
   | {
       readonly type: 'candidate';
@@ -165,18 +171,28 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   const onAbort = (): void => void pool.close();
   opts.signal?.addEventListener('abort', onAbort);
   try {
-    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.grids.keys()], candidates: plan.evaluations, fits: plan.evaluations * folds, folds, workers, split: split.source, perFamily, strategy };
-
     const train = takeRows(ds, split.train);
     const test = takeRows(ds, split.test);
+    const rankOnly = RANK_METRICS.has(params.search.selection_metric);
+    // The planner: adaptations above the row limits, then a timed probe of every candidate group, before any fold fit.
+    const mlpIters = plan.entries.filter((e) => e.family === 'mlp').map((e) => (typeof e.params['max_iter'] === 'number' ? e.params['max_iter'] : MLP_DEFAULT_MAX_ITER));
+    const adaptations = planAdaptations([...plan.grids.keys()], Math.round((train.rows * (folds - 1)) / folds), mlpIters, params.planner);
+    let probeId = -1;
+    const estimate = await probePlan({ pool, train, params, plan, adaptations, rankOnly, nextTaskId: () => probeId-- });
+    if (opts.signal?.aborted) throw new CancelledError('search cancelled');
+    store.logParams(runId, { planner: params.planner, adaptations: estimate.adaptations, estimate_seconds: Math.round(estimate.seconds), time_budget: plan.time ?? '' });
+    yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.grids.keys()], candidates: plan.evaluations, fits: plan.evaluations * folds, folds, workers, split: split.source, perFamily, strategy, estimate };
+    for (const line of estimate.adaptations) yield { type: 'stage', message: `planner: ${line}` };
+
     const needSmote = [...plan.grids.values()].some((cs) => cs.some((c) => c['smote'] === true));
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };
     const prepared = prepareFolds(train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed);
 
-    const rankOnly = RANK_METRICS.has(params.search.selection_metric);
+    const deadline = plan.time === null ? Infinity : t0 + plan.time * 1000;
     const cv = new CrossValidation({
       pool, prepared, trainRows: train.rows, params, rankOnly, ...(opts.signal ? { signal: opts.signal } : {}),
       record: (r, tags) => recordCandidate(store, runId, r, tags),
+      adaptations, ...(plan.time !== null && plan.strategy !== 'tpe' ? { deadline } : {}),
     });
     const results = cv.results;
     let done = 0;
@@ -188,7 +204,6 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       return { type: 'candidate', result: r, done, total: Math.max(total, done), elapsed, eta: (elapsed / done) * Math.max(0, total - done), best: board[0]!, leaderboard: board };
     };
     // A strategy only chooses candidates; the cross-validation step fits, scores and records them.
-    const deadline = plan.time === null ? Infinity : t0 + plan.time * 1000;
     const search = plan.strategy === 'grid' ? gridSearch(plan, cv) : plan.strategy === 'halving' ? halvingSearch(plan, cv) : tpeSearch(plan, cv, params, deadline);
     let finalists: CandidateResult[];
     for (;;) {
@@ -205,6 +220,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       }
     }
 
+    if (finalists.length === 0) throw new UserError('the time budget ended before any candidate finished', {}, 'raise --time (or search.time)');
     // Refit each family's best on all training rows and score it on the test rows.
     const board = leaderboard(finalists);
     yield { type: 'stage', message: `refitting ${board.length} family winners on ${train.rows} rows` };
@@ -215,7 +231,8 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     };
     const refits = await Promise.all(board.map((b) => {
       const set = setFor(b.params['smote'] === true);
-      return pool.run({ kind: 'refit', id: cv.nextTaskId(), family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: set.X, y: set.y, test: transform(set.prep, test) });
+      const fit = cv.fitRows(b.family, set.X, set.y, 'refit', b.params['smote'] === true ? 'smoted' : 'train');
+      return pool.run({ kind: 'refit', id: cv.nextTaskId(), family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: fit.X, y: fit.y, test: transform(set.prep, test) });
     }));
     if (opts.signal?.aborted) throw new CancelledError('search cancelled');
     const entries: LeaderboardEntry[] = [];
@@ -246,10 +263,14 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     if (!champFolds || (needOof && champ.family === 'svm' && rankOnly)) {
       yield { type: 'stage', message: 'refitting the champion per fold for calibrated out-of-fold predictions' };
       const smote = champ.params['smote'] === true;
-      const rerun = await Promise.all(prepared.map((f, k) => pool.run({
-        kind: 'fold', id: cv.nextTaskId(), family: champ.family, fold: k, candidates: [withoutSmote(champ.params)], seed: learnerSeed(params.seed, champ.family, k),
-        X: smote ? f.smoted!.X : f.X, y: smote ? f.smoted!.y : f.y, evals: [f.Xval], rankOnly: false,
-      })));
+      const rerun = await Promise.all(prepared.map((f, k) => {
+        // The rows the search fitted this fold on (the planner's subsample where one applies).
+        const fit = cv.fitRows(champ.family, smote ? f.smoted!.X : f.X, smote ? f.smoted!.y : f.y, 'fold', k, smote ? 'smoted' : 'train', 'all');
+        return pool.run({
+          kind: 'fold', id: cv.nextTaskId(), family: champ.family, fold: k, candidates: [withoutSmote(champ.params)], seed: learnerSeed(params.seed, champ.family, k),
+          X: fit.X, y: fit.y, evals: [f.Xval], rankOnly: false,
+        });
+      }));
       champFolds = rerun.map((r) => (r.kind === 'fold' ? r.probs[0]![0]! : new Float64Array()));
     }
     const cut = decideCutoff(outOfFold(champFolds!, split.folds, train.rows), train.target, champRefit.testProba, test.target, params);

@@ -1,5 +1,6 @@
 import type { CandidateResult } from '../core/search/leaderboard.js';
 import type { TrainEvent, TrainSummary } from '../engine/train.js';
+import { estimateText } from '../core/search/planner.js';
 
 /** What the Train screen shows, folded from the engine's events by a pure reducer. */
 export interface TrainView {
@@ -10,6 +11,8 @@ export interface TrainView {
   readonly elapsed: number;
   readonly eta: number;
   readonly stage: string;
+  /** The planner's estimate and its adaptations, one line each (shown under the progress while the search runs). */
+  readonly plan: readonly string[];
   readonly perFamily: Readonly<Record<string, { readonly done: number; readonly total: number }>>;
   readonly leaderboard: readonly CandidateResult[];
   /** Best CV AUC after each finished candidate (the live chart). */
@@ -21,7 +24,7 @@ export interface TrainView {
 }
 
 export const INITIAL_TRAIN_VIEW: TrainView = {
-  phase: 'idle', runId: null, total: 0, done: 0, elapsed: 0, eta: NaN, stage: '', perFamily: {}, leaderboard: [], bestHistory: [], finished: [], summary: null, error: null,
+  phase: 'idle', runId: null, total: 0, done: 0, elapsed: 0, eta: NaN, stage: '', plan: [], perFamily: {}, leaderboard: [], bestHistory: [], finished: [], summary: null, error: null,
 };
 
 export type TrainAction = { readonly type: 'event'; readonly event: TrainEvent } | { readonly type: 'cancelled' } | { readonly type: 'failed'; readonly message: string } | { readonly type: 'reset' };
@@ -40,6 +43,7 @@ export function trainReducer(s: TrainView, a: TrainAction): TrainView {
         case 'started':
           return {
             ...INITIAL_TRAIN_VIEW, phase: 'running', runId: ev.runId, total: ev.candidates, stage: `${ev.candidates} candidates × ${ev.folds} folds on ${ev.dataset}`,
+            plan: [estimateText(ev.estimate), ...ev.estimate.adaptations.map((a) => `planner: ${a}`)],
             perFamily: Object.fromEntries(Object.entries(ev.perFamily).map(([f, n]) => [f, { done: 0, total: n }])),
           };
         case 'stage':

@@ -52,7 +52,7 @@ export function registerTrain(program: Command): void {
     .option('--workers <n>', 'worker threads (default: params search.workers, 0 = one per core)')
     .option('--search <strategy>', 'grid (every candidate) | halving (successive halving over the grid) | tpe (Parzen estimator over search.spaces); default params search.strategy')
     .option('--trials <n>', 'tpe: number of trials (default params search.trials)')
-    .option('--time <duration>', 'tpe: start no trial after this long, e.g. 60s or 5m')
+    .option('--time <duration>', 'start no trial (tpe) or fold fit (grid, halving) after this long, e.g. 60s or 5m')
     .option('--promote <when>', "always | if-better (beat the current champion on the same test rows) | never (default: params decision.promote)")
     .option('--force', 'register a new version even when an existing one holds this exact model (same data sha256, params, code and seed)')
     .addHelpText('after', `

@@ -4,6 +4,7 @@ import type { TrainEvent, TrainSummary } from '../../engine/train.js';
 import { verdictLine } from '../../core/fairness/audit.js';
 import { usefulness } from '../../core/metrics/classification.js';
 import { num, table } from '../format.js';
+import { estimateText } from '../../core/search/planner.js';
 
 export function duration(s: number): string {
   if (!Number.isFinite(s)) return '-';
@@ -18,7 +19,7 @@ export function paramText(p: Readonly<Record<string, unknown>>): string {
 export function progressLine(ev: TrainEvent): string | null {
   switch (ev.type) {
     case 'started':
-      return `${ev.strategy === 'grid' ? 'search' : ev.strategy === 'halving' ? 'successive-halving search' : 'TPE search'} ${ev.runId} on ${ev.dataset}: ${ev.candidates} ${ev.strategy === 'tpe' ? 'trials' : 'candidates'} × ${ev.folds} folds = ${ev.strategy === 'grid' ? '' : 'at most '}${ev.fits} fits, ${ev.workers} worker${ev.workers > 1 ? 's' : ''}, split ${ev.split}`;
+      return `${ev.strategy === 'grid' ? 'search' : ev.strategy === 'halving' ? 'successive-halving search' : 'TPE search'} ${ev.runId} on ${ev.dataset}: ${ev.candidates} ${ev.strategy === 'tpe' ? 'trials' : 'candidates'} × ${ev.folds} folds = ${ev.strategy === 'grid' ? '' : 'at most '}${ev.fits} fits, ${ev.workers} worker${ev.workers > 1 ? 's' : ''}, split ${ev.split}; ${estimateText(ev.estimate)}`;
     case 'stage':
       return `… ${ev.message}`;
     case 'candidate':

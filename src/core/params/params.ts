@@ -1,3 +1,4 @@
+import type { PlannerParams } from '../search/planner.js';
 import { DEFAULT_SPACES } from '../search/spaces.js';
 import type { Dimension, Space } from '../search/tpe.js';
 import type { CalibrationMethod } from '../decision/calibration.js';
@@ -120,6 +121,8 @@ export interface Params {
     /** Fixed alert bands per metric; a metric not named here gets mean ± 3 sd of reference chunks. */
     readonly thresholds: Readonly<Partial<Record<MonitorMetric, { readonly lower?: number; readonly upper?: number }>>>;
   };
+  /** Row limits above which the search adapts the families whose cost grows faster than the rows. */
+  readonly planner: PlannerParams;
 }
 
 /** Metrics of `credit-tui monitor` that can carry alert bands. */
@@ -159,6 +162,7 @@ export const DEFAULT_PARAMS: Params = {
   decision: { policy: 'cost', target: null, calibration: 'none', promote: 'if-better' },
   fairness: { attributes: null },
   monitor: { thresholds: {} },
+  planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000 },
 };
 
 type Obj = Record<string, unknown>;
@@ -221,7 +225,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'decision', 'drift', 'fairness', 'monitor'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'decision', 'drift', 'fairness', 'monitor', 'planner'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -270,6 +274,8 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
   const binning = r.section(raw, 'binning', Object.keys(D.binning));
   const monitor = r.section(raw, 'monitor', ['thresholds']);
+  const planner = r.section(raw, 'planner', Object.keys(D.planner));
+  const rowLimit = (n: number) => Number.isInteger(n) && n >= 100;
   const fairness = r.section(raw, 'fairness', ['attributes']);
   const decision = r.section(raw, 'decision', ['policy', 'target', 'calibration', 'promote']);
   const policy = r.choice(decision, 'decision.policy', D.decision.policy, ['cost', 'recall', 'approval_rate', 'bad_rate'] as const);
@@ -348,6 +354,12 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
     },
     fairness: { attributes: readAttributes(r, fairness['attributes']) },
     monitor: { thresholds: readThresholds(r, monitor['thresholds']) },
+    planner: {
+      svm_max_rows: r.num(planner, 'planner.svm_max_rows', D.planner.svm_max_rows, rowLimit, 'a whole number of rows >= 100'),
+      knn_max_rows: r.num(planner, 'planner.knn_max_rows', D.planner.knn_max_rows, rowLimit, 'a whole number of rows >= 100'),
+      mlp_row_epochs: r.num(planner, 'planner.mlp_row_epochs', D.planner.mlp_row_epochs, rowLimit, 'a whole number >= 100'),
+      probe_rows: r.num(planner, 'planner.probe_rows', D.planner.probe_rows, rowLimit, 'a whole number of rows >= 100'),
+    },
   };
 }
 

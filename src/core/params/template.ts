@@ -107,5 +107,13 @@ monitor:
   # Metrics: approval_rate, mean_p_bad, score_psi, drift_share, auc, estimated_auc. Example:
   #   approval_rate: { lower: 0.5, upper: 0.9 }
   thresholds: {}
+
+planner:
+  # Before the first fit, train times every candidate group on a small subsample and prints its estimate.
+  # Above these limits it adapts the families whose cost grows faster than the rows, and says so in one line each.
+  svm_max_rows: ${D.planner.svm_max_rows}          # more fold-training rows: the RBF SVM fits on a seeded subsample of this size
+  knn_max_rows: ${D.planner.knn_max_rows}          # more fold-training rows: KNN's neighbours come from a seeded subsample of this size
+  mlp_row_epochs: ${D.planner.mlp_row_epochs}      # the MLP's max_iter is capped at this / fold-training rows
+  probe_rows: ${D.planner.probe_rows}           # rows of the timing probe (at most a quarter of the training rows)
 `;
 }

@@ -1,7 +1,8 @@
 import { CancelledError } from '../../core/errors.js';
 import { takeLabels, takeMatrixRows, type Matrix } from '../../core/matrix.js';
 import { ENGINES } from '../../core/models/engines.js';
-import type { Candidate, Family } from '../../core/params/grids.js';
+import { FAMILIES, type Candidate, type Family } from '../../core/params/grids.js';
+import { adaptCandidate, fitRowsAfter, type Adaptation } from '../../core/search/planner.js';
 import type { Params } from '../../core/params/params.js';
 import type { PreparedFold } from '../../core/search/folds.js';
 import { subsample, type Rung } from '../../core/search/halving.js';
@@ -24,8 +25,9 @@ export type SearchEvent =
   /** `openBudget`: the strategy cannot say how many evaluations remain (TPE bounded by time). */
   | { readonly type: 'result'; readonly result: CandidateResult; readonly openBudget?: boolean };
 
-/** Order in which families are scheduled: the slowest first keeps both cores busy to the end. */
-export const COST_ORDER: readonly Family[] = ['mlp', 'forest', 'brf', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
+const SLOW_FIRST: readonly Family[] = ['mlp', 'forest', 'brf', 'xgboost', 'svm', 'tree', 'logreg', 'knn'];
+/** Order in which families are scheduled: the slowest first keeps both cores busy to the end (a new family last). */
+export const COST_ORDER: readonly Family[] = [...SLOW_FIRST, ...FAMILIES.filter((f) => !SLOW_FIRST.includes(f))];
 
 export function withoutSmote(c: Candidate): Candidate {
   const { smote: _ignored, ...rest } = c;
@@ -52,6 +54,10 @@ export interface CrossValidationOptions {
   readonly signal?: AbortSignal;
   /** Stores a finished candidate (a child run) with the strategy's tags. */
   readonly record: (r: CandidateResult, tags: Readonly<Record<string, string>>) => void;
+  /** The planner's adaptations (stated subsamples, the MLP's epoch budget); none for data within the limits. */
+  readonly adaptations?: readonly Adaptation[];
+  /** performance.now() after which no fold task starts (`--time`); candidates left unstarted are skipped. */
+  readonly deadline?: number;
 }
 
 /**
@@ -88,6 +94,32 @@ export class CrossValidation {
     if (this.o.signal?.aborted) throw new CancelledError('search cancelled');
   }
 
+  /**
+   * A family's rows under the planner: a seeded subsample when its stated limit is below `X.rows`, else
+   * `X` and `y` themselves. `salt` keeps folds, SMOTE and the refit on streams of their own.
+   */
+  fitRows(family: Family, X: Matrix, y: Uint8Array, ...salt: (string | number)[]): { X: Matrix; y: Uint8Array } {
+    const cap = fitRowsAfter(family, X.rows, this.o.adaptations ?? []);
+    if (cap >= X.rows) return { X, y };
+    const rows = subsample(X.rows, cap / X.rows, Rng.derive(this.o.params.seed, 'planner', family, ...salt));
+    return { X: takeMatrixRows(X, rows), y: takeLabels(y, rows) };
+  }
+
+  /** A candidate as it runs (the MLP's max_iter within its budget); the result carries these params. */
+  private adapted(e: Entry): Entry {
+    const params = adaptCandidate(e.params, this.o.adaptations ?? [], e.family);
+    return params === e.params ? e : { ...e, params };
+  }
+
+  /** The fold as `family` trains on it: the planner's subsample of the rung's rows (validation rows all kept). */
+  private familyView(family: Family, k: number, smote: boolean, rung: Rung | null): FoldView {
+    const v = this.foldView(k, smote, rung);
+    const fit = this.fitRows(family, v.X, v.y, 'fold', k, smote ? 'smoted' : 'train', rung?.rung ?? 'all');
+    if (fit.X === v.X) return v;
+    const own = smote ? this.fitRows(family, v.Xown, v.yown, 'fold', k, 'own', rung?.rung ?? 'all') : { X: fit.X, y: fit.y };
+    return { ...v, X: fit.X, y: fit.y, Xown: own.X, yown: own.y };
+  }
+
   /** The fold's training and validation rows at a halving rung (all rows outside halving). */
   private foldView(k: number, smote: boolean, rung: Rung | null): FoldView {
     const f = this.o.prepared[k]!;
@@ -114,8 +146,9 @@ export class CrossValidation {
    * Cross-validates candidates on every fold (those one fit can serve share it), yielding each candidate as
    * its last fold comes in; returns them in that order. `rung`: a halving rung's subsample, else all rows.
    */
-  async *candidates(entries: readonly Entry[], rung: Rung | null): AsyncGenerator<SearchEvent, CandidateResult[]> {
+  async *candidates(given: readonly Entry[], rung: Rung | null): AsyncGenerator<SearchEvent, CandidateResult[]> {
     const { params } = this.o;
+    const entries = given.map((e) => this.adapted(e));
     interface Group { family: Family; smote: boolean; members: Entry[] }
     const groups: Group[] = [];
     const byKey = new Map<string, Group>();
@@ -134,35 +167,57 @@ export class CrossValidation {
       }
     }
     const views = new Map<string, FoldView>();
-    const view = (k: number, smote: boolean): FoldView => {
-      const key = `${k}|${smote}`;
-      if (!views.has(key)) views.set(key, this.foldView(k, smote, rung));
+    const view = (family: Family, k: number, smote: boolean): FoldView => {
+      // Families the planner leaves alone share one view per fold; a subsampled family has its own.
+      const key = `${fitRowsAfter(family, Infinity, this.o.adaptations ?? []) === Infinity ? '' : family}|${k}|${smote}`;
+      if (!views.has(key)) views.set(key, this.familyView(family, k, smote, rung));
       return views.get(key)!;
     };
-    const pending: Promise<{ group: Group; fold: number; result: TaskResult }>[] = [];
+    const pending: Promise<{ group: Group; fold: number; result: TaskResult | null }>[] = [];
+    const deadline = this.o.deadline;
+    const slots = new Slots(this.o.pool.size);
     for (const group of groups) {
       for (let k = 0; k < this.folds; k++) {
-        const task = this.foldTask(group.family, k, group.members.map((m) => m.params), view(k, group.smote));
-        this.countFits(group.family, group.members.length);
-        pending.push(this.o.pool.run(task).then((result) => ({ group, fold: k, result })));
+        const task = this.foldTask(group.family, k, group.members.map((m) => m.params), view(group.family, k, group.smote));
+        if (deadline === undefined) {
+          this.countFits(group.family, group.members.length);
+          pending.push(this.o.pool.run(task).then((result) => ({ group, fold: k, result })));
+        } else {
+          // With a time budget a task is handed to the pool only when a worker is free, so none starts late.
+          pending.push((async () => {
+            await slots.acquire();
+            try {
+              if (performance.now() >= deadline) return { group, fold: k, result: null };
+              this.countFits(group.family, group.members.length);
+              return { group, fold: k, result: await this.o.pool.run(task) };
+            } finally {
+              slots.release();
+            }
+          })());
+        }
       }
     }
     // Collect fold results as they finish; a group's candidates are final when all its folds are in.
     const byGroup = new Map<Group, { probs: Float64Array[][]; seconds: number }[]>();
     const batch: CandidateResult[] = [];
+    const skipped = new Set<Group>();
     const racing = new Map(pending.map((p, i) => [i, p.then((v) => ({ i, v }))]));
     while (racing.size > 0) {
       const { i, v } = await Promise.race(racing.values());
       racing.delete(i);
       this.checkCancelled();
-      if (v.result.kind !== 'fold') continue;
+      if (v.result === null) {
+        skipped.add(v.group);
+        continue;
+      }
+      if (v.result.kind !== 'fold' || skipped.has(v.group)) continue;
       const list = byGroup.get(v.group) ?? [];
       list[v.fold] = { probs: v.result.probs, seconds: v.result.seconds };
       byGroup.set(v.group, list);
       if (list.filter(Boolean).length < this.folds) continue;
       for (const [mi, m] of v.group.members.entries()) {
         const foldData = list.map((fr, k) => {
-          const fv = view(k, v.group.smote);
+          const fv = view(v.group.family, k, v.group.smote);
           return { y: fv.yval, p: fr.probs[mi]![0]!, yTrain: fv.yown, pTrain: fr.probs[mi]![1]! };
         });
         const seconds = list.reduce((a, fr) => a + fr.seconds, 0) / v.group.members.length;
@@ -174,6 +229,8 @@ export class CrossValidation {
         yield { type: 'result', result: r };
       }
     }
+    const left = [...skipped].reduce((a, g) => a + g.members.length, 0);
+    if (left > 0) yield { type: 'stage', message: `time budget reached: ${left} of ${entries.length} candidates not started, left out` };
     return batch;
   }
 
@@ -181,14 +238,15 @@ export class CrossValidation {
    * One candidate, fold after fold, stopped when its running mean falls below the median of `curves` (the
    * finished trials' running means): Optuna's MedianPruner. The caller records a finished trial.
    */
-  async trial(entry: Entry, curves: readonly number[][]): Promise<TrialOutcome> {
+  async trial(given: Entry, curves: readonly number[][]): Promise<TrialOutcome> {
     const { params } = this.o;
+    const entry = this.adapted(given);
     const smote = entry.params['smote'] === true;
     const foldData: { y: Uint8Array; p: Float64Array; yTrain: Uint8Array; pTrain: Float64Array }[] = [];
     const curve: number[] = [];
     let seconds = 0;
     for (let k = 0; k < this.folds; k++) {
-      const v = this.foldView(k, smote, null);
+      const v = this.familyView(entry.family, k, smote, null);
       const r = await this.o.pool.run(this.foldTask(entry.family, k, [entry.params], v));
       this.checkCancelled();
       if (r.kind !== 'fold') throw new Error('fold result expected');
@@ -214,3 +272,27 @@ export class CrossValidation {
 export type TrialOutcome =
   | { readonly kind: 'done'; readonly result: CandidateResult; readonly curve: number[]; readonly probs: Float64Array[] }
   | { readonly kind: 'pruned'; readonly folds: number; readonly value: number };
+
+/** A first-come, first-served semaphore: at most `n` holders, waiters served in the order they asked. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(n: number) {
+    this.free = Math.max(1, n);
+  }
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}

@@ -36,6 +36,11 @@ export function TrainView({ view, scroll = 0 }: { readonly view: TrainView; read
         </Text>
       </Box>
       <Text dimColor>{view.stage}</Text>
+      {view.plan.map((line) => (
+        <Text key={line} dimColor>
+          {line}
+        </Text>
+      ))}
       <Box marginTop={1}>
         <Box flexDirection="column" width={44}>
           {Object.entries(view.perFamily).map(([f, p]) => (

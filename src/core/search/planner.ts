@@ -1,0 +1,125 @@
+import type { Candidate, Family } from '../params/grids.js';
+
+/** The planner's thresholds (params.yaml `planner`). */
+export interface PlannerParams {
+  /** Above this many fold-training rows the RBF SVM fits on a seeded subsample of this size. */
+  readonly svm_max_rows: number;
+  /** Above this many fold-training rows KNN keeps a seeded subsample of this size as its neighbours. */
+  readonly knn_max_rows: number;
+  /** The MLP's budget of row-epochs per fit: max_iter is capped at this over the fit's rows. */
+  readonly mlp_row_epochs: number;
+  /** Rows of the calibration probe (at most a quarter of the training rows). */
+  readonly probe_rows: number;
+}
+
+/** What the planner changes for one family so that its cost stops growing faster than the rows. */
+export type Adaptation =
+  | { readonly family: Family; readonly kind: 'subsample'; readonly rows: number; readonly of: number; readonly limit: keyof PlannerParams }
+  | { readonly family: Family; readonly kind: 'epochs'; readonly max_iter: number; readonly rows: number };
+
+/** The MLP's max_iter when a candidate does not set it (see models/mlp.ts). */
+export const MLP_DEFAULT_MAX_ITER = 500;
+
+/**
+ * The adaptations for a search whose folds train on `fitRows` rows: only families whose cost grows faster
+ * than the rows (kernel SVM, KNN) or with many passes over them (MLP), only above their limits, so a small
+ * data set is searched exactly as without a planner.
+ */
+export function planAdaptations(families: readonly Family[], fitRows: number, mlpMaxIters: readonly number[], p: PlannerParams): Adaptation[] {
+  const out: Adaptation[] = [];
+  for (const family of families) {
+    if (family === 'svm' && fitRows > p.svm_max_rows) out.push({ family, kind: 'subsample', rows: p.svm_max_rows, of: fitRows, limit: 'svm_max_rows' });
+    if (family === 'knn' && fitRows > p.knn_max_rows) out.push({ family, kind: 'subsample', rows: p.knn_max_rows, of: fitRows, limit: 'knn_max_rows' });
+    if (family === 'mlp') {
+      const cap = Math.max(1, Math.floor(p.mlp_row_epochs / fitRows));
+      if (mlpMaxIters.some((m) => m > cap)) out.push({ family, kind: 'epochs', max_iter: cap, rows: fitRows });
+    }
+  }
+  return out;
+}
+
+/** One line per adaptation, for the headless output, the TUI and the run's params. */
+export function adaptationLine(a: Adaptation): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  switch (a.kind) {
+    case 'subsample':
+      return a.family === 'svm'
+        ? `svm: ${n(a.of)} training rows per fold exceed planner.${a.limit} ${n(a.rows)}: the RBF SVM fits on a seeded subsample of ${n(a.rows)} rows (refit too); validation uses every row`
+        : `${a.family}: ${n(a.of)} training rows per fold exceed planner.${a.limit} ${n(a.rows)}: neighbours come from a seeded subsample of ${n(a.rows)} rows (refit too); validation uses every row`;
+    case 'epochs':
+      return `mlp: ${n(a.rows)} training rows per fold: at most ${a.max_iter} epochs per fit (planner.mlp_row_epochs / rows), early stopping as before`;
+  }
+}
+
+/** A candidate as the planner runs it (the MLP's max_iter capped); unchanged when nothing applies. */
+export function adaptCandidate(c: Candidate, a: readonly Adaptation[], family: Family): Candidate {
+  for (const x of a) {
+    if (x.family !== family || x.kind !== 'epochs') continue;
+    const current = typeof c['max_iter'] === 'number' ? c['max_iter'] : MLP_DEFAULT_MAX_ITER;
+    if (current > x.max_iter) return { ...c, max_iter: x.max_iter };
+  }
+  return c;
+}
+
+/** The fit rows a family trains on after the planner (a stated subsample, else all). */
+export function fitRowsAfter(family: Family, rows: number, a: readonly Adaptation[]): number {
+  const s = a.find((x) => x.family === family && x.kind === 'subsample');
+  return s && s.kind === 'subsample' ? Math.min(rows, s.rows) : rows;
+}
+
+/**
+ * How a family's fold task grows with its training rows `n` and the rows it predicts `m` (validation plus
+ * its own training rows): the unit the probe's seconds are scaled by. Linear models, histogram boosting
+ * and the MLP (epochs fixed) grow with n; trees sort, n log n; KNN compares every predicted row with every
+ * stored one; the SMO solver of the kernel SVM touches about n² kernel entries and predicts against its
+ * support vectors (a share of n).
+ */
+export function taskWork(family: Family, n: number, m: number): number {
+  switch (family) {
+    case 'logreg':
+    case 'scorecard':
+    case 'xgboost':
+    case 'mlp':
+      return n + 0.2 * m;
+    case 'tree':
+    case 'forest':
+    case 'brf':
+      return n * Math.log2(Math.max(2, n)) + 0.2 * m * Math.log2(Math.max(2, n));
+    case 'knn':
+      return n * m;
+    case 'svm':
+      return n * n + 0.5 * n * m;
+    default:
+      // A family added later is taken as linear until it is measured.
+      return n + 0.2 * m;
+  }
+}
+
+/** What the planner expects a search to cost, in seconds of wall time on this machine. */
+export interface PlanEstimate {
+  /** The whole run: probe, preprocessing, cross-validation, refits. */
+  readonly seconds: number;
+  /** Each family's cross-validation, summed over its fits (one core's seconds). */
+  readonly perFamily: Readonly<Record<string, number>>;
+  readonly preprocessing: number;
+  readonly probe: number;
+  readonly refits: number;
+  /** After the search: the champion's fairness audit and the rest of the wrap-up. */
+  readonly finishing: number;
+  /** The adaptations, one line each (empty when the data is small enough to search as is). */
+  readonly adaptations: readonly string[];
+}
+
+/** Seconds as a person reads them: 42s, 3m10s, 1h05m. */
+export function approxDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${Math.max(1, Math.round(s))}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** The estimate in one line: total and per family. */
+export function estimateText(e: PlanEstimate): string {
+  const fams = Object.entries(e.perFamily).sort((a, b) => b[1] - a[1]).map(([f, s]) => `${f} ${approxDuration(s)}`).join(', ');
+  return `estimate ${approxDuration(e.seconds)} (${fams}; fit-seconds per family)`;
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { takeRows } from '../../core/data/dataset.js';
+import { ENGINES } from '../../core/models/engines.js';
+import { expandGrid, QUICK_GRIDS } from '../../core/params/grids.js';
+import { DEFAULT_PARAMS, type Params } from '../../core/params/params.js';
+import { prepareFolds } from '../../core/search/folds.js';
+import { candidateResult } from '../../core/search/leaderboard.js';
+import { learnerSeed } from '../../core/search/task.js';
+import { STATLOG, tmpHome } from '../../test-support/helpers.js';
+import { ingestedProject, runTrain } from '../../test-support/train.js';
+import { loadStoredDataset } from '../datasets.js';
+import { openStore, projectAt, type Project } from '../project.js';
+import { synthFile } from '../synth.js';
+import { resolveSplit, type TrainEvent } from '../train.js';
+
+const started = (events: readonly TrainEvent[]) => {
+  const e = events[0];
+  if (e?.type !== 'started') throw new Error('the first event is not started');
+  return e;
+};
+
+describe('the search on the 1,000 Statlog rows: planner leaves it alone, strategies over one CV step', () => {
+  let project: Project;
+  beforeAll(async () => {
+    project = await ingestedProject(STATLOG);
+  });
+
+  it('grid: every leaderboard figure equals a direct cross-validation of the same folds (no adaptation, estimate in the events)', async () => {
+    const { events, summary } = await runTrain(project, DEFAULT_PARAMS, { families: ['logreg', 'knn'], quick: true, workers: 2, promote: 'always' });
+    const s = started(events);
+    expect(s.estimate.adaptations).toEqual([]);
+    expect(Object.keys(s.estimate.perFamily).sort()).toEqual(['knn', 'logreg']);
+    expect(s.estimate.seconds).toBeGreaterThan(0);
+    expect(Number.isFinite(s.estimate.seconds)).toBe(true);
+    expect(events.some((e) => e.type === 'stage' && e.message.startsWith('planner:'))).toBe(false);
+
+    // The same folds, fitted here without the search machinery.
+    const store = openStore(project);
+    const row = store.resolveDataset(null);
+    const runParams = store.params(summary.run_id);
+    store.close();
+    expect(JSON.parse(runParams['adaptations']!)).toEqual([]);
+    const ds = loadStoredDataset(row);
+    const split = resolveSplit(ds, DEFAULT_PARAMS, {});
+    const folds = prepareFolds(takeRows(ds, split.train), split.folds, DEFAULT_PARAMS.preprocessing, false, 5, DEFAULT_PARAMS.seed);
+    for (const family of ['logreg', 'knn'] as const) {
+      const cands = expandGrid(QUICK_GRIDS[family]);
+      const perFold = folds.map((f, k) => ENGINES[family].fitGroup(cands.map(({ smote: _s, ...c }) => c), f.X, f.y, [f.Xval, f.X], learnerSeed(DEFAULT_PARAMS.seed, family, k), { rankOnly: true }));
+      const direct = cands.map((c, i) => candidateResult(family, i, c, folds.map((f, k) => ({ y: f.yval, p: perFold[k]![i]![0]!, yTrain: f.y, pTrain: perFold[k]![i]![1]! })), 'roc_auc', DEFAULT_PARAMS.cost, 0));
+      const best = [...direct].sort((a, b) => b.selection - a.selection || a.index - b.index)[0]!;
+      const entry = summary.leaderboard.find((e) => e.family === family)!;
+      expect({ params: entry.params, cv: entry.cv_auc_mean, std: entry.cv_auc_std, train: entry.train_auc }).toEqual({ params: best.params, cv: best.cv_auc_mean, std: best.cv_auc_std, train: best.train_auc });
+    }
+  }, 120_000);
+
+  it('--time bounds the grid: a budget that ends before the first fold fit stops the search with one clear error', async () => {
+    await expect(runTrain(project, DEFAULT_PARAMS, { families: ['logreg', 'tree'], workers: 2, time: 0.001 })).rejects.toThrow('the time budget ended before any candidate finished');
+  }, 60_000);
+
+  it('--time bounds the grid: a budget long enough for everything changes nothing', async () => {
+    const bounded = await runTrain(project, DEFAULT_PARAMS, { families: ['logreg'], quick: true, workers: 2, time: 3600, promote: 'never' });
+    const free = await runTrain(project, DEFAULT_PARAMS, { families: ['logreg'], quick: true, workers: 2, promote: 'never' });
+    const board = (s: typeof free.summary) => s.leaderboard.map((e) => [e.family, e.params, e.cv_auc_mean, e.cv_auc_std]);
+    expect(board(bounded.summary)).toEqual(board(free.summary));
+    expect(bounded.summary.fits).toBe(free.summary.fits);
+    expect(bounded.events.some((e) => e.type === 'stage' && /time budget reached/.test(e.message))).toBe(false);
+  }, 120_000);
+});
+
+describe('a 50,000-row search: the planner approximates the RBF SVM and says so', () => {
+  let project: Project;
+  beforeAll(async () => {
+    const scratch = projectAt(tmpHome());
+    const csv = join(scratch.home, 'synth-50k.csv');
+    synthFile(scratch, null, { rows: 50_000, output: csv, seed: 11 });
+    project = await ingestedProject(csv, 'synth50k');
+  }, 120_000);
+
+  it('the SVM fits on a stated subsample (folds and refit), recorded in the run and in the saved model', async () => {
+    const limit = 600;
+    // A small SVM limit, three folds and no fairness bootstrap keep this case quick; the behaviour is the default's.
+    const params: Params = {
+      ...DEFAULT_PARAMS,
+      split: { ...DEFAULT_PARAMS.split, cv_folds: 3 },
+      fairness: { attributes: [] },
+      planner: { ...DEFAULT_PARAMS.planner, svm_max_rows: limit, probe_rows: 400 },
+    };
+    const { events, summary } = await runTrain(project, params, { dataset: 'synth50k', families: ['svm'], quick: true, workers: 2, promote: 'always' });
+    const s = started(events);
+    const line = 'svm: 26,667 training rows per fold exceed planner.svm_max_rows 600: the RBF SVM fits on a seeded subsample of 600 rows (refit too); validation uses every row';
+    expect(s.estimate.adaptations).toEqual([line]);
+    expect(events.filter((e) => e.type === 'stage' && e.message.startsWith('planner:')).map((e) => e.type === 'stage' && e.message)).toEqual([`planner: ${line}`]);
+    expect(s.estimate.perFamily['svm']).toBeGreaterThan(0);
+
+    const store = openStore(project);
+    const runParams = store.params(summary.run_id);
+    store.close();
+    expect(JSON.parse(runParams['adaptations']!)).toEqual([line]);
+    expect(JSON.parse(runParams['planner']!)).toMatchObject({ svm_max_rows: limit });
+
+    // The saved champion is an SVM whose support vectors come from at most `limit` rows.
+    const bundle = JSON.parse(readFileSync(summary.champion.path, 'utf8')) as { model: { family: string; rows: number } };
+    expect(bundle.model.family).toBe('svm');
+    expect(bundle.model.rows).toBeLessThanOrEqual(limit);
+    expect(bundle.model.rows).toBeGreaterThan(limit / 10);
+    // Still a model of the data: it ranks the 10,000 test applicants.
+    expect(summary.champion.test.roc_auc).toBeGreaterThan(0.7);
+  }, 180_000);
+});

@@ -1,0 +1,153 @@
+import { takeRows, type Dataset } from '../../core/data/dataset.js';
+import { transform } from '../../core/features/preprocess.js';
+import { smote } from '../../core/features/smote.js';
+import { ENGINES } from '../../core/models/engines.js';
+import type { Candidate, Family } from '../../core/params/grids.js';
+import { takeMatrixRows, type Matrix } from '../../core/matrix.js';
+import type { Params } from '../../core/params/params.js';
+import { subsample } from '../../core/search/halving.js';
+import { prepareTraining } from '../../core/search/folds.js';
+import { adaptCandidate, adaptationLine, fitRowsAfter, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
+import { learnerSeed } from '../../core/search/task.js';
+import { Rng } from '../../core/random.js';
+import { audit, DEFAULT_ATTRIBUTES } from '../../core/fairness/audit.js';
+import type { TaskPool } from '../pool.js';
+import { COST_ORDER, withoutSmote } from './cv-step.js';
+import type { SearchPlan } from './plan.js';
+
+export interface ProbeOptions {
+  readonly pool: TaskPool;
+  readonly train: Dataset;
+  readonly params: Params;
+  readonly plan: SearchPlan;
+  readonly adaptations: readonly Adaptation[];
+  readonly rankOnly: boolean;
+  readonly nextTaskId: () => number;
+}
+
+/** Bootstrap resamples of the audit probe (the real audit runs 1,000). */
+const AUDIT_PROBE_RESAMPLES = 20;
+
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+
+/**
+ * The plan's cost on this machine, before the first fit: every group of candidates that shares a fit runs
+ * once on a small seeded subsample of the training rows (as the search would run it, adaptations included),
+ * and its seconds are scaled to the real fold by the family's growth (`taskWork`). Preprocessing and SMOTE
+ * are timed on the same subsample and scaled (SMOTE's neighbour search is quadratic in the bad rows).
+ */
+export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
+  const t0 = performance.now();
+  const { train, params, plan, adaptations } = o;
+  const folds = plan.folds;
+  const size = Math.max(20, Math.min(params.planner.probe_rows, Math.floor(train.rows / 4)));
+  const picked = subsample(train.rows, Math.min(1, size / train.rows), Rng.derive(params.seed, 'planner', 'probe'));
+  // Every fifth picked row validates, as one fold of five would.
+  const fitPos = Array.from(picked).filter((_, i) => i % folds !== 0);
+  const valPos = Array.from(picked).filter((_, i) => i % folds === 0);
+  const probeFit = takeRows(train, fitPos);
+  const tPrep = performance.now();
+  const set = prepareTraining(probeFit, params.preprocessing, false, params.preprocessing.smote_k, params.seed);
+  const Xval = transform(set.prep, takeRows(train, valPos));
+  const prepSeconds = seconds(tPrep);
+  const needSmote = plan.entries.some((e) => e.params['smote'] === true);
+  const tSmote = performance.now();
+  const smoted = needSmote ? smote(set.X, set.y, { k: params.preprocessing.smote_k, seed: params.seed, oneHotGroups: set.prep.oneHotGroups }) : null;
+  const smoteSeconds = seconds(tSmote);
+
+  // The groups the cross-validation step will form (TPE: the grid's, as a sample of what its trials cost).
+  interface Group { family: Family; smote: boolean; members: number }
+  const groups = new Map<string, Group & { candidates: Candidate[] }>();
+  for (const family of COST_ORDER) {
+    for (const e of plan.entries) {
+      if (e.family !== family) continue;
+      const c = adaptCandidate(e.params, adaptations, family);
+      const sm = c['smote'] === true;
+      const key = `${family}|${sm}|${ENGINES[family].shareKey(withoutSmote(c))}`;
+      const g = groups.get(key) ?? { family, smote: sm, members: 0, candidates: [] };
+      g.members++;
+      g.candidates.push(withoutSmote(c));
+      groups.set(key, g);
+    }
+  }
+  // Each group runs at a quarter of the probe twice (the first warms the workers' compiled code and is
+  // dropped), then at the whole probe: two points separate a fit's fixed cost from its cost per unit of work.
+  const quarter = (m: Matrix, y: Uint8Array) => ({ X: takeMatrixRows(m, Array.from({ length: Math.max(8, m.rows >> 2) }, (_, i) => i)), y: y.subarray(0, Math.max(8, m.rows >> 2)) });
+  const run = async (g: Group & { candidates: Candidate[] }, part: boolean) => {
+    const full = { X: g.smote && smoted ? smoted.X : set.X, y: g.smote && smoted ? smoted.y : set.y };
+    const fit = part ? quarter(full.X, full.y) : full;
+    const own = part ? quarter(set.X, set.y).X : set.X;
+    const val = part ? quarter(Xval, set.y).X : Xval;
+    const r = await o.pool.run({ kind: 'fold', id: o.nextTaskId(), family: g.family, fold: 0, candidates: g.candidates, seed: learnerSeed(params.seed, g.family, 0), X: fit.X, y: fit.y, evals: [val, own], rankOnly: o.rankOnly });
+    return { seconds: r.seconds, work: taskWork(g.family, fit.X.rows, val.rows + own.rows) };
+  };
+  const list = [...groups.values()];
+  await Promise.all(list.map((g) => run(g, true)));
+  const small = await Promise.all(list.map((g) => run(g, true)));
+  const large = await Promise.all(list.map((g) => run(g, false)));
+  const timed = list.map((g, i) => {
+    const a = small[i]!;
+    const b = large[i]!;
+    const slope = b.work > a.work && b.seconds > a.seconds ? (b.seconds - a.seconds) / (b.work - a.work) : b.seconds / b.work;
+    return { g, fixed: Math.max(0, b.seconds - slope * b.work), slope };
+  });
+
+  // The real folds: (k-1)/k of the training rows fit, 1/k validate; SMOTE grows the fit rows as it did here.
+  const fitRows = Math.round((plan.trainRows * (folds - 1)) / folds);
+  const valRows = plan.trainRows - fitRows;
+  const smoteGrowth = smoted ? smoted.X.rows / set.X.rows : 1;
+  const perFamily: Record<string, number> = {};
+  const perCandidate = new Map<Family, number[]>();
+  for (const t of timed) {
+    const realFit = fitRowsAfter(t.g.family, Math.round(fitRows * (t.g.smote ? smoteGrowth : 1)), adaptations);
+    const own = fitRowsAfter(t.g.family, fitRows, adaptations);
+    const perFold = t.fixed + t.slope * taskWork(t.g.family, realFit, valRows + own);
+    perFamily[t.g.family] = (perFamily[t.g.family] ?? 0) + perFold * folds;
+    const list = perCandidate.get(t.g.family) ?? [];
+    list.push(perFold / t.g.members);
+    perCandidate.set(t.g.family, list);
+  }
+  const cvCore = cvSeconds(plan, perFamily, perCandidate);
+  // Each family's winner is refitted once on all training rows.
+  const refitCore = [...perCandidate].reduce((a, [family, xs]) => {
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const fitWork = taskWork(family, fitRowsAfter(family, fitRows, adaptations), valRows + fitRows);
+    return a + mean * (taskWork(family, fitRowsAfter(family, plan.trainRows, adaptations), valRows) / fitWork);
+  }, 0);
+  // After the search the champion's fairness audit bootstraps its test rows (1,000 resamples): timed here on
+  // the probe's validation rows with a few resamples and scaled to the test rows.
+  const valSet = takeRows(train, valPos);
+  const tAudit = performance.now();
+  audit(valSet, Float64Array.from({ length: valSet.rows }, (_, i) => (i % 7) / 7), 0.5, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed, resamples: AUDIT_PROBE_RESAMPLES });
+  const testRows = Math.round((plan.trainRows * params.split.test_size) / (1 - params.split.test_size));
+  const finishing = seconds(tAudit) * (testRows / Math.max(1, valSet.rows)) * (1000 / AUDIT_PROBE_RESAMPLES);
+  const prepRatio = fitRows / Math.max(1, set.X.rows);
+  const preprocessing = prepSeconds * prepRatio * (folds + 1) + (smoted ? smoteSeconds * prepRatio * prepRatio * (folds + 1) : 0);
+  const probe = seconds(t0);
+  const workers = plan.workers;
+  const total = probe + preprocessing + cvCore / workers + refitCore / Math.min(workers, perCandidate.size) + finishing;
+  return { seconds: total, perFamily, preprocessing, probe, refits: refitCore, finishing, adaptations: adaptations.map(adaptationLine) };
+}
+
+/** Core-seconds of the cross-validation under the plan's strategy. */
+function cvSeconds(plan: SearchPlan, perFamily: Readonly<Record<string, number>>, perCandidate: ReadonlyMap<Family, readonly number[]>): number {
+  const all = Object.values(perFamily).reduce((a, b) => a + b, 0);
+  switch (plan.strategy) {
+    case 'grid':
+      return plan.time === null ? all : Math.min(all, plan.time * plan.workers);
+    case 'halving': {
+      // Each rung runs its share of the candidates on its share of the rows (costs taken as linear in rows: a bound from below for SVM and KNN).
+      let sum = 0;
+      for (const [family, rungs] of plan.halving) {
+        const first = rungs[0]?.candidates ?? 1;
+        sum += (perFamily[family] ?? 0) * rungs.reduce((a, r) => a + (r.candidates / first) * (r.resource / plan.trainRows), 0);
+      }
+      return sum;
+    }
+    case 'tpe': {
+      const means = [...perCandidate.values()].flat();
+      const mean = means.reduce((a, b) => a + b, 0) / Math.max(1, means.length);
+      return plan.time !== null ? plan.time * plan.workers : plan.trials * mean * plan.folds;
+    }
+  }
+}
