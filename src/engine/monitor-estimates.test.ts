@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
+import { bandNames, DEFAULT_ATTRIBUTES, FOUR_FIFTHS, MIN_GROUP } from '../core/fairness/audit.js';
 import type { MonitorRow } from '../core/monitor/periods.js';
 import { PeriodState, type InputSpec } from '../core/monitor/periods.js';
 import { DEFAULT_PARAMS } from '../core/params/params.js';
@@ -60,8 +61,24 @@ function draw(rows: readonly MonitorRow[], n: number, rng: Rng, key: string, spe
     }
     picked.forEach((r, i) => (r.inputs[col] = values[i]!));
   }
-  const s = new PeriodState(key, specs, recon ? (x) => recon.error(x) : undefined);
+  const s = new PeriodState(key, specs, recon ? { rowError: (x) => recon.error(x) } : {});
   picked.forEach((r, i) => s.add({ ...r, ts: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z` }, DEFAULT_PARAMS.cost));
+  return s;
+}
+
+/** `n` rows drawn without replacement, copied so they can be edited. */
+function sample(rows: readonly MonitorRow[], n: number, rng: Rng): { -readonly [K in keyof MonitorRow]: MonitorRow[K] extends Readonly<Record<string, infer V>> ? Record<string, V> : MonitorRow[K] }[] {
+  const idx = rows.map((_, i) => i);
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(idx.length - i);
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.slice(0, n).map((i) => ({ ...rows[i]!, inputs: { ...rows[i]!.inputs } }));
+}
+
+function periodOf(key: string, rows: readonly MonitorRow[], specs: readonly InputSpec[]): PeriodState {
+  const s = new PeriodState(key, specs, { groupColumns: DEFAULT_ATTRIBUTES.map((a) => a.column) });
+  rows.forEach((r, i) => s.add({ ...r, ts: `2026-02-01T00:00:${String(i % 60).padStart(2, '0')}Z` }, DEFAULT_PARAMS.cost));
   return s;
 }
 
@@ -152,7 +169,7 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
     const related = ['credit_amount', 'duration', 'age', 'housing', 'property', 'job', 'employment', 'telephone', 'checking_status', 'savings', 'purpose', 'credit_history'].filter((c) => specs.some((s) => s.name === c));
     expect(related.length).toBeGreaterThanOrEqual(6);
     const broken = Array.from({ length: 4 }, (_, k) => draw(fresh, 300, rng, `b${k}`, specs, recon, related));
-    const judged = judgePeriods([...steady, ...broken], reference, specs, DEFAULT_PARAMS, recon).periods;
+    const judged = judgePeriods([...steady, ...broken], reference, specs, DEFAULT_PARAMS, { recon }).periods;
     const byKey = new Map(judged.map((p) => [p.period, p]));
     const table = [...steady, ...broken].map((s) => { const p = byKey.get(s.key)!; return { period: p.period, error: p.multivariate!.error, lower: p.multivariate!.lower, upper: p.multivariate!.upper, alert: p.multivariate!.alert, drifted: p.drifted_columns.join(' ') }; });
     if (process.env['CREDIT_TUI_SHOW_SCENARIO']) console.table(table);
@@ -201,6 +218,58 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
     expect(six.columns.filter((c) => c.drifted).map((c) => c.column)).toEqual(expect.arrayContaining(idle));
     expect(six.weighted_drift_share!).toBeLessThan(t.weighted_share);
     expect(six.dataset_drift).toBe(false);
+  });
+
+  it('fairness per period: approval rate per age band and the adverse impact ratio, as counted row by row; small groups say so', () => {
+    const rng = new Rng(DEFAULT_PARAMS.seed + 3);
+    const young = (r: MonitorRow): boolean => Number(r.inputs['age']) < 25;
+    const steady = sample(ref, 400, rng);
+    // A period where the young applicants who come are mostly the ones the model declines.
+    const declinedYoung = ref.filter((r) => young(r) && r.decision === 'decline');
+    const skewed = [...sample(ref.filter((r) => !young(r)), 330, rng), ...declinedYoung.slice(0, 50), ...ref.filter((r) => young(r) && r.decision === 'approve').slice(0, 10)];
+    const tiny = sample(ref, 40, rng);
+    const judged = judgePeriods([periodOf('steady', steady, specs), periodOf('skewed', skewed, specs), periodOf('tiny', tiny, specs)], ref, specs, DEFAULT_PARAMS).periods;
+    const by = new Map(judged.map((p) => [p.period, p]));
+    const names = bandNames([25, 35, 50]);
+    const band = (age: number): string => names[[25, 35, 50].filter((e) => age >= e).length]!;
+    for (const [key, rows] of [['steady', steady], ['skewed', skewed]] as const) {
+      const age = by.get(key)!.fairness.find((f) => f.attribute === 'age_band')!;
+      // Row by row: approval rate per band, and the ratio over the bands with at least MIN_GROUP rows.
+      const rates = names.map((g) => {
+        const inG = rows.filter((r) => band(Number(r.inputs['age'])) === g);
+        return { g, n: inG.length, rate: inG.filter((r) => r.decision === 'approve').length / inG.length };
+      });
+      for (const r of rates) expect(age.groups.find((x) => x.group === r.g)!.approval_rate).toBeCloseTo(r.rate, 12);
+      const judgedRates = rates.filter((r) => r.n >= MIN_GROUP).map((r) => r.rate);
+      expect(age.adverse_impact_ratio).toBeCloseTo(Math.min(...judgedRates) / Math.max(...judgedRates), 12);
+      expect(age.alert).toBe(age.adverse_impact_ratio! < FOUR_FIFTHS);
+    }
+    expect(by.get('skewed')!.fairness.find((f) => f.attribute === 'age_band')!.alert).toBe(true);
+    expect(by.get('skewed')!.alerts).toContain('fairness');
+    const small = by.get('tiny')!.fairness.find((f) => f.attribute === 'foreign_worker')!;
+    expect(small.flag).toBe('too few to judge');
+    expect(small.adverse_impact_ratio).toBeNull();
+  });
+
+  it('data quality per period: missing values, unseen categories and out-of-range numbers alert; clean periods do not', () => {
+    const rng = new Rng(DEFAULT_PARAMS.seed + 4);
+    const clean = Array.from({ length: 8 }, (_, k) => periodOf(`clean${k}`, sample(ref, 300, rng), specs));
+    const broken = sample(ref, 300, rng);
+    broken.forEach((r, i) => {
+      if (i % 5 === 0) r.inputs['credit_amount'] = null; // 20% missing where the reference has none
+      if (i % 30 === 0) r.inputs['purpose'] = 'crypto'; // a category training never saw
+      if (i % 10 === 0) r.inputs['age'] = 120 + i; // beyond the oldest applicant in training
+    });
+    const judged = judgePeriods([...clean, periodOf('broken', broken, specs)], ref, specs, DEFAULT_PARAMS).periods;
+    for (const p of judged.filter((x) => x.period.startsWith('clean'))) expect(p.data_quality.alert, JSON.stringify(p.data_quality.columns.filter((c) => c.alerts.length))).toBe(false);
+    const q = judged.find((p) => p.period === 'broken')!.data_quality;
+    const col = (name: string) => q.columns.find((c) => c.column === name)!;
+    expect(col('credit_amount').missing_rate).toBeCloseTo(60 / 300, 12);
+    expect(col('credit_amount').alerts).toEqual(['missing']);
+    expect(col('purpose')).toMatchObject({ unseen: 10, unseen_examples: ['crypto'], alerts: ['unseen'] });
+    expect(col('age')).toMatchObject({ out_of_range: 30, alerts: ['out_of_range'] });
+    expect(q.columns.filter((c) => c.alerts.length).map((c) => c.column).sort()).toEqual(['age', 'credit_amount', 'purpose']);
+    expect(q.missing_rate).toBeCloseTo(60 / (300 * specs.length), 12);
   });
 });
 

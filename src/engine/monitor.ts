@@ -6,12 +6,17 @@ import {
   type Band, type InputSpec, type MonitoredMetric, type MonitorRow, type PeriodBy, type PeriodMetrics,
 } from '../core/monitor/periods.js';
 import type { Params } from '../core/params/params.js';
+import { datasetVerdict, type VerdictBy } from '../core/drift/importance.js';
+import { DEFAULT_ATTRIBUTES } from '../core/fairness/audit.js';
+import { periodFairness, type PeriodFairness } from '../core/monitor/group-approvals.js';
+import { dataQuality, type DataQuality } from '../core/monitor/quality.js';
 import { fitReconstruction, multivariateDrift, type MultivariateDrift, type Reconstruction } from '../core/monitor/reconstruction.js';
 import { Rng } from '../core/random.js';
 import { BatchScorer } from '../core/scoring/batch-scorer.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { loadStoredDataset, verifyIfRegistered } from './datasets.js';
 import { readDataset } from './ingest.js';
+import { versionImportance } from './importance.js';
 import { readPredictionLog } from './prediction-log.js';
 import { inputFile, type Project } from './project.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
@@ -27,9 +32,17 @@ export interface MonitorOptions {
 
 export interface MonitoredPeriod extends PeriodMetrics {
   readonly alert: boolean;
-  readonly alerts: readonly (MonitoredMetric | 'multivariate')[];
+  readonly alerts: readonly (MonitoredMetric | 'multivariate' | 'fairness' | 'data_quality')[];
   /** PCA reconstruction error of the period's rows against the reference, with its ±3σ band. */
   readonly multivariate: MultivariateDrift | null;
+  /** Drifted columns' share of the model's permutation importance, and the dataset verdict (params.yaml drift.verdict). */
+  readonly weighted_drift_share: number | null;
+  readonly dataset_drift: boolean;
+  readonly verdict_by: VerdictBy;
+  /** Approval rate per protected group and the adverse impact ratio (no outcomes needed). */
+  readonly fairness: readonly PeriodFairness[];
+  /** Missing values, unseen categories and out-of-range numbers against the training profile. */
+  readonly data_quality: DataQuality;
   /** The bands this period was judged by: sized for its own number of rows. */
   readonly bands: readonly Band[];
 }
@@ -95,6 +108,8 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   const outcomes = store.outcomeMap();
   const ref = loadReference(store, model, params, opts.reference);
   const recon = referenceReconstruction(ref.rows, specs, params.seed);
+  const importance = versionImportance(store, model);
+  const groupColumns = (params.fairness.attributes ?? DEFAULT_ATTRIBUTES).map((a) => a.column);
   const periods = new Map<string, PeriodState>();
   let logged = 0;
   let index = 0;
@@ -104,14 +119,14 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
     const row: MonitorRow = { ts: p.ts, batch: p.batch, id: p.id, inputs: p.inputs, p_bad: p.p_bad, decision: p.decision, bad: p.id !== null ? (outcomes.get(p.id) ?? null) : null };
     const key = periodOf(opts.by, row, index++);
     let state = periods.get(key);
-    if (!state) periods.set(key, (state = new PeriodState(key, specs, (x) => recon.error(x))));
+    if (!state) periods.set(key, (state = new PeriodState(key, specs, { rowError: (x) => recon.error(x), groupColumns })));
     state.add(row, params.cost);
   }
   if (periods.size === 0) {
     throw new UserError(logged ? `no logged predictions since ${opts.since}` : 'no logged predictions yet', {}, 'score with --log-predictions, or serve with --log-predictions, first');
   }
 
-  const { chunkRows, chunks, bands, periods: out } = judgePeriods([...periods.values()], ref.rows, specs, params, recon);
+  const { chunkRows, chunks, bands, periods: out } = judgePeriods([...periods.values()], ref.rows, specs, params, { recon, importance });
   return {
     model: { version: model.version.version, family: model.bundle.family },
     reference: { source: ref.source, rows: ref.rows.length, chunk_rows: chunkRows, chunks },
@@ -141,7 +156,13 @@ function shuffled(n: number, seed: number): number[] {
  * spread of the figures that have no formula; each period's bands are then sized for its own rows, and
  * params.yaml `monitor.thresholds` replaces any band.
  */
-export function judgePeriods(periods: readonly PeriodState[], refRows: readonly MonitorRow[], specs: readonly InputSpec[], params: Params, recon?: Reconstruction): { chunkRows: number; chunks: number; bands: Band[]; periods: MonitoredPeriod[] } {
+export interface JudgeExtras {
+  readonly recon?: Reconstruction;
+  /** The model's permutation importance per input column (the weighted dataset verdict). */
+  readonly importance?: Readonly<Record<string, number>> | null;
+}
+
+export function judgePeriods(periods: readonly PeriodState[], refRows: readonly MonitorRow[], specs: readonly InputSpec[], params: Params, extras: JudgeExtras = {}): { chunkRows: number; chunks: number; bands: Band[]; periods: MonitoredPeriod[] } {
   const whole = new PeriodState('reference', specs);
   for (const r of refRows) whole.add(r, params.cost);
   const summary = summarizeReference(whole);
@@ -167,13 +188,27 @@ export function judgePeriods(periods: readonly PeriodState[], refRows: readonly 
     }
     return bands;
   };
+  const kinds = new Map(specs.map((c) => [c.name, c.kind]));
   const ordered = [...periods].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   const judged: MonitoredPeriod[] = ordered.map((s) => {
     const m = periodMetrics(s, summary, params.drift);
     const bands = withFixed(bandsForSize(chunkBands, summary, s.rows, chunkRows));
-    const multivariate = recon ? multivariateDrift(s.errorSum, s.rows, recon.referenceErrors) : null;
-    const alerts = [...alertsOf(m, bands), ...(multivariate?.alert ? (['multivariate'] as const) : [])];
-    return { ...m, alert: alerts.length > 0, alerts, bands, multivariate };
+    const multivariate = extras.recon ? multivariateDrift(s.errorSum, s.rows, extras.recon.referenceErrors) : null;
+    const drifted = new Set(m.drifted_columns);
+    const verdict = datasetVerdict(specs.map((c) => ({ column: c.name, drifted: drifted.has(c.name) })), extras.importance ?? null, params.drift);
+    const fairness = periodFairness(s.approvalsBy, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, kinds);
+    const quality = dataQuality(whole.columns, s.columns);
+    const alerts = [
+      ...alertsOf(m, bands),
+      ...(multivariate?.alert ? (['multivariate'] as const) : []),
+      ...(fairness.some((f) => f.alert) ? (['fairness'] as const) : []),
+      ...(quality.alert ? (['data_quality'] as const) : []),
+    ];
+    return {
+      ...m, alert: alerts.length > 0, alerts, bands, multivariate,
+      weighted_drift_share: verdict.weighted_drift_share, dataset_drift: verdict.dataset_drift, verdict_by: verdict.verdict_by,
+      fairness, data_quality: quality,
+    };
   });
   return { chunkRows, chunks: chunks.length, bands: withFixed(bandsForSize(chunkBands, summary, median, chunkRows)), periods: judged };
 }

@@ -14,14 +14,14 @@ const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFix
 function periodRows(r: MonitorReport): string[][] {
   return r.periods.map((p) => [
     p.alert ? paint('✗', 'red') : paint('✓', 'green'), p.period, String(p.rows), pct(p.approval_rate), num(p.mean_p_bad, 3), num(p.score_psi, 3),
-    pct(p.drift_share), num(p.auc, 3), num(p.estimated_auc, 3), band(p.estimated_auc_lower, p.estimated_auc_upper),
+    `${pct(p.drift_share)}${p.weighted_drift_share === null ? '' : ` (${pct(p.weighted_drift_share)})`}`, num(p.auc, 3), num(p.estimated_auc, 3), band(p.estimated_auc_lower, p.estimated_auc_upper),
     pct(p.bad_rate_approved), pct(p.estimated_bad_rate_approved), p.multivariate ? `${p.multivariate.error.toFixed(2)}${p.multivariate.alert ? ' ✗' : ''}` : '-', p.alerts.join(',') || '-',
   ]);
 }
 
 const band = (lo: number | null, hi: number | null): string => (lo === null || hi === null ? '-' : `${lo.toFixed(3)}–${hi.toFixed(3)}`);
 
-const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted', 'AUC', 'est. AUC', 'est. ±3σ', 'bad appr.', 'est. bad appr.', 'PCA error', 'alerts'];
+const HEADER = ['', 'period', 'rows', 'approved', 'mean p', 'score PSI', 'drifted (weighted)', 'AUC', 'est. AUC', 'est. ±3σ', 'bad appr.', 'est. bad appr.', 'PCA error', 'alerts'];
 
 /** The Markdown report: the same table, the bands, and the drifting columns per period. */
 export function monitorMarkdown(r: MonitorReport): string {
@@ -34,6 +34,15 @@ export function monitorMarkdown(r: MonitorReport): string {
     ...r.bands.map((b) => `| ${b.metric} | ${num(b.lower, 4)} | ${num(b.upper, 4)} | ${b.source} |`), '',
     '## Multivariate drift (PCA reconstruction error)', '', '| period | error | lower | upper | alert |', '|---|---|---|---|---|',
     ...r.periods.map((p) => (p.multivariate ? `| ${p.period} | ${p.multivariate.error.toFixed(4)} | ${p.multivariate.lower.toFixed(4)} | ${p.multivariate.upper.toFixed(4)} | ${p.multivariate.alert ? 'yes' : 'no'} |` : `| ${p.period} | - | - | - | - |`)), '',
+    '## Dataset drift verdict', '',
+    ...r.periods.map((p) => `- ${p.period}: ${p.dataset_drift ? '**drift**' : 'no drift'} — share of drifted columns ${pct(p.drift_share)}${p.weighted_drift_share === null ? '' : `, importance-weighted ${pct(p.weighted_drift_share)}`} (verdict by the ${p.verdict_by === 'weighted' ? 'weighted share' : 'share'})`), '',
+    '## Fairness (approval rate per protected group)', '',
+    ...r.periods.flatMap((p) => p.fairness.map((f) => `- ${p.period}, ${f.attribute}: ${f.groups.map((g) => `${g.group} ${pct(g.approval_rate)} (n ${g.n}${g.too_few ? ', too few' : ''})`).join(', ')} — adverse impact ratio ${num(f.adverse_impact_ratio, 3)}: ${f.alert ? '**fails four-fifths rule**' : f.flag}`)), '',
+    '## Data quality (against the training profile)', '',
+    ...r.periods.map((p) => {
+      const bad = p.data_quality.columns.filter((c) => c.alerts.length);
+      return `- ${p.period}: missing ${pct(p.data_quality.missing_rate)} of cells; ${bad.length ? bad.map((c) => `${c.column}: ${c.alerts.map((a) => (a === 'missing' ? `missing ${pct(c.missing_rate)} (reference ${pct(c.missing_rate_reference)})` : a === 'unseen' ? `${c.unseen} unseen (${c.unseen_examples.join(', ')})` : `${c.out_of_range} out of range`)).join(', ')}`).join('; ') : 'no alert'}`;
+    }), '',
     '## Drifting columns', '',
     ...r.periods.map((p) => `- ${p.period}: ${p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}`), '',
     'AUC and bad appr. (bad rate among the approved) are realised (outcomes imported with `credit-tui outcomes`); est. AUC, its ±3σ band and est. bad appr. are estimated from p(bad) without labels (CBPE): trust them only while p(bad) stays calibrated (covariate shift, not a changed relation between inputs and outcome).',

@@ -129,7 +129,8 @@ const spread = (xs: readonly (number | null)[]): number | null => {
   return v.length >= 2 ? Math.max(...v) - Math.min(...v) : null;
 };
 
-function attributeRatios(groups: readonly GroupFigures[]): { air: number | null; eod: number | null; eqodds: number | null; judged: number } {
+/** Adverse impact ratio, equal-opportunity and equalized-odds differences over the groups large enough to judge. */
+export function attributeRatios(groups: readonly GroupFigures[]): { air: number | null; eod: number | null; eqodds: number | null; judged: number } {
   const judged = groups.filter((g) => !g.too_few);
   const approvals = judged.map((g) => g.approval_rate).filter((x): x is number => x !== null);
   const air = approvals.length >= 2 && Math.max(...approvals) > 0 ? Math.min(...approvals) / Math.max(...approvals) : null;

@@ -2,6 +2,7 @@ import { compareColumn, type DriftThresholds } from '../drift/compare.js';
 import { psiFromShares, quantileBinShares } from '../drift/stats.js';
 import { UserError } from '../errors.js';
 import { estimatePerformance, type PerformanceEstimate } from './cbpe.js';
+import type { ValueApprovals } from './group-approvals.js';
 import { ColumnCounts, expectedScores, NumberTally, observedScores, roundP, weightedAuc, weightedKs } from './tallies.js';
 
 /** How scored rows are cut into periods: one per scoring batch, per calendar unit (UTC), or every N rows. */
@@ -58,6 +59,13 @@ export interface Costs {
   readonly good_predicted_bad: number;
 }
 
+export interface PeriodOptions {
+  /** A row's reconstruction error (multivariate drift). */
+  readonly rowError?: (inputs: MonitorRow['inputs']) => number;
+  /** Columns whose approvals are counted per value (the protected attributes' sources). */
+  readonly groupColumns?: readonly string[];
+}
+
 /** Everything a period needs, in memory bounded by distinct values (not rows). */
 export class PeriodState {
   rows = 0;
@@ -80,8 +88,14 @@ export class PeriodState {
   readonly goodAt = new Map<number, number>();
   readonly columns: ColumnCounts[];
 
-  constructor(readonly key: string, inputs: readonly InputSpec[], private readonly rowError?: (inputs: MonitorRow['inputs']) => number) {
+  /** Rows and approvals per distinct value of the protected attributes' columns (fairness per period). */
+  readonly approvalsBy = new Map<string, ValueApprovals>();
+  private readonly rowError: ((inputs: MonitorRow['inputs']) => number) | undefined;
+
+  constructor(readonly key: string, inputs: readonly InputSpec[], opts: PeriodOptions = {}) {
     this.columns = inputs.map((c) => new ColumnCounts(c.name, c.kind));
+    this.rowError = opts.rowError;
+    for (const c of opts.groupColumns ?? []) if (inputs.some((i) => i.name === c)) this.approvalsBy.set(c, new Map());
   }
 
   add(r: MonitorRow, costs: Costs): void {
@@ -99,6 +113,13 @@ export class PeriodState {
     if (r.ts > this.to) this.to = r.ts;
     for (const c of this.columns) c.add(r.inputs[c.name] ?? null);
     if (this.rowError) this.errorSum += this.rowError(r.inputs);
+    for (const [column, tally] of this.approvalsBy) {
+      const v = r.inputs[column] ?? null;
+      const t = tally.get(v) ?? { n: 0, approved: 0 };
+      t.n++;
+      if (approved) t.approved++;
+      tally.set(v, t);
+    }
     if (r.bad === null) return;
     this.labeled++;
     this.bads += r.bad;

@@ -75,6 +75,17 @@ function MonitorView({ services, onBack, engine }: { readonly services: Services
             multivariate drift: PCA reconstruction error {p.multivariate.error.toFixed(3)} (band {p.multivariate.lower.toFixed(3)}–{p.multivariate.upper.toFixed(3)}){p.multivariate.alert ? ' ✗' : ''}
           </Text>
         ) : null}
+        <Text>
+          dataset drift: {p.dataset_drift ? 'yes' : 'no'} (share {pct(p.drift_share)}{p.weighted_drift_share === null ? '' : `, importance-weighted ${pct(p.weighted_drift_share)}`})
+        </Text>
+        {p.fairness.map((f) => (
+          <Text key={f.attribute} color={f.alert ? 'red' : undefined}>
+            {f.attribute}: {f.groups.map((g) => `${g.group} ${pct(g.approval_rate)}${g.too_few ? '*' : ''}`).join(' ')} · AIR {f.adverse_impact_ratio?.toFixed(2) ?? 'too few to judge'}
+          </Text>
+        ))}
+        <Text color={p.data_quality.alert ? 'red' : undefined}>
+          data quality: missing {pct(p.data_quality.missing_rate)}; {p.data_quality.columns.filter((c) => c.alerts.length).map((c) => `${c.column} ${c.alerts.join('/')}`).join(', ') || 'no alert'}
+        </Text>
         <Text color={p.alert ? 'red' : 'green'}>{p.alert ? `✗ alerts: ${p.alerts.join(', ')}` : '✓ no alert'}</Text>
         <Text>drifting columns: {p.drifted_columns.length ? p.drifted_columns.join(', ') : 'none'}</Text>
         <Text dimColor>Compare the batch file with its reference on the Drift screen (8) for per-column histograms.</Text>
