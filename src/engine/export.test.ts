@@ -91,7 +91,7 @@ function expectSameDecisions(c: Comparison, label: string): void {
 describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real rows', () => {
   it('every exportable family on Statlog (one-hot, standard scaling): p(bad) within 1e-5, same decisions', async () => {
     const project = await ingested(STATLOG);
-    for (const family of ['logreg', 'tree', 'forest', 'brf', 'xgboost', 'mlp', 'svm'] as const) {
+    for (const family of ['logreg', 'tree', 'forest', 'brf', 'xgboost', 'mlp', 'svm', 'scorecard'] as const) {
       const v = await trainFamily(project, DEFAULT_PARAMS, family);
       const c = await compare(project, v);
       expect(c.rows, family).toBe(1000);
@@ -107,6 +107,8 @@ describe.skipIf(!HAS_REAL_DATA)('ONNX export verified by ONNX Runtime on real ro
       ['xgboost', { ...DEFAULT_PARAMS.preprocessing, encoding: 'woe', power_transform: true, impute_categorical: 'missing_level' }],
       ['mlp', { ...DEFAULT_PARAMS.preprocessing, encoding: 'ordinal', impute_numeric: 'mean', impute_categorical: 'missing_level' }],
       ['forest', { ...DEFAULT_PARAMS.preprocessing, encoding: 'onehot', power_transform: true, scaling: 'none' }],
+      // A scorecard on WoE-encoded categoricals bins them as scalars (grouping levels by their WoE).
+      ['scorecard', { ...DEFAULT_PARAMS.preprocessing, encoding: 'woe', power_transform: true }],
     ];
     // Calibrators are part of the graph too: sigmoid on one variant, isotonic on another.
     const calibration: Record<string, Params['decision']> = {

@@ -7,6 +7,8 @@ import type { TreeState } from '../models/tree-structure.js';
 import type { ModelBundle } from '../registry/bundle.js';
 import type { PointsScale } from '../scoring/decision.js';
 import { attr, GraphBuilder, ML_DOMAIN } from './onnx-graph.js';
+import { scorecardNodes } from './onnx-scorecard.js';
+import type { ScorecardState } from '../models/scorecard.js';
 import { DataType, encodeModel, type ModelMessage, type ValueInfoMessage } from './onnx-proto.js';
 
 /** Who asked for the export: recorded in the model's metadata so a runtime can trace it back. */
@@ -173,6 +175,8 @@ function estimatorNodes(g: GraphBuilder, X: string, state: ModelState, p: number
       // Platt: p = 1 / (1 + exp(A f + B)).
       return g.node('Sigmoid', [g.node('Neg', [g.node('Add', [g.node('Mul', [f, g.scalar(state['A'] as number)]), g.scalar(state['B'] as number)])])]);
     }
+    case 'scorecard':
+      return scorecardNodes(g, X, state as ScorecardState, p);
     default:
       throw new UserError(onnxRefusal(state.family) ?? `family '${state.family}' cannot be exported to ONNX`);
   }
