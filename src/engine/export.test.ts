@@ -175,7 +175,7 @@ describe('ONNX export: refusals, metadata, JSON bundle', () => {
       expect(readFileSync(file).equals(readFileSync(version.path))).toBe(true);
       expect(JSON.parse(readFileSync(file, 'utf8')).format).toBe('credit-tui-model/1');
       expect(() => exportModel(project, store, { model: 'champion', format: 'onnx', output: join(project.home, 'x.json'), scale: DEFAULT_PARAMS.scoring })).toThrow(/must be written to a \.onnx file/);
-      expect(() => exportModel(project, store, { model: 'champion', format: 'onnx', output: join(project.modelsDir, 'x.onnx'), scale: DEFAULT_PARAMS.scoring })).toThrow(/may not be written into the project's data\/ or models\//);
+      expect(() => exportModel(project, store, { model: 'champion', format: 'onnx', output: join(project.modelsDir, 'x.onnx'), scale: DEFAULT_PARAMS.scoring })).toThrow(/may not be written into the project's data\/, models\/ or outputs\/predictions\//);
     } finally {
       store.close();
     }
