@@ -10,7 +10,12 @@ import { openStore, type Project } from './project.js';
 import { scoreFile } from './score.js';
 import { scorecardOf, scorecardSqlOf } from './scorecard.js';
 
-const params: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, workers: 1 } };
+const base: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, workers: 1 } };
+/** The default pipeline (one-hot, standard scaling) and one whose bins map back through WoE codes and Yeo-Johnson. */
+const PIPELINES: [string, Params][] = [
+  ['one-hot, standard scaling', base],
+  ['WoE encoding, Yeo-Johnson', { ...base, preprocessing: { ...base.preprocessing, encoding: 'woe', power_transform: true } }],
+];
 
 /** The Statlog rows as a scoring input: an id, then every column with its codes as in the file. */
 function applicantsCsv(): { csv: string; rows: string[][]; header: string[] } {
@@ -20,7 +25,7 @@ function applicantsCsv(): { csv: string; rows: string[][]; header: string[] } {
   return { csv: `${[header, ...rows].map((r) => r.join(',')).join('\n')}\n`, rows, header };
 }
 
-describe('the scorecard family on Statlog', () => {
+describe.each(PIPELINES)('the scorecard family on Statlog (%s)', (_, params) => {
   let project: Project;
   let scored: Map<string, number>;
   /** score's output per id: decision and reason codes. */
