@@ -7,6 +7,7 @@
  *   npm run bench -- serve        # the HTTP service against FastAPI + uvicorn
  *   npm run bench -- search       # grid vs halving vs TPE, brf vs imbalanced-learn, the recall-policy anchor
  *   npm run bench -- startup      # --help and the TUI's first frame
+ *   npm run bench -- dashboard    # the dashboard's runs page with 1,000 runs (target < 300 ms)
  *   npm run bench -- onnx         # the exported ONNX model in ONNX Runtime vs credit-tui's scorer, 1M rows
  *   npm run bench -- mlp          # the MLP grid over 5 seeds on 3 data sets, ours and scikit-learn's (minutes)
  *   npm run bench -- monitor      # monitor's memory on 10M logged predictions (minutes, ~6 GB of disk)
@@ -14,6 +15,7 @@
  *   npm run bench -- scale [N,..] # logreg/forest/brf/xgboost at 10k, 100k, 1M rows vs scikit-learn / XGBoost hist (CREDIT_TUI_SCALE_ROWS)
  */
 import { join } from 'node:path';
+import { benchDashboard } from './dashboard-bench.js';
 import { benchBig, benchDrift, benchScoring } from './io-bench.js';
 import { benchMlp } from './mlp-bench.js';
 import { benchMonitor } from './monitor-bench.js';
@@ -37,6 +39,7 @@ if (want('serve')) await benchServe(DATA_DIR);
 if (want('onnx')) await benchOnnx(DATA_DIR);
 if (want('search')) await benchSearch(DATA_DIR, REFERENCE_DIR);
 if (want('startup')) await benchStartup();
+if (want('dashboard')) await benchDashboard();
 // Five seeds × three data sets × two libraries: only on request.
 if (sections.includes('mlp')) await benchMlp(DATA_DIR, REFERENCE_DIR);
 // 10M logged predictions write ~6 GB: only on request.

@@ -12,11 +12,13 @@ export class Html {
   }
 }
 
+const SPECIAL = /[&<>"']/;
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text as HTML text or attribute value (quotes too, so it is safe inside either). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  // Most values (numbers, ids, plain names) need nothing: test before building a new string.
+  return SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITIES[c]!) : text;
 }
 
 /** What may be interpolated: text and numbers are escaped, Html is kept, arrays are joined, null/false vanish. */

@@ -88,20 +88,28 @@ export function listRunSummaries(store: RunStore, f: RunFilters): RunSummary[] {
     if (!r) metrics.set(m.run_id, (r = {}));
     r[m.key] = m.value;
   }
+  // Candidates of the listed searches with their figures pivoted in one pass over the metrics index, ranked here.
+  const candidates = store.db.prepare(
+    `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
+       MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
+       MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
+       MAX(CASE WHEN m.key = 'cv_auc_std' THEN m.value END) AS cv_auc_std
+     FROM runs c
+     LEFT JOIN params p ON p.run_id = c.run_id AND p.key = 'family'
+     LEFT JOIN metrics m ON m.run_id = c.run_id AND m.key IN ('selection', 'cv_auc_mean', 'cv_auc_std') AND m.step = 0
+     WHERE c.parent_run_id IN (SELECT value FROM json_each(?))
+     GROUP BY c.run_id`,
+  ).all(ids) as (Omit<LeaderboardRow, 'rank'> & { parent: string })[];
+  const byParent = new Map<string, (Omit<LeaderboardRow, 'rank'> & { parent: string })[]>();
+  for (const c of candidates) {
+    let b = byParent.get(c.parent);
+    if (!b) byParent.set(c.parent, (b = []));
+    b.push(c);
+  }
   const boards = new Map<string, LeaderboardRow[]>();
-  for (const c of store.db.prepare(
-    `SELECT * FROM (
-       SELECT c.parent_run_id AS parent, c.run_id, c.name,
-         (SELECT value FROM params p WHERE p.run_id = c.run_id AND p.key = 'family') AS family,
-         (SELECT value FROM metrics m WHERE m.run_id = c.run_id AND m.key = 'selection' AND m.step = 0 ORDER BY rowid DESC LIMIT 1) AS selection,
-         (SELECT value FROM metrics m WHERE m.run_id = c.run_id AND m.key = 'cv_auc_mean' AND m.step = 0 ORDER BY rowid DESC LIMIT 1) AS cv_auc_mean,
-         (SELECT value FROM metrics m WHERE m.run_id = c.run_id AND m.key = 'cv_auc_std' AND m.step = 0 ORDER BY rowid DESC LIMIT 1) AS cv_auc_std
-       FROM runs c WHERE c.parent_run_id IN (SELECT value FROM json_each(?)))
-     ORDER BY parent, selection IS NULL, selection DESC, run_id`,
-  ).iterate(ids) as Iterable<Omit<LeaderboardRow, 'rank'> & { parent: string }>) {
-    let b = boards.get(c.parent);
-    if (!b) boards.set(c.parent, (b = []));
-    if (b.length < LEADERBOARD_SIZE) b.push({ rank: b.length + 1, run_id: c.run_id, name: c.name, family: c.family, selection: c.selection, cv_auc_mean: c.cv_auc_mean, cv_auc_std: c.cv_auc_std });
+  for (const [parent, cs] of byParent) {
+    cs.sort((a, b) => (b.selection ?? -Infinity) - (a.selection ?? -Infinity) || (a.run_id < b.run_id ? -1 : 1));
+    boards.set(parent, cs.slice(0, LEADERBOARD_SIZE).map((c, i) => ({ rank: i + 1, run_id: c.run_id, name: c.name, family: c.family, selection: c.selection, cv_auc_mean: c.cv_auc_mean, cv_auc_std: c.cv_auc_std })));
   }
   const split = (s: string | null): string[] => (s ? [...new Set(s.split(',').filter(Boolean))] : []);
   return rows.map((r) => ({ ...r, datasets: split(r.datasets), families: split(r.families), metrics: metrics.get(r.run_id) ?? {}, leaderboard: boards.get(r.run_id) ?? [] }));
