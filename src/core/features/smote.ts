@@ -8,28 +8,41 @@ export interface SmoteOptions {
   readonly oneHotGroups?: readonly (readonly [number, number])[];
 }
 
-/** Indices of the k nearest other minority rows for each minority row (Euclidean). */
+/**
+ * Indices of the k nearest other minority rows for each minority row (Euclidean), nearest first, ties by
+ * index. A running top-k (insertion into k slots) replaces sorting all m distances per row: the same
+ * neighbours in the same order, without an m log m sort per row (at 24,000 bad rows that sort cost minutes).
+ */
 function nearestNeighbours(X: Matrix, rows: readonly number[], k: number): Int32Array {
   const m = rows.length;
   const p = X.cols;
   const out = new Int32Array(m * k);
-  const dist = new Float64Array(m);
-  const order = new Int32Array(m);
+  const bestD = new Float64Array(k);
+  const bestI = new Int32Array(k);
   for (let a = 0; a < m; a++) {
     const oa = rows[a]! * p;
+    bestD.fill(Infinity);
+    bestI.fill(-1);
     for (let b = 0; b < m; b++) {
+      if (b === a) continue;
       const ob = rows[b]! * p;
       let s = 0;
       for (let j = 0; j < p; j++) {
         const d = X.data[oa + j]! - X.data[ob + j]!;
         s += d * d;
       }
-      dist[b] = b === a ? Infinity : s;
-      order[b] = b;
+      // Rows come in index order, so an equal distance never displaces an earlier row (the sort's tie-break).
+      if (!(s < bestD[k - 1]!) && bestI[k - 1] !== -1) continue;
+      let t = k - 1;
+      while (t > 0 && (bestI[t - 1] === -1 || bestD[t - 1]! > s)) {
+        bestD[t] = bestD[t - 1]!;
+        bestI[t] = bestI[t - 1]!;
+        t--;
+      }
+      bestD[t] = s;
+      bestI[t] = b;
     }
-    // Stable order on ties (index) keeps results independent of the sort implementation.
-    const sorted = Array.from(order).sort((x, y) => dist[x]! - dist[y]! || x - y);
-    for (let t = 0; t < k; t++) out[a * k + t] = sorted[t]!;
+    for (let t = 0; t < k; t++) out[a * k + t] = bestI[t]!;
   }
   return out;
 }
