@@ -147,7 +147,9 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
     // rate pushed up): p(bad) is no longer calibrated, and the estimate keeps describing the old world.
     const uniform = ref.map(() => 1);
     const concept = [1, 2, 3, 4].map((i) => weightedPeriod(ref, uniform, 1000, rng, `1${i}`, specs, (r) => sigmoid(0.3 * logit(r.p_bad) + 0.5)));
-    for (const p of judgePeriods(concept, ref, specs, DEFAULT_PARAMS).periods) {
+    const conceptJudged = judgePeriods(concept, ref, specs, DEFAULT_PARAMS).periods;
+    if (process.env['CREDIT_TUI_SHOW_SCENARIO']) console.table(conceptJudged.map((p) => ({ period: p.period, est: p.estimated_auc, lower: p.estimated_auc_lower, realised: p.auc, est_bad_appr: p.estimated_bad_rate_approved, bad_appr: p.bad_rate_approved })));
+    for (const p of conceptJudged) {
       expect(p.auc!, JSON.stringify(p)).toBeLessThan(p.estimated_auc_lower!);
       expect(p.estimated_auc! - p.auc!).toBeGreaterThan(0.1);
       expect(p.bad_rate_approved! - p.estimated_bad_rate_approved!).toBeGreaterThan(0.1);
