@@ -9,6 +9,7 @@ import { onnxRefusal } from '../../core/export/onnx-export.js';
 import type { DecisionRecord } from '../../core/decision/policy.js';
 import type { CalibrationRecord } from '../../engine/champion.js';
 import { runningServer } from '../../serve/status.js';
+import { dashboardUrl } from '../../serve/dashboard/status.js';
 import { REGISTERED_MODEL } from '../../core/registry/bundle.js';
 import { loadEngine } from '../engine.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
@@ -41,6 +42,7 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
   const [sel, setSel] = useState(0);
   const [note, setNote] = useState<{ text: string; ok: boolean } | null>(null);
   const server = runningServer(services.project);
+  const dashboard = dashboardUrl(services.project);
   useEffect(() => {
     // The server may start or stop while this screen is open.
     const t = setInterval(() => setTick((n) => n + 1), 2000);
@@ -75,6 +77,7 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
       <Text {...(server ? { color: 'green' as const } : { dimColor: true })} wrap="truncate-end">
         {server ? `● serving at ${server.url} (${server.model}, pid ${server.pid})` : '○ no server running on this project (credit-tui serve)'}
       </Text>
+      {dashboard ? <Text color="green" wrap="truncate-end">● dashboard (charts of every version) at {dashboard}/models</Text> : null}
       {versions.length === 0 ? <Text>No registered models: train first.</Text> : null}
       <SelectList
         items={versions.map((v) => ({

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
 import { humanMessage } from '../../core/human-errors.js';
 import type { MonitorReport } from '../../engine/monitor.js';
+import { dashboardUrl } from '../../serve/dashboard/status.js';
 import { withEngine, type Engine } from '../engine.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
 import { useKeys } from '../components/keys.js';
@@ -93,6 +94,7 @@ function MonitorView({ services, onBack, engine }: { readonly services: Services
     );
   }
   const [key, label] = CHARTS[metric]!;
+  const dashboard = dashboardUrl(services.project);
   return (
     <Screen title={`Monitor (model v${report.model.version}, by ${report.by})`} hints="↑↓ period · Enter its drift · Tab next chart · Esc back">
       <Box>
@@ -109,6 +111,7 @@ function MonitorView({ services, onBack, engine }: { readonly services: Services
         {key === 'estimated_auc' ? ' (with its ±3σ band, and the realised AUC where outcomes exist)' : report.bands.some((b) => b.metric === key) ? ' (outer lines: the alert band)' : ''}
       </Text>
       <Text>{chart(report, key)}</Text>
+      {dashboard ? <Text color="green" wrap="truncate-end">● the same periods as charts, with a PSI heat map: {dashboard}/monitor</Text> : null}
     </Screen>
   );
 }
