@@ -66,3 +66,15 @@ export function scorecardMarkdown(r: ScorecardReport): string {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The points table in `max` lines for the TUI's Models screen: the strongest characteristics (by IV) with
+ * their bins' points, then how many more there are and the command that prints them all.
+ */
+export function scorecardSummary(r: ScorecardReport, max: number): string[] {
+  const ranked = [...r.table.characteristics].sort((a, b) => b.iv - a.iv);
+  const shown = ranked.slice(0, ranked.length > max ? max - 1 : max);
+  const lines = shown.map((c) => `${c.characteristic} (IV ${c.iv.toFixed(2)}): ${c.bins.map((b) => `${b.bin} ${Math.round(b.points)}`).join(' · ')}`);
+  if (ranked.length > shown.length) lines.push(`… ${ranked.length - shown.length} more characteristics: credit-tui scorecard ${r.version}`);
+  return lines;
+}

@@ -48,6 +48,23 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
     const t = setInterval(() => setTick((n) => n + 1), 2000);
     return () => clearInterval(t);
   }, []);
+  // A scorecard's points table loads with the engine (after the first frame), for the selected version only.
+  const [card, setCard] = useState<{ readonly version: number; readonly lines: readonly string[] } | null>(null);
+  const selected = versions[sel];
+  useEffect(() => {
+    if (!selected || selected.family !== 'scorecard') return;
+    let live = true;
+    void import('../../engine/scorecard.js').then(({ scorecardOf, scorecardSummary }) => {
+      try {
+        if (live) setCard({ version: selected.version, lines: scorecardSummary(scorecardOf(services.store, services.params, String(selected.version)), 4) });
+      } catch (e) {
+        if (live) setCard({ version: selected.version, lines: [humanMessage(e)] });
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [selected?.version, selected?.family, services]);
   useListKeys(versions.length, sel, setSel);
   useKeys((input, key) => {
     if (key.escape) onBack();
@@ -100,6 +117,11 @@ export function ModelsScreen({ services, onBack }: { readonly services: Services
       )) : null}
       {versions[sel] ? decisionLines(services, versions[sel].run_id).map((line) => (
         <Text key={line} wrap="truncate-end" dimColor>
+          {line}
+        </Text>
+      )) : null}
+      {selected?.family === 'scorecard' && card?.version === selected.version ? card.lines.map((line) => (
+        <Text key={line} wrap="truncate-end">
           {line}
         </Text>
       )) : null}
