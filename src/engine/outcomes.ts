@@ -1,3 +1,4 @@
+import { readOutcome } from '../core/monitor/outcome-words.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { detectTextFormat, isIdColumn, KNOWN_TARGETS, rawTableFromText, type RawTable } from '../core/data/formats.js';
@@ -31,8 +32,6 @@ export interface OutcomesSummary {
   readonly unknown_examples: readonly string[];
 }
 
-const BAD_WORDS = new Set(['bad', '1', 'yes', 'true', 'default', 'defaulted']);
-const GOOD_WORDS = new Set(['good', '0', 'no', 'false', 'paid', 'repaid']);
 
 /**
  * `credit-tui outcomes FILE`: observed good/bad labels joined to scored applicants by id. Every row is kept
@@ -69,12 +68,8 @@ export function importOutcomes(project: Project, store: RunStore, file: string, 
     if (seen.has(id)) throw new UserError(`duplicate id ${JSON.stringify(id)}`, { file, row, column: header[idAt]! });
     seen.add(id);
     const raw = String(cell(labelAt, i) ?? '').trim();
-    let bad: 0 | 1;
-    if (badValue !== null) bad = raw === badValue ? 1 : 0;
-    else if (labelName === 'class' && (raw === '1' || raw === '2')) bad = raw === '2' ? 1 : 0;
-    else if (BAD_WORDS.has(raw.toLowerCase())) bad = 1;
-    else if (GOOD_WORDS.has(raw.toLowerCase())) bad = 0;
-    else throw new UserError(`cannot read outcome ${JSON.stringify(raw)} as good or bad`, { file, row, column: labelName }, 'pass --bad VALUE');
+    const bad = readOutcome(raw, labelName, badValue);
+    if (bad === undefined) throw new UserError(`cannot read outcome ${JSON.stringify(raw)} as good or bad`, { file, row, column: labelName }, 'pass --bad VALUE');
     const date = dateAt >= 0 ? String(cell(dateAt, i) ?? '').trim() || null : null;
     if (date !== null && Number.isNaN(Date.parse(date))) throw new UserError(`not a date: ${JSON.stringify(date)}`, { file, row, column: header[dateAt]! });
     records.push({ id, bad, observed_at: date });

@@ -1,3 +1,4 @@
+import { OUTCOME_DEFAULT_HELP } from '../../core/monitor/outcome-words.js';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 
@@ -57,7 +58,7 @@ export function registerMonitor(program: Command): void {
     .argument('<file>', 'CSV or Parquet with an id column and an outcome column (optionally a date)')
     .option('--id <col>', 'id column (default: id or applicant_id)')
     .option('--label <col>', 'outcome column (default: outcome, label, class, Risk, …)')
-    .option('--bad <value>', 'outcome value that means bad (default: bad/1/yes/true)')
+    .option('--bad <value>', `the one outcome value that means bad; every other value is good (${OUTCOME_DEFAULT_HELP})`)
     .option('--date <col>', 'column with the date the outcome was observed')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  credit-tui outcomes repaid.csv\n  credit-tui outcomes labels.parquet --id loan_id --label defaulted --bad yes')
