@@ -57,4 +57,39 @@ describe('scorecard model', () => {
     expect(strict.state.selected.length).toBeLessThan(all.state.selected.length);
     for (const k of strict.state.selected) expect(strict.state.characteristics[k]!.iv).toBeGreaterThanOrEqual(0.1);
   });
+
+  it('p(bad) never moves against a declared trend: along each numeric characteristic it only rises (ascending) or only falls (descending)', () => {
+    const prep = fitPreprocessor(train, DEFAULT_PARAMS.preprocessing);
+    const X = transform(prep, train);
+    for (const trend of ['ascending', 'descending'] as const) {
+      for (const C of [0.01, 1, 100]) {
+        const model = fitScorecard(X, train.target, { C, minBinSize: 0.05, trend, ivThreshold: 0 });
+        expect(model.state.coef.every((b) => b < 0), `${trend} C=${C}`).toBe(true);
+        let checked = 0;
+        for (const k of model.state.selected) {
+          const c = model.state.characteristics[k]!;
+          if (c.kind !== 'scalar' || c.splits.length === 0) continue;
+          expect(c.trend).toBe(trend);
+          // Row 0 with this characteristic swept from below the first cut point to above the last.
+          const j = c.columns[0]!;
+          const lo = c.splits[0]! - 1;
+          const hi = c.splits.at(-1)! + 1;
+          const sweep = Array.from({ length: 41 }, (_, t) => lo + ((hi - lo) * t) / 40);
+          const data = new Float64Array(sweep.length * X.cols);
+          sweep.forEach((v, r) => {
+            data.set(X.data.subarray(0, X.cols), r * X.cols);
+            data[r * X.cols + j] = v;
+          });
+          const p = model.predictProba({ rows: sweep.length, cols: X.cols, data });
+          for (let r = 1; r < p.length; r++) {
+            if (trend === 'ascending') expect(p[r]!).toBeGreaterThanOrEqual(p[r - 1]!);
+            else expect(p[r]!).toBeLessThanOrEqual(p[r - 1]!);
+          }
+          expect(p.at(-1)).not.toBe(p[0]);
+          checked++;
+        }
+        expect(checked, `${trend} C=${C}`).toBeGreaterThan(0);
+      }
+    }
+  });
 });

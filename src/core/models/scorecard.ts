@@ -187,16 +187,21 @@ export function fitScorecard(X: Matrix, y: Uint8Array, opts: ScorecardOptions): 
   // A scorecard needs one characteristic at least: the strongest, if none reaches the threshold.
   if (selected.length === 0) selected = [characteristics.reduce((best, c, k) => (c.iv > characteristics[best]!.iv ? k : best), 0)];
   const proto = new ScorecardModel({ family: 'scorecard', characteristics, selected, coef: selected.map(() => 0), intercept: 0 });
-  const W = new Float64Array(X.rows * selected.length);
-  for (let i = 0; i < X.rows; i++) {
-    selected.forEach((k, s) => {
-      const c = characteristics[k]!;
-      const b = proto.binOfRow(c, X, i);
-      W[i * selected.length + s] = b < 0 ? 0 : c.woe[b]!;
-    });
+  const woeOf = (k: number, i: number): number => {
+    const c = characteristics[k]!;
+    const b = proto.binOfRow(c, X, i);
+    return b < 0 ? 0 : c.woe[b]!;
+  };
+  // The bins' trend must carry into the points: a characteristic whose coefficient on WoE comes out ≥ 0
+  // (collinearity can flip it) would give a safer bin fewer points, so it leaves and the rest are refitted.
+  for (;;) {
+    const W = new Float64Array(X.rows * selected.length);
+    for (let i = 0; i < X.rows; i++) selected.forEach((k, s) => (W[i * selected.length + s] = woeOf(k, i)));
+    const { coef, intercept } = fitLogistic({ rows: X.rows, cols: selected.length, data: W }, y, opts.C, new Float64Array(X.rows).fill(1));
+    const keep = selected.filter((_, s) => coef[s]! < 0);
+    if (keep.length === selected.length || keep.length === 0) return new ScorecardModel({ family: 'scorecard', characteristics, selected, coef: Array.from(coef), intercept });
+    selected = keep;
   }
-  const { coef, intercept } = fitLogistic({ rows: X.rows, cols: selected.length, data: W }, y, opts.C, new Float64Array(X.rows).fill(1));
-  return new ScorecardModel({ family: 'scorecard', characteristics, selected, coef: Array.from(coef), intercept });
 }
 
 export const scorecardEngine: FamilyEngine = {
