@@ -244,7 +244,14 @@ describe.skipIf(!HAS_STATLOG)('monitoring estimates on Statlog with a trained lo
       for (const r of rates) expect(age.groups.find((x) => x.group === r.g)!.approval_rate).toBeCloseTo(r.rate, 12);
       const judgedRates = rates.filter((r) => r.n >= MIN_GROUP).map((r) => r.rate);
       expect(age.adverse_impact_ratio).toBeCloseTo(Math.min(...judgedRates) / Math.max(...judgedRates), 12);
-      expect(age.alert).toBe(age.adverse_impact_ratio! < FOUR_FIFTHS);
+      // The alert: under four-fifths and the lowest and highest judged bands apart by more than 3 SD (two-proportion z).
+      const judgedBands = rates.filter((r) => r.n >= MIN_GROUP).sort((x, y) => x.rate - y.rate);
+      const lo = judgedBands[0]!;
+      const hi = judgedBands.at(-1)!;
+      const pooled = (lo.rate * lo.n + hi.rate * hi.n) / (lo.n + hi.n);
+      const z = (lo.rate - hi.rate) / Math.sqrt(pooled * (1 - pooled) * (1 / lo.n + 1 / hi.n));
+      expect(age.z).toBeCloseTo(z, 9);
+      expect(age.alert).toBe(age.adverse_impact_ratio! < FOUR_FIFTHS && Math.abs(z) > 3);
     }
     expect(by.get('skewed')!.fairness.find((f) => f.attribute === 'age_band')!.alert).toBe(true);
     expect(by.get('skewed')!.alerts).toContain('fairness');

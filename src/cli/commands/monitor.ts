@@ -38,7 +38,7 @@ export function monitorMarkdown(r: MonitorReport): string {
     '## Dataset drift verdict', '',
     ...r.periods.map((p) => `- ${p.period}: ${p.dataset_drift ? '**drift**' : 'no drift'} — share of drifted columns ${pct(p.drift_share)}${p.weighted_drift_share === null ? '' : `, importance-weighted ${pct(p.weighted_drift_share)}`} (verdict by the ${p.verdict_by === 'weighted' ? 'weighted share' : 'share'})`), '',
     '## Fairness (approval rate per protected group)', '',
-    ...r.periods.flatMap((p) => p.fairness.map((f) => `- ${p.period}, ${f.attribute}: ${f.groups.map((g) => `${g.group} ${pct(g.approval_rate)} (n ${g.n}${g.too_few ? ', too few' : ''})`).join(', ')} — adverse impact ratio ${num(f.adverse_impact_ratio, 3)}: ${f.alert ? '**fails four-fifths rule**' : f.flag}`)), '',
+    ...r.periods.flatMap((p) => p.fairness.map((f) => `- ${p.period}, ${f.attribute}: ${f.groups.map((g) => `${g.group} ${pct(g.approval_rate)} (n ${g.n}${g.too_few ? ', too few' : ''})`).join(', ')} — adverse impact ratio ${num(f.adverse_impact_ratio, 3)}${f.z === null ? '' : ` (z ${f.z.toFixed(1)})`}: ${f.alert ? '**fails four-fifths rule, beyond chance**' : f.flag === 'fails four-fifths rule' ? 'under four-fifths, within chance at these group sizes' : f.flag}`)), '',
     '## Data quality (against the training profile)', '',
     ...r.periods.map((p) => {
       const bad = p.data_quality.columns.filter((c) => c.alerts.length);
