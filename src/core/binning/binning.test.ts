@@ -60,7 +60,8 @@ describe('the optimal merge', () => {
   // Bad rates 0.1, 0.5, 0.2, 0.6 over four equal pre-bins.
   const good = [90, 50, 80, 40];
   const bad = [10, 50, 20, 60];
-  const ivOf = (ends: boolean[]): number => {
+  /** Good and bad counts of the bins a partition makes ("ends[i]": a bin ends at pre-bin i). */
+  const binsOf = (ends: boolean[]): { g: number[]; b: number[] } => {
     const g: number[] = [];
     const b: number[] = [];
     let ag = 0;
@@ -74,23 +75,17 @@ describe('the optimal merge', () => {
         ag = ab = 0;
       }
     });
+    return { g, b };
+  };
+  const ivOf = (ends: boolean[]): number => {
+    const { g, b } = binsOf(ends);
     return tableStats(g, b).iv;
   };
   /** Every partition of four pre-bins, by brute force. */
   const all = Array.from({ length: 8 }, (_, m) => [Boolean(m & 1), Boolean(m & 2), Boolean(m & 4), true]);
   const rates = (ends: boolean[]): number[] => {
-    const out: number[] = [];
-    let ag = 0;
-    let ab = 0;
-    ends.forEach((e, i) => {
-      ag += good[i]!;
-      ab += bad[i]!;
-      if (e) {
-        out.push(ab / (ab + ag));
-        ag = ab = 0;
-      }
-    });
-    return out;
+    const { g, b } = binsOf(ends);
+    return b.map((x, i) => x / (x + g[i]!));
   };
   const ascending = (r: number[]): boolean => r.every((v, i) => i === 0 || v >= r[i - 1]!);
 

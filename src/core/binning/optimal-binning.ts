@@ -84,7 +84,7 @@ export function binNumeric(column: string, x: Float64Array, y: Uint8Array, optio
     if (b === k + 1) return { bin: 'Missing', lower: null, upper: null, ...s };
     const lo = bounds[b]!;
     const hi = bounds[b + 1]!;
-    return { bin: `[${fmt(lo)}, ${fmt(hi)})`, lower: Number.isFinite(lo) ? lo : null, upper: Number.isFinite(hi) ? hi : null, ...s };
+    return { bin: `[${formatBound(lo)}, ${formatBound(hi)})`, lower: Number.isFinite(lo) ? lo : null, upper: Number.isFinite(hi) ? hi : null, ...s };
   });
   return { kind: 'numeric', column, splits, special, bins, iv: stats.iv, gini: stats.gini, js: stats.js, trend: resolved };
 }
@@ -179,7 +179,8 @@ function refinePrebins(splits0: readonly number[], x: Float64Array, y: Uint8Arra
   }
 }
 
-function fmt(v: number): string {
+/** A bin bound as its label shows it: six significant digits, ±inf for unbounded. */
+export function formatBound(v: number): string {
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   return String(Number(v.toPrecision(6)));

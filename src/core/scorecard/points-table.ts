@@ -1,6 +1,7 @@
+import { formatBound } from '../binning/optimal-binning.js';
 import type { Dataset, FeatureColumn } from '../data/dataset.js';
 import { transform, type FittedPreprocessor } from '../features/preprocess.js';
-import { bestTerm, ScorecardModel, type Characteristic, type ScorecardState } from '../models/scorecard.js';
+import { ScorecardModel, type ScorecardState } from '../models/scorecard.js';
 import type { InputColumn } from '../scoring/profile.js';
 
 /** The points scale of params.yaml `scoring` (min/max points clamp the total, as `score` does). */
@@ -68,7 +69,7 @@ export function pointsTable(prep: FittedPreprocessor, state: ScorecardState, inp
       const raw = c.splits.map((t) => untransform(numericStep, t));
       const bounds = [-Infinity, ...raw, Infinity];
       const bins = c.woe.map((w, b): PointsBin => ({
-        bin: `[${fmt(bounds[b]!)}, ${fmt(bounds[b + 1]!)})`, lower: finite(bounds[b]!), upper: finite(bounds[b + 1]!), missing: b === missingBin, woe: w, points: pts(w),
+        bin: `[${formatBound(bounds[b]!)}, ${formatBound(bounds[b + 1]!)})`, lower: finite(bounds[b]!), upper: finite(bounds[b + 1]!), missing: b === missingBin, woe: w, points: pts(w),
       }));
       return { characteristic: name, kind: 'numeric', coefficient: beta, iv: c.iv, bins, unknown_points: pts(0), codes: {} };
     }
@@ -87,11 +88,6 @@ export function pointsTable(prep: FittedPreprocessor, state: ScorecardState, inp
     return { characteristic: name, kind: 'categorical', coefficient: beta, iv: c.iv, bins, unknown_points: pts(unknownBin < 0 ? 0 : c.woe[unknownBin]!), codes };
   });
   return { characteristics, scale };
-}
-
-/** Points each characteristic of a row lost against its best bin, from the model's terms (for checks). */
-export function lostPoints(c: Characteristic, coef: number, woe: number, scale: ScorecardScale): number {
-  return (scale.pdo / Math.LN2) * (coef * woe - bestTerm(coef, c.woe));
 }
 
 /** A few rows that differ only in column `name` (the rest at harmless values), transformed as scoring does. */
@@ -119,8 +115,3 @@ function untransform(step: FittedPreprocessor['numeric'][number], t: number): nu
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-function fmt(v: number): string {
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  return String(Number(v.toPrecision(6)));
-}
