@@ -82,9 +82,9 @@ describe.skipIf(!HAS_STATLOG || !HAS_CHROMIUM)('the dashboard in a real browser'
   };
 
   beforeAll(async () => {
-    // A champion on Statlog, 10 logged batches (the last five drifting) with outcomes; a second version (tree).
+    // A champion on Statlog, 10 logged batches (the last five drifting) with outcomes; a second version (a scorecard).
     buildMonitorScenario(STATLOG, home);
-    expect(runCli(['train', '--headless', '--quick', '--families', 'tree'], { home }).status).toBe(0);
+    expect(runCli(['train', '--headless', '--quick', '--families', 'scorecard'], { home }).status).toBe(0);
     // A data set whose column name is markup: it must reach every page as text.
     const rows = (shift: number) => Array.from({ length: 200 }, (_, i) => `${i},${(i % 17) + shift},${['a', 'b', 'c'][i % 3]},${i % 4 === 0 ? 'bad' : 'good'}`).join('\n');
     writeFileSync(join(home, 'ref.csv'), `id,"${XSS}",purpose,class\n${rows(0)}\n`);
@@ -130,7 +130,7 @@ describe.skipIf(!HAS_STATLOG || !HAS_CHROMIUM)('the dashboard in a real browser'
     expect(d.runs.filter((r) => r.experiment === 'train' && r.leaderboard.length > 0)).toHaveLength(2);
     const trains = await json<{ runs: { experiment: string }[] }>('/dashboard.json?experiment=train');
     expect(trains.runs.map((r) => r.experiment)).toEqual(['train', 'train']);
-    await open('/dashboard?family=tree');
+    await open('/dashboard?family=scorecard');
     expect(await page.locator('#runs tbody tr.run-row').count()).toBe(1);
   });
 
@@ -155,7 +155,18 @@ describe.skipIf(!HAS_STATLOG || !HAS_CHROMIUM)('the dashboard in a real browser'
     // Every chart carries its numbers as a table behind a <details>.
     expect(await page.locator('figure.chart').count()).toBe(await page.locator('figure.chart details.data table').count());
     mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+    // Tall enough to show the expected-cost chart with its cut-off marker.
+    await page.setViewportSize({ width: 1000, height: 1420 });
     await page.screenshot({ path: join(REPO_ROOT, 'docs', 'dashboard-model.png') });
+    await page.setViewportSize({ width: 1000, height: 1000 });
+  });
+
+  it("shows a scorecard's points table", async () => {
+    const f = await json<{ model: { family: string }; points: string[][] }>('/dashboard/models/2.json');
+    expect(f.model.family).toBe('scorecard');
+    await open('/dashboard/models/2');
+    expect(await page.locator('#points tbody tr').count()).toBe(f.points.length);
+    expect(f.points.length).toBeGreaterThan(10);
   });
 
   it('compares two runs: what differs, and both ROC curves overlaid', async () => {

@@ -1,6 +1,9 @@
 import { axes, colour, dataTable, figure, fmt, legend, PLOT, scale, tickLabels, type Axis } from './chart-frame.js';
 import { html, type Html } from './html.js';
 
+/** Band fills: pale tints apart from the series palette, so a band never reads as a line. */
+const BAND_TINTS = ['#9ecae1', '#fdae6b', '#bcbddc'] as const;
+
 export interface LineSeries {
   readonly name: string;
   /** Points in x order; a null y breaks the line (a period without labels). */
@@ -8,6 +11,8 @@ export interface LineSeries {
   readonly dashed?: boolean;
   /** Draw a dot on every point (for few, discrete points such as periods). */
   readonly dots?: boolean;
+  /** A colour of its own, e.g. an interval drawn in its estimate's colour (default: the palette by position). */
+  readonly colour?: string;
 }
 
 export interface LineChartOptions {
@@ -53,7 +58,7 @@ export function lineChart(o: LineChartOptions): Html {
   const bands = (o.bands ?? []).map((b, i) => {
     const top = y(clampY(b.upper ?? y.axis.max));
     const bottom = y(clampY(b.lower ?? y.axis.min));
-    return html`<rect class="band" data-name="${b.name}" x="${PLOT.x}" width="${PLOT.width}" y="${top}" height="${Math.max(0, bottom - top)}" fill="${colour(i + 2)}" fill-opacity="0.12"/>`;
+    return html`<rect class="band" data-name="${b.name}" x="${PLOT.x}" width="${PLOT.width}" y="${top}" height="${Math.max(0, bottom - top)}" fill="${BAND_TINTS[i % BAND_TINTS.length]!}" fill-opacity="0.25"/>`;
   });
   const lines = o.series.map((s, i) => {
     // Each unbroken run of points is one polyline, so a missing value leaves a gap instead of a false line.
@@ -63,15 +68,16 @@ export function lineChart(o: LineChartOptions): Html {
       else runs[runs.length - 1]!.push(`${x(px).toFixed(1)},${y(py).toFixed(1)}`);
     }
     const present = s.points.filter((p) => p[1] !== null && Number.isFinite(p[1])).length;
-    return html`<g class="series" data-name="${s.name}" data-points="${present}" stroke="${colour(i)}" fill="none" stroke-width="2"${s.dashed ? html` stroke-dasharray="5 4"` : ''}>${runs.filter((r) => r.length).map((r) => html`<polyline points="${r.join(' ')}"/>`)}${s.dots ? s.points.filter((p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1])).map((p) => html`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="3" fill="${colour(i)}"/>`) : ''}</g>`;
+    const c = s.colour ?? colour(i);
+    return html`<g class="series" data-name="${s.name}" data-points="${present}" stroke="${c}" fill="none" stroke-width="2"${s.dashed ? html` stroke-dasharray="5 4"` : ''}>${runs.filter((r) => r.length).map((r) => html`<polyline points="${r.join(' ')}"/>`)}${s.dots ? s.points.filter((p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1])).map((p) => html`<circle cx="${x(p[0]).toFixed(1)}" cy="${y(p[1]).toFixed(1)}" r="3" fill="${c}"/>`) : ''}</g>`;
   });
   const ref = o.reference ? html`<line class="reference" x1="${x(o.reference.from[0])}" y1="${y(o.reference.from[1])}" x2="${x(o.reference.to[0])}" y2="${y(o.reference.to[1])}" stroke="#aaa" stroke-dasharray="2 3"/>` : '';
   const markers = (o.markers ?? []).map((m) => html`<g class="marker" data-value="${m.x}"><line x1="${x(m.x)}" x2="${x(m.x)}" y1="${PLOT.y}" y2="${PLOT.y + PLOT.height}" stroke="#000" stroke-width="1.5" stroke-dasharray="6 3"/><text x="${x(m.x) + 4}" y="${PLOT.y + 12}" font-size="11">${m.label}</text></g>`);
   const svg = html`<g class="plot" data-x-min="${x.axis.min}" data-x-max="${x.axis.max}" data-left="${PLOT.x}" data-width="${PLOT.width}">${bands}${axes(x, y, xTicks ? { xTicks, xFormat: (v) => ticksText[v] ?? String(v) } : {})}${ref}${lines}${markers}</g>`;
   const xLabel = (v: number): string | number => (o.xLabels ? o.xLabels[v] ?? String(v) : v);
   const items = [
-    ...o.series.map((s, i) => ({ name: s.name, colour: colour(i), ...(s.dashed ? { dashed: true } : {}) })),
-    ...(o.bands ?? []).map((b, i) => ({ name: `${b.name} band`, colour: colour(i + 2) })),
+    ...o.series.map((s, i) => ({ name: s.name, colour: s.colour ?? colour(i), ...(s.dashed ? { dashed: true } : {}) })),
+    ...(o.bands ?? []).map((b, i) => ({ name: `${b.name} band`, colour: BAND_TINTS[i % BAND_TINTS.length]! })),
     ...(o.markers ?? []).map((m) => ({ name: m.label, colour: '#000', dashed: true })),
   ];
   const rows = o.series.flatMap((s) => s.points.map((p) => [s.name, xLabel(p[0]), p[1]] as (string | number | null)[]));

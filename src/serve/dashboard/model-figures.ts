@@ -10,6 +10,7 @@ import type { RunStore } from '../../core/store/run-store.js';
 import { loadStoredDataset } from '../../engine/datasets.js';
 import { fairnessSpecs } from '../../engine/fairness.js';
 import { loadRegisteredModel, type LoadedModel } from '../../engine/registry.js';
+import { scorecardOf, scorecardRows } from '../../engine/scorecard.js';
 import { resolveSplit } from '../../engine/train.js';
 
 /** A version's predictions on its own test rows: the split the search used, as `credit-tui fairness` finds it. */
@@ -68,6 +69,8 @@ export interface ModelFigures {
   /** Expected cost per applicant at cut-offs 0, 0.01, …, 1, and at the version's own threshold. */
   readonly expected_cost: { readonly points: readonly (readonly [number, number])[]; readonly at_threshold: number; readonly approval_rate: number };
   readonly fairness: AuditResult;
+  /** A scorecard's points table (characteristic, bin, WoE, coefficient, points), as `credit-tui scorecard` prints it. */
+  readonly points: readonly (readonly string[])[] | null;
 }
 
 /**
@@ -109,5 +112,6 @@ export function modelFigures(store: RunStore, params: Params, ref: string, opts:
     scores: { bins: good.map((_, i) => `${(i * 0.05).toFixed(2)}–${((i + 1) * 0.05).toFixed(2)}`), good: good.map((n) => n / Math.max(1, goods)), bad: bad.map((n) => n / Math.max(1, bads)) },
     expected_cost: { points: grid.map((c) => [c, decisionMetrics(y, p, c, cost).expected_cost] as const), at_threshold: atThreshold.expected_cost, approval_rate: atThreshold.approval_rate },
     fairness: audit(rows, p, threshold, fairnessSpecs(params), { seed: params.seed, resamples: opts.resamples ?? 200 }),
+    points: loaded.bundle.family === 'scorecard' ? scorecardRows(scorecardOf(store, params, String(loaded.version.version))) : null,
   };
 }

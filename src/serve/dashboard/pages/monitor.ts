@@ -1,5 +1,5 @@
 import type { MonitorReport } from '../../../engine/monitor.js';
-import { fmt } from '../chart-frame.js';
+import { colour, fmt } from '../chart-frame.js';
 import { heatMap } from '../heat-map.js';
 import { html, type Html } from '../html.js';
 import { lineChart, type LineSeries } from '../line-chart.js';
@@ -32,11 +32,15 @@ export function monitorPage(d: MonitorPage): Html {
   const labels = periods.map((p) => p.period);
   const bands = r.bands as unknown as readonly (Loose & { readonly metric: string; readonly lower: number | null; readonly upper: number | null })[];
   const band = (metric: string, name: string) => bands.filter((b) => b.metric === metric).map((b) => ({ name, lower: b.lower, upper: b.upper }));
-  const series = (name: string, keys: readonly string[], dashed = false): LineSeries => ({ name, points: periods.map((p, i) => [i, numberAt(p, ...keys)] as const), dots: true, ...(dashed ? { dashed } : {}) });
+  const series = (name: string, keys: readonly string[], dashed = false, tint?: string): LineSeries => ({ name, points: periods.map((p, i) => [i, numberAt(p, ...keys)] as const), dots: !tint, ...(dashed ? { dashed } : {}), ...(tint ? { colour: tint } : {}) });
   const hasEstimate = periods.some((p) => numberAt(p, ...ESTIMATED_AUC) !== null);
   const auc = lineChart({
     id: 'auc', title: 'AUC per period', x: { label: `period (by ${r.by})`, min: -0.5, max: Math.max(0.5, periods.length - 0.5) }, y: { label: 'AUC', unit: 'ROC area' }, xLabels: labels,
-    series: [series('realised AUC', ['auc']), ...(hasEstimate ? [series('estimated AUC (CBPE)', ESTIMATED_AUC, true)] : [])],
+    series: [
+      series('realised AUC', ['auc']), ...(hasEstimate ? [series('estimated AUC (CBPE)', ESTIMATED_AUC, true)] : []),
+      // The estimate's own ±3σ interval per period, when the monitor reports one.
+      ...(periods.some((p) => numberAt(p, 'estimated_auc_lower') !== null) ? [series('estimated AUC −3σ', ['estimated_auc_lower'], true, colour(1)), series('estimated AUC +3σ', ['estimated_auc_upper'], true, colour(1))] : []),
+    ],
     bands: [...band('auc', 'realised AUC'), ...(hasEstimate ? ESTIMATED_AUC.flatMap((k) => band(k, 'estimated AUC')) : [])],
     note: 'Realised AUC needs imported outcomes (credit-tui outcomes); a period without them leaves a gap. Bands: mean ± 3 sd of reference chunks unless params.yaml fixes them.',
   });
