@@ -141,7 +141,7 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
     const b = predictionSample(BatchScorer, loaded, cur, opts.scale ?? DEFAULT_PARAMS.scoring);
     const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sample: v, missing: 0, total: v.length });
     prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded.version.version };
-    importance = (await import('./importance.js')).versionImportance(store, loaded);
+    importance = (await import('./importance.js')).versionImportanceIfAvailable(store, loaded);
   }
   const verdict = datasetVerdict(result.columns, importance, t);
   result = { ...result, dataset_drift: verdict.dataset_drift };

@@ -1,4 +1,5 @@
 import { takeRows } from '../core/data/dataset.js';
+import { UserError } from '../core/errors.js';
 import { permutationImportance } from '../core/drift/importance.js';
 import { transform } from '../core/features/preprocess.js';
 import type { RunStore } from '../core/store/run-store.js';
@@ -24,4 +25,17 @@ export function versionImportance(store: RunStore, m: LoadedModel): Record<strin
   const importance = permutationImportance(test, (d) => m.model.predictProba(transform(m.bundle.preprocessor, d)), { seed: m.bundle.params.seed });
   store.logMetrics(m.version.run_id, Object.fromEntries(Object.entries(importance).map(([k, v]) => [`${PREFIX}${k}`, v])));
   return importance;
+}
+
+/**
+ * The importance, or null when the version's training data can no longer be read (a removed dataset): the
+ * verdict then falls back to the plain share of drifted columns instead of failing the whole command.
+ */
+export function versionImportanceIfAvailable(store: RunStore, m: LoadedModel): Record<string, number> | null {
+  try {
+    return versionImportance(store, m);
+  } catch (e) {
+    if (e instanceof UserError) return null;
+    throw e;
+  }
 }

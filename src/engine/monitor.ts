@@ -16,7 +16,7 @@ import { BatchScorer } from '../core/scoring/batch-scorer.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { loadStoredDataset, verifyIfRegistered } from './datasets.js';
 import { readDataset } from './ingest.js';
-import { versionImportance } from './importance.js';
+import { versionImportanceIfAvailable } from './importance.js';
 import { readPredictionLog } from './prediction-log.js';
 import { inputFile, type Project } from './project.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
@@ -108,7 +108,7 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   const outcomes = store.outcomeMap();
   const ref = loadReference(store, model, params, opts.reference);
   const recon = referenceReconstruction(ref.rows, specs, params.seed);
-  const importance = versionImportance(store, model);
+  const importance = versionImportanceIfAvailable(store, model);
   const groupColumns = (params.fairness.attributes ?? DEFAULT_ATTRIBUTES).map((a) => a.column);
   const periods = new Map<string, PeriodState>();
   let logged = 0;

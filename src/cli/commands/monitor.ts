@@ -94,7 +94,7 @@ export function registerMonitor(program: Command): void {
         if (opts.report) writeOutputFile(opts.report, monitorMarkdown(report), project, opts.reference ? [opts.reference] : []);
         if (opts.json) out(JSON.stringify(report));
         else {
-          out(`model v${report.model.version} (${report.model.family}); reference ${report.reference.source}: ${report.reference.rows} rows, bands from ${report.reference.chunks} chunks of ${report.reference.chunk_rows}`);
+          out(`model v${report.model.version} (${report.model.family}); reference ${report.reference.source}: ${report.reference.rows} rows; approval and mean p(bad) bands sized for each period, the others from ${report.reference.chunks} chunks of ${report.reference.chunk_rows}`);
           out(table(HEADER, periodRows(report)));
           const last = report.periods.at(-1)!;
           out(last.alert ? `latest period ${last.period} ALERTS: ${last.alerts.join(', ')}` : `latest period ${last.period}: no alert`);
