@@ -78,7 +78,17 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
     const j = runCli(['monitor', '--json', '--by', '250 rows'], { home });
     const report = JSON.parse(j.stdout) as { periods: Record<string, unknown>[] };
     expect(report.periods.map((p) => p['rows'])).toHaveLength(4);
-    for (const key of ['period', 'rows', 'approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'drifted_columns', 'auc', 'estimated_auc', 'estimated_auc_lower', 'estimated_auc_upper', 'estimated_bad_rate_approved', 'bad_rate_approved', 'bad_rate', 'alert', 'alerts', 'bands']) expect(report.periods[0]).toHaveProperty(key);
+    for (const key of ['multivariate', 'weighted_drift_share', 'dataset_drift', 'fairness', 'data_quality', 'period', 'rows', 'approval_rate', 'mean_p_bad', 'score_psi', 'drift_share', 'drifted_columns', 'auc', 'estimated_auc', 'estimated_auc_lower', 'estimated_auc_upper', 'estimated_bad_rate_approved', 'bad_rate_approved', 'bad_rate', 'alert', 'alerts', 'bands']) expect(report.periods[0]).toHaveProperty(key);
+    expect(md).toContain('## Multivariate drift (PCA reconstruction error)');
+    expect(md).toContain('## Fairness (approval rate per protected group)');
+    expect(md).toContain('## Data quality (against the training profile)');
+    // drift --model: the plain and the importance-weighted share, the verdict by the weighted one.
+    const d = runCli(['drift', join(home, 'batch0.csv'), join(home, 'shifted9.csv'), '--model', 'champion', '--json'], { home });
+    const dj = JSON.parse(d.stdout) as { drift_share: number; weighted_drift_share: number; verdict_by: string; dataset_drift: boolean };
+    expect(dj.verdict_by).toBe('weighted');
+    expect(dj.weighted_drift_share).toBeGreaterThan(0);
+    expect(dj.dataset_drift).toBe(dj.weighted_drift_share >= 0.25);
+    expect(d.status).toBe(dj.dataset_drift ? 3 : 0);
     const since = runCli(['monitor', '--since', '2999-01-01'], { home });
     expect(since.status).toBe(1);
     expect(since.stderr).toMatch(/^error: no logged predictions since/);
@@ -113,6 +123,10 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
     stdin.write('\r');
     for (let i = 0; i < 100 && !/rows, /.test(lastFrame()!); i++) await new Promise((r) => setTimeout(r, 20));
     expect(lastFrame()).toMatch(/100 rows, \d+\.\d% approved/);
+    expect(lastFrame()).toMatch(/estimated AUC 0\.\d{3} \(±3σ 0\.\d{3}–0\.\d{3}\)/);
+    expect(lastFrame()).toMatch(/multivariate drift: PCA reconstruction error \d\.\d{3}/);
+    expect(lastFrame()).toMatch(/age_band: .* · AIR /);
+    expect(lastFrame()).toContain('data quality: missing 0.0%');
     store.close();
   });
 });
