@@ -4,7 +4,9 @@ import Database from 'better-sqlite3';
 import type { ColumnSchema } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
+import type { RunStoreContract, StoreLocation } from './contract.js';
 import { MIGRATIONS } from './migrations.js';
+import { pickModelVersion, rolesKey } from './store-rules.js';
 
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
@@ -60,28 +62,25 @@ export interface ModelVersionRow {
 
 export type NewDataset = Omit<DatasetRow, 'dataset_id' | 'version' | 'columns' | 'created_at' | 'file_sha256'>;
 
-/** Canonical JSON of role overrides (sorted keys), so equal overrides compare equal in SQL. */
-function rolesKey(roles: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(roles).sort(([a], [b]) => a.localeCompare(b))));
-}
-
 /**
  * The project's tracking store. Every write is a parameterised statement inside a transaction, WAL keeps
  * readers unblocked, and the busy timeout lets concurrent processes queue instead of failing.
  */
-export class RunStore {
+export class SqliteRunStore implements RunStoreContract {
   readonly db: Database.Database;
+  readonly location: StoreLocation;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, path: string) {
     this.db = db;
+    this.location = { kind: 'sqlite', display: path };
   }
 
-  static open(path: string): RunStore {
+  static open(path: string): SqliteRunStore {
     const db = new Database(path, { timeout: 15_000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    const store = new RunStore(db);
+    const store = new SqliteRunStore(db, path);
     store.migrate();
     store.reapOrphans();
     return store;
@@ -372,12 +371,7 @@ export class RunStore {
 
   /** A version by number, `vN`, or alias (default `champion`). */
   resolveModelVersion(name: string, ref: string): ModelVersionRow {
-    const all = this.listModelVersions(name);
-    if (all.length === 0) throw new UserError(`no registered model '${name}'`, {}, 'train one first: credit-tui train --headless');
-    const num = /^v?(\d+)$/.exec(ref);
-    const hit = num ? all.find((v) => v.version === Number(num[1])) : all.find((v) => v.aliases.includes(ref));
-    if (!hit) throw new UserError(`model '${name}' has no version or alias '${ref}'`, {}, `versions: ${all.map((v) => `v${v.version}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}`).join(', ')}`);
-    return hit;
+    return pickModelVersion(this.listModelVersions(name), name, ref);
   }
 
   /**
@@ -413,4 +407,20 @@ export class RunStore {
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
+}
+
+/**
+ * `RunStore` as a type is the store contract (what every engine function takes, either backend); as a value
+ * it is the SQLite class, so `RunStore.open(path)` keeps opening runs.db exactly as before.
+ */
+export type RunStore = RunStoreContract;
+export const RunStore = SqliteRunStore;
+
+/**
+ * The SQLite handle behind a store, for the few read paths written as one hand-tuned SQLite query (the
+ * dashboard's runs page); on PostgreSQL they say so in one line instead of failing on SQLite syntax.
+ */
+export function sqliteDb(store: RunStoreContract, what: string): Database.Database {
+  if (store instanceof SqliteRunStore) return store.db;
+  throw new UserError(`${what} is not available on a PostgreSQL store yet (${store.location.display})`, {}, 'use runs.db for it, or credit-tui runs list');
 }

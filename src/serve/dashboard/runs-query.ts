@@ -1,4 +1,4 @@
-import type { RunStatus, RunStore } from '../../core/store/run-store.js';
+import { sqliteDb, type RunStatus, type RunStore } from '../../core/store/run-store.js';
 
 /** The filters of the runs page; an empty field does not filter. */
 export interface RunFilters {
@@ -68,7 +68,7 @@ export function listRunSummaries(store: RunStore, f: RunFilters): RunSummary[] {
       OR EXISTS (SELECT 1 FROM runs c JOIN params p ON p.run_id = c.run_id WHERE c.parent_run_id = r.run_id AND p.key = 'family' AND p.value = ?))`);
     args.push(f.family, f.family, f.family);
   }
-  const rows = store.db.prepare(
+  const rows = sqliteDb(store, 'the dashboard runs page').prepare(
     `SELECT r.run_id, r.name, e.name AS experiment, r.status, r.start_time, r.end_time, r.error,
        (SELECT group_concat(d.name || '@' || d.version, ',') FROM inputs i JOIN datasets d USING (dataset_id) WHERE i.run_id = r.run_id) AS datasets,
        (SELECT group_concat(p.value, ',') FROM params p WHERE p.run_id = r.run_id AND p.key IN ('families', 'family')) AS families,
@@ -81,7 +81,7 @@ export function listRunSummaries(store: RunStore, f: RunFilters): RunSummary[] {
   const ids = JSON.stringify(rows.map((r) => r.run_id));
   const metrics = new Map<string, Record<string, number>>();
   const keys = JSON.stringify(HEADLINE_METRICS);
-  for (const m of store.db.prepare(
+  for (const m of sqliteDb(store, 'the dashboard runs page').prepare(
     `SELECT run_id, key, value FROM metrics WHERE step = 0 AND run_id IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
   ).iterate(ids, keys) as Iterable<{ run_id: string; key: string; value: number }>) {
     let r = metrics.get(m.run_id);
@@ -89,7 +89,7 @@ export function listRunSummaries(store: RunStore, f: RunFilters): RunSummary[] {
     r[m.key] = m.value;
   }
   // Candidates of the listed searches with their figures pivoted in one pass over the metrics index, ranked here.
-  const candidates = store.db.prepare(
+  const candidates = sqliteDb(store, 'the dashboard runs page').prepare(
     `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
        MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
        MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
@@ -117,7 +117,7 @@ export function listRunSummaries(store: RunStore, f: RunFilters): RunSummary[] {
 
 /** The values the filter menus offer: every experiment, dataset, family and status the store knows. */
 export function filterOptions(store: RunStore): { experiments: string[]; datasets: string[]; families: string[]; statuses: RunStatus[] } {
-  const col = (sql: string): string[] => (store.db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
+  const col = (sql: string): string[] => (sqliteDb(store, 'the dashboard runs page').prepare(sql).all() as { v: string }[]).map((r) => r.v);
   return {
     experiments: col('SELECT name AS v FROM experiments ORDER BY name'),
     datasets: col(`SELECT DISTINCT name AS v FROM datasets ORDER BY name`),

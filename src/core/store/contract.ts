@@ -1,0 +1,56 @@
+import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
+
+/** Which backend a store is and where it lives, safe to print: a path, or host:port/database (never a password). */
+export interface StoreLocation {
+  readonly kind: 'sqlite' | 'postgresql';
+  readonly display: string;
+}
+
+/**
+ * The tracking store every engine function talks to, modelled on MLflow's AbstractStore: runs with their
+ * params, metrics, tags, inputs and artifacts; datasets; the model registry with aliases; outcomes.
+ * Two implementations: RunStore (SQLite, runs.db, the default) and PgRunStore (PostgreSQL 15). It is
+ * synchronous on purpose: PgRunStore reaches the asynchronous driver through a blocking bridge, so no
+ * caller has a second, asynchronous code path.
+ */
+export interface RunStoreContract {
+  readonly location: StoreLocation;
+  close(): void;
+  /** Runs left RUNNING by a dead process on this host become KILLED; returns how many. */
+  reapOrphans(): number;
+  experimentId(name: string): number;
+  startRun(experiment: string, name: string, parentRunId?: string): string;
+  endRun(runId: string, status: Exclude<RunStatus, 'RUNNING'>, error?: string): void;
+  endRunTree(runId: string, status: Exclude<RunStatus, 'RUNNING'>, error?: string): void;
+  logParams(runId: string, params: Readonly<Record<string, unknown>>): void;
+  logMetrics(runId: string, metrics: Readonly<Record<string, number>>, step?: number): void;
+  setTags(runId: string, tags: Readonly<Record<string, string>>): void;
+  logInput(runId: string, datasetId: number, context?: string): void;
+  logArtifact(runId: string, path: string, sha256: string, bytes: number): void;
+  /** All of `fn`'s writes land, or none (one transaction; nested calls are savepoints). */
+  atomically<T>(fn: () => T): T;
+  listRuns(opts?: { experiment?: string; limit?: number; parent?: string | null }): RunRow[];
+  getRun(idOrPrefix: string): RunRow;
+  params(runId: string): Record<string, string>;
+  tags(runId: string): Record<string, string>;
+  metricHistory(runId: string): MetricRow[];
+  latestMetrics(runId: string): Record<string, number>;
+  childCount(runId: string): number;
+  artifacts(runId: string): { path: string; sha256: string; bytes: number }[];
+  runInputs(runId: string): { dataset: string; version: number; digest: string; context: string }[];
+  findDatasetByDigest(digest: string, roles?: Readonly<Record<string, string>>, name?: string): DatasetRow | undefined;
+  nextDatasetVersion(name: string): number;
+  addDataset(d: NewDataset, version: number): DatasetRow;
+  getDatasetById(id: number): DatasetRow;
+  listDatasets(): DatasetRow[];
+  registeredDatasetSha256(path: string): { sha256: string; dataset: string } | null;
+  resolveDataset(ref: string | null): DatasetRow;
+  registerModelVersion(v: Omit<ModelVersionRow, 'version' | 'created_at' | 'aliases'>, aliases: readonly string[]): number;
+  setAlias(name: string, alias: string, version: number): void;
+  listModelVersions(name?: string): ModelVersionRow[];
+  resolveModelVersion(name: string, ref: string): ModelVersionRow;
+  upsertOutcomes(rows: readonly { id: string; bad: 0 | 1; observed_at: string | null }[], sourceSha256: string): { inserted: number; updated: number; unchanged: number };
+  outcomeMap(): Map<string, 0 | 1>;
+  /** 'ok' when the store is consistent (SQLite's integrity_check; a live round trip on PostgreSQL). */
+  integrityCheck(): string;
+}

@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, tmpHome } from '../../test-support/helpers.js';
+import { HAS_POSTGRES, startPostgres, type PgServer } from '../../test-support/postgres.js';
+import type { RunStoreContract } from './contract.js';
+import { PG_MIGRATIONS } from './pg-migrations.js';
+import { PgRunStore } from './pg-run-store.js';
+import { RunStore } from './run-store.js';
+
+let pg: PgServer | undefined;
+
+beforeAll(async () => {
+  if (HAS_POSTGRES) pg = await startPostgres();
+}, 60_000);
+afterAll(() => pg?.stop());
+
+const backends: [string, () => RunStoreContract][] = [
+  ['SQLite', () => RunStore.open(join(tmpHome(), 'runs.db'))],
+  ['PostgreSQL', () => PgRunStore.open(pg!.url())],
+];
+
+const dataset = { name: 'statlog', digest: 'abc', source: '/x.data', format: 'parquet', path: '/p/statlog-1.parquet', raw_path: '/r/x.data', rows: 1000, schema: [{ name: 'a', type: 'numeric' }], roles: { b: 'id', a: 'numeric' } } as const;
+
+describe.each(backends)('store contract on %s', (kind, open) => {
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('records params, metric history by step, tags, artifacts and nested runs', () => {
+    const s = open();
+    const parent = s.startRun('train', 'search');
+    const child = s.startRun('train', 'logreg C=1', parent);
+    s.logParams(child, { C: 1, smote: false, name: 'x' });
+    s.logParams(child, { C: 2 });
+    for (let k = 0; k < 3; k++) s.logMetrics(child, { roc_auc: 0.7 + k / 100 }, k + 1);
+    s.logMetrics(child, { roc_auc: 0.71, nan: Number.NaN });
+    s.setTags(child, { family: 'logreg' });
+    s.logArtifact(child, 'models/a.json', 'f00', 12);
+    s.endRunTree(parent, 'KILLED', 'stopped');
+    expect(s.getRun(child.slice(0, 6))).toMatchObject({ run_id: child, status: 'KILLED', experiment: 'train', parent_run_id: parent, error: 'stopped' });
+    expect(s.params(child)).toEqual({ C: '2', smote: 'false', name: 'x' });
+    expect(s.metricHistory(child).map((m) => [m.step, m.value])).toEqual([[0, 0.71], [1, 0.7], [2, 0.71], [3, 0.72]]);
+    expect(s.latestMetrics(child)).toEqual({ roc_auc: 0.71 });
+    expect(s.childCount(parent)).toBe(1);
+    expect(s.tags(child)).toEqual({ family: 'logreg' });
+    expect(s.artifacts(child)).toEqual([{ path: 'models/a.json', sha256: 'f00', bytes: 12 }]);
+    expect(s.listRuns({ parent: null }).map((r) => r.run_id)).toEqual([parent]);
+    expect(s.listRuns({ parent }).map((r) => r.run_id)).toEqual([child]);
+    expect(() => s.getRun('zzzz')).toThrow(/no run with id 'zzzz'/);
+    s.close();
+  });
+
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('registers datasets by version and finds them by digest and roles', () => {
+    const s = open();
+    const run = s.startRun('ingest', 'i');
+    const d1 = s.addDataset(dataset, s.nextDatasetVersion('statlog'));
+    s.logInput(run, d1.dataset_id, 'ingested');
+    s.logArtifact(run, dataset.path, 'sha-of-parquet', 10);
+    expect(s.getDatasetById(d1.dataset_id)).toMatchObject({ name: 'statlog', version: 1, rows: 1000, columns: 1, roles: { a: 'numeric', b: 'id' }, file_sha256: 'sha-of-parquet' });
+    expect(s.nextDatasetVersion('statlog')).toBe(2);
+    expect(s.findDatasetByDigest('abc', { a: 'numeric', b: 'id' })?.dataset_id).toBe(d1.dataset_id);
+    expect(s.findDatasetByDigest('abc', {})).toBeUndefined();
+    expect(s.resolveDataset('statlog@1').dataset_id).toBe(d1.dataset_id);
+    expect(s.resolveDataset(null).dataset_id).toBe(d1.dataset_id);
+    expect(() => s.resolveDataset('statlog@7')).toThrow(/no dataset 'statlog@7'/);
+    expect(s.runInputs(run)).toEqual([{ dataset: 'statlog', version: 1, digest: 'abc', context: 'ingested' }]);
+    expect(s.registeredDatasetSha256('/r/x.data')).toEqual({ sha256: 'abc', dataset: 'statlog@1' });
+    s.close();
+  });
+
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('registers model versions and moves aliases', () => {
+    const s = open();
+    const run = s.startRun('train', 'r');
+    const base = { name: 'credit', run_id: run, family: 'logreg', path: '/m', sha256: 'x', dataset_digest: 'd', metrics: { roc_auc: 0.8 } };
+    expect(s.registerModelVersion(base, ['champion'])).toBe(1);
+    expect(s.registerModelVersion(base, ['champion'])).toBe(2);
+    expect(s.resolveModelVersion('credit', 'champion').version).toBe(2);
+    s.setAlias('credit', 'champion', 1);
+    expect(s.resolveModelVersion('credit', 'champion')).toMatchObject({ version: 1, metrics: { roc_auc: 0.8 }, aliases: ['champion'] });
+    expect(s.resolveModelVersion('credit', 'v2').aliases).toEqual([]);
+    expect(() => s.setAlias('credit', 'champion', 9)).toThrow(/no version 9/);
+    expect(() => s.resolveModelVersion('nope', 'champion')).toThrow(/no registered model 'nope'/);
+    s.close();
+  });
+
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('atomically: a throw rolls every write back, a nested throw only its own', () => {
+    const s = open();
+    const run = s.startRun('train', 'r');
+    expect(() =>
+      s.atomically(() => {
+        s.logParams(run, { a: 1 });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.params(run)).toEqual({});
+    s.atomically(() => {
+      s.logParams(run, { kept: 1 });
+      expect(() => s.atomically(() => {
+        s.logParams(run, { dropped: 1 });
+        throw new Error('inner');
+      })).toThrow('inner');
+    });
+    expect(s.params(run)).toEqual({ kept: '1' });
+    s.close();
+  });
+
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('upserts outcomes: insert, update, leave unchanged', () => {
+    const s = open();
+    expect(s.upsertOutcomes([{ id: 'a', bad: 1, observed_at: null }, { id: 'b', bad: 0, observed_at: '2024-01-01' }], 'h')).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+    expect(s.upsertOutcomes([{ id: 'a', bad: 0, observed_at: null }, { id: 'b', bad: 0, observed_at: '2024-01-01' }], 'h')).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
+    expect([...s.outcomeMap()].sort()).toEqual([['a', 0], ['b', 0]]);
+    expect(s.integrityCheck()).toBe('ok');
+    s.close();
+  });
+});
+
+describe.skipIf(!HAS_POSTGRES)('PostgreSQL store', () => {
+  it('creates its schema once, versioned, and says where it is without the password', () => {
+    const url = pg!.url('versioned');
+    const a = PgRunStore.open(url.replace('postgres@', 'postgres:s3cret@'));
+    expect(a.schemaVersion()).toBe(PG_MIGRATIONS.length);
+    expect(a.location).toEqual({ kind: 'postgresql', display: `127.0.0.1:${pg!.port}/versioned` });
+    a.startRun('train', 'kept');
+    a.close();
+    const b = PgRunStore.open(url);
+    expect(b.listRuns().map((r) => r.name)).toEqual(['kept']);
+    b.close();
+  });
+
+  it('a refused connection or a missing database is one line naming host, port and database, never the password', () => {
+    const refused = (): PgRunStore => PgRunStore.open('postgresql://alice:hunter2@127.0.0.1:1/teamdb?sslmode=disable', { connectTimeoutMs: 3_000 });
+    expect(refused).toThrow(/^cannot open the PostgreSQL store at host 127\.0\.0\.1, port 1, database teamdb: .*ECONNREFUSED/);
+    expect(refused).not.toThrow(/hunter2|\n/);
+    const missing = (): PgRunStore => PgRunStore.open(`postgresql://postgres:hunter2@127.0.0.1:${pg!.port}/nosuchdb`);
+    expect(missing).toThrow(new RegExp(`host 127\\.0\\.0\\.1, port ${pg!.port}, database nosuchdb: database "nosuchdb" does not exist`));
+    expect(() => PgRunStore.open('postgresql://a:b@[bad/x')).toThrow(/^store URL is not a valid postgresql:\/\/ URL: postgresql:\/\/a:\*\*\*@/);
+  });
+
+  it('two processes registering the same model at once get unique, consecutive versions', async () => {
+    const url = pg!.url('concurrent');
+    const setup = PgRunStore.open(url);
+    const run = setup.startRun('train', 'r');
+    setup.close();
+    // The store bundled for plain node: each child registers 15 versions in a tight loop.
+    const dir = join(REPO_ROOT, 'node_modules', '.cache', 'credit-tui-test');
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, `pg-store-${process.pid}.mjs`);
+    await build({ entryPoints: [join(REPO_ROOT, 'src/core/store/pg-run-store.ts')], bundle: true, platform: 'node', format: 'esm', outfile: entry, external: ['pg'], logLevel: 'error' });
+    const script = `const { PgRunStore } = await import(${JSON.stringify(entry)});
+      const s = PgRunStore.open(process.argv[1]);
+      const got = [];
+      for (let i = 0; i < 15; i++) got.push(s.registerModelVersion({ name: 'credit', run_id: ${JSON.stringify(run)}, family: 'logreg', path: '/m', sha256: 'x', dataset_digest: 'd', metrics: {} }, ['champion']));
+      s.close();
+      process.stdout.write(JSON.stringify(got));`;
+    const child = (): Promise<number[]> =>
+      new Promise((res, rej) => {
+        const p = spawn(process.execPath, ['--input-type=module', '-e', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        p.on('close', (code) => (code === 0 ? res(JSON.parse(out) as number[]) : rej(new Error(`child exited ${code}: ${err}`))));
+      });
+    const [a, b] = await Promise.all([child(), child()]);
+    expect([...a!, ...b!].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const s = PgRunStore.open(url);
+    expect(s.resolveModelVersion('credit', 'champion').version).toBe(Math.max(a!.at(-1)!, b!.at(-1)!));
+    s.close();
+  }, 30_000);
+});
