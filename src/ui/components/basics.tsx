@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
-import React from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
 /** A text bar: `████░░░░ 42%`. */
 export function ProgressBar({ done, total, width = 30 }: { readonly done: number; readonly total: number; readonly width?: number }): React.JSX.Element {
@@ -76,7 +76,11 @@ export function useListKeys(count: number, selected: number, onMove: (i: number)
   );
 }
 
-/** A one-line text field; Tab asks `complete` for a longer value (file paths). */
+/**
+ * A one-line text field; Tab asks `complete` for a longer value (file paths). A value already there when the
+ * field gets focus is selected, as in a dialog box: typing replaces it, Backspace clears it, → or Tab keeps
+ * it for editing.
+ */
 export function TextField({ label, value, onChange, onSubmit, complete, isActive = true }: {
   readonly label: string;
   readonly value: string;
@@ -85,18 +89,26 @@ export function TextField({ label, value, onChange, onSubmit, complete, isActive
   readonly complete?: (v: string) => string;
   readonly isActive?: boolean;
 }): React.JSX.Element {
+  const [selected, setSelected] = useState(isActive && value !== '');
+  const focused = useRef(isActive);
+  useEffect(() => {
+    if (isActive && !focused.current) setSelected(value !== '');
+    if (!isActive) setSelected(false);
+    focused.current = isActive;
+  }, [isActive, value]);
   useKeys(
     (input, key) => {
       if (key.return) onSubmit(value);
-      else if (key.backspace || key.delete) onChange(value.slice(0, -1));
+      else if (key.backspace || key.delete) onChange(selected ? '' : value.slice(0, -1));
       else if (key.tab && complete) onChange(complete(value));
-      else if (!key.ctrl && !key.meta && !key.escape && !key.upArrow && !key.downArrow && !key.tab && input) onChange(value + input);
+      else if (!key.ctrl && !key.meta && !key.escape && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.tab && input) onChange(selected ? input : value + input);
+      if (!key.return) setSelected(false);
     },
     { isActive },
   );
   return (
     <Text>
-      {label} <Text color={isActive ? 'cyan' : undefined}>{value}</Text>
+      {label} {selected ? <Text inverse color="cyan">{value}</Text> : <Text color={isActive ? 'cyan' : undefined}>{value}</Text>}
       {isActive ? <Text inverse> </Text> : null}
     </Text>
   );

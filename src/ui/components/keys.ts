@@ -22,26 +22,22 @@ const CONTROL_KEYS: Readonly<Record<string, Partial<Key> & { input?: string }>> 
 
 /**
  * Splits what Ink reports as one input into the keys that were pressed. Ink passes a chunk with no escape
- * sequence as one string, so two Backspaces (`\x7f\x7f`) or `386\r` written at once would otherwise arrive
- * as pasted text. Runs of printable characters stay together (a pasted path is one input).
+ * sequence as one string, so `jj`, two Backspaces (`\x7f\x7f`) or `386\r` written at once would otherwise
+ * arrive as one input that no single-key binding matches. Every character becomes a key of its own: a text
+ * field appends them one by one (a pasted path ends up the same), a list moves once per `j`.
  */
 export function splitKeys(input: string, key: Key): { input: string; key: Key }[] {
-  if (input.length <= 1 || !/[\r\n\t\x7f\b\x15]/.test(input)) return [{ input, key }];
-  const keys: { input: string; key: Key }[] = [];
-  let text = '';
-  for (const ch of input) {
+  const chars = [...input];
+  if (chars.length <= 1) return [{ input, key }];
+  // A chunk Ink already read as one special key (Ctrl/Meta/Esc combinations, arrows) stays whole.
+  const special = key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow;
+  if (special && !/[\r\n\t\x7f\b\x15]/.test(input)) return [{ input, key }];
+  return chars.map((ch) => {
     const control = CONTROL_KEYS[ch];
-    if (!control) {
-      text += ch;
-      continue;
-    }
-    if (text) keys.push({ input: text, key: NO_KEY });
-    text = '';
+    if (!control) return { input: ch, key: { ...NO_KEY, shift: ch !== ch.toLowerCase() } };
     const { input: controlInput = '', ...flags } = control;
-    keys.push({ input: controlInput, key: { ...NO_KEY, ...flags } });
-  }
-  if (text) keys.push({ input: text, key: NO_KEY });
-  return keys;
+    return { input: controlInput, key: { ...NO_KEY, ...flags } };
+  });
 }
 
 /**
