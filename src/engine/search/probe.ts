@@ -46,13 +46,18 @@ export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
   const fitPos = Array.from(picked).filter((_, i) => i % folds !== 0);
   const valPos = Array.from(picked).filter((_, i) => i % folds === 0);
   const probeFit = takeRows(train, fitPos);
+  // Timings of small inputs are mostly first-call compilation: each step runs once unmeasured first.
+  const prepare = () => prepareTraining(probeFit, params.preprocessing, false, params.preprocessing.smote_k, params.seed);
+  prepare();
   const tPrep = performance.now();
-  const set = prepareTraining(probeFit, params.preprocessing, false, params.preprocessing.smote_k, params.seed);
+  const set = prepare();
   const Xval = transform(set.prep, takeRows(train, valPos));
   const prepSeconds = seconds(tPrep);
   const needSmote = plan.entries.some((e) => e.params['smote'] === true);
+  const runSmote = () => smote(set.X, set.y, { k: params.preprocessing.smote_k, seed: params.seed, oneHotGroups: set.prep.oneHotGroups });
+  if (needSmote) runSmote();
   const tSmote = performance.now();
-  const smoted = needSmote ? smote(set.X, set.y, { k: params.preprocessing.smote_k, seed: params.seed, oneHotGroups: set.prep.oneHotGroups }) : null;
+  const smoted = needSmote ? runSmote() : null;
   const smoteSeconds = seconds(tSmote);
 
   // The groups the cross-validation step will form (TPE: the grid's, as a sample of what its trials cost).
@@ -98,38 +103,84 @@ export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
   const smoteGrowth = smoted ? smoted.X.rows / set.X.rows : 1;
   const perFamily: Record<string, number> = {};
   const perCandidate = new Map<Family, number[]>();
+  const perGroupFold: { family: Family; seconds: number }[] = [];
   for (const t of timed) {
     const realFit = fitRowsAfter(t.g.family, Math.round(fitRows * (t.g.smote ? smoteGrowth : 1)), adaptations);
     const own = fitRowsAfter(t.g.family, fitRows, adaptations);
     const perFold = t.fixed + t.slope * taskWork(t.g.family, realFit, valRows + own);
     perFamily[t.g.family] = (perFamily[t.g.family] ?? 0) + perFold * folds;
+    perGroupFold.push({ family: t.g.family, seconds: perFold });
     const list = perCandidate.get(t.g.family) ?? [];
     list.push(perFold / t.g.members);
     perCandidate.set(t.g.family, list);
   }
-  const cvCore = cvSeconds(plan, perFamily, perCandidate);
-  // Each family's winner is refitted once on all training rows.
-  const refitCore = [...perCandidate].reduce((a, [family, xs]) => {
-    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  // Each family's winner is refitted once on all training rows (a group's fold cost, scaled to them).
+  const refitOf = (family: Family): number => {
+    const xs = perGroupFold.filter((g) => g.family === family).map((g) => g.seconds);
+    const mean = xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
     const fitWork = taskWork(family, fitRowsAfter(family, fitRows, adaptations), valRows + fitRows);
-    return a + mean * (taskWork(family, fitRowsAfter(family, plan.trainRows, adaptations), valRows) / fitWork);
-  }, 0);
-  // After the search the champion's fairness audit bootstraps its test rows (1,000 resamples): timed here on
-  // the probe's validation rows with a few resamples and scaled to the test rows.
+    return mean * (taskWork(family, fitRowsAfter(family, plan.trainRows, adaptations), valRows) / fitWork);
+  };
+  // After the search the champion's fairness audit bootstraps its test rows (1,000 resamples): timed here at
+  // two sizes with a few resamples (after a warm-up) and extended along the line through them.
+  const timeAudit = (ds: Dataset): number => {
+    const t = performance.now();
+    audit(ds, Float64Array.from({ length: ds.rows }, (_, i) => (i % 7) / 7), 0.5, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed, resamples: AUDIT_PROBE_RESAMPLES });
+    return seconds(t);
+  };
   const valSet = takeRows(train, valPos);
-  const tAudit = performance.now();
-  audit(valSet, Float64Array.from({ length: valSet.rows }, (_, i) => (i % 7) / 7), 0.5, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed, resamples: AUDIT_PROBE_RESAMPLES });
+  timeAudit(valSet);
+  const auditSmall = timeAudit(valSet);
+  const auditLarge = timeAudit(probeFit);
+  const auditSlope = probeFit.rows > valSet.rows && auditLarge > auditSmall ? (auditLarge - auditSmall) / (probeFit.rows - valSet.rows) : auditLarge / probeFit.rows;
   const testRows = Math.round((plan.trainRows * params.split.test_size) / (1 - params.split.test_size));
-  const finishing = seconds(tAudit) * (testRows / Math.max(1, valSet.rows)) * (1000 / AUDIT_PROBE_RESAMPLES);
+  const finishing = (Math.max(0, auditLarge - auditSlope * probeFit.rows) + auditSlope * testRows) * (1000 / AUDIT_PROBE_RESAMPLES);
   const prepRatio = fitRows / Math.max(1, set.X.rows);
   const preprocessing = prepSeconds * prepRatio * (folds + 1) + (smoted ? smoteSeconds * prepRatio * prepRatio * (folds + 1) : 0);
   const probe = seconds(t0);
   const workers = plan.workers;
-  const total = probe + preprocessing + cvCore / workers + refitCore / Math.min(workers, perCandidate.size) + finishing;
-  return { seconds: total, perFamily, preprocessing, probe, refits: refitCore, finishing, adaptations: adaptations.map(adaptationLine) };
+  // The grid's fold tasks go to the pool in this order (groups slowest family first, then folds) and each
+  // free worker takes the next: the same list scheduling, simulated, gives the wall time and, under a time
+  // budget, which tasks start at all (the last ones run to their end).
+  let cvWall: number;
+  let refitted: Family[];
+  if (plan.strategy === 'grid') {
+    const budget = plan.time === null ? Infinity : plan.time - probe - preprocessing;
+    const tasks = perGroupFold.flatMap((g, gi) => Array.from({ length: folds }, () => ({ ...g, gi })));
+    const run = schedule(tasks.map((t) => t.seconds), workers, budget);
+    cvWall = run.wall;
+    const started = new Set(tasks.filter((_, i) => run.started[i]).map((t) => t.gi));
+    refitted = [...new Set(perGroupFold.filter((_, gi) => started.has(gi)).map((g) => g.family))];
+  } else {
+    cvWall = cvSeconds(plan, perFamily, perCandidate) / workers;
+    refitted = [...perCandidate.keys()];
+  }
+  const refitSeconds = refitted.map(refitOf);
+  const refits = schedule(refitSeconds, workers, Infinity).wall;
+  const total = probe + preprocessing + cvWall + refits + finishing;
+  return { seconds: total, perFamily, preprocessing, probe, refits, finishing, adaptations: adaptations.map(adaptationLine) };
 }
 
-/** Core-seconds of the cross-validation under the plan's strategy. */
+/** List scheduling of tasks in order on `workers`: the wall time and which tasks start before `budget`. */
+function schedule(durations: readonly number[], workers: number, budget: number): { wall: number; started: boolean[] } {
+  const free = new Array<number>(Math.max(1, workers)).fill(0);
+  const started: boolean[] = [];
+  let wall = 0;
+  for (const d of durations) {
+    let w = 0;
+    for (let i = 1; i < free.length; i++) if (free[i]! < free[w]!) w = i;
+    if (free[w]! >= budget) {
+      started.push(false);
+      continue;
+    }
+    free[w] = free[w]! + d;
+    wall = Math.max(wall, free[w]!);
+    started.push(true);
+  }
+  return { wall, started };
+}
+
+/** Core-seconds of the cross-validation under the plan's strategy (halving and TPE). */
 function cvSeconds(plan: SearchPlan, perFamily: Readonly<Record<string, number>>, perCandidate: ReadonlyMap<Family, readonly number[]>): number {
   const all = Object.values(perFamily).reduce((a, b) => a + b, 0);
   switch (plan.strategy) {
