@@ -1,4 +1,4 @@
-import { sqliteDb, type RunStatus, type RunStore } from '../../core/store/run-store.js';
+import { sqliteDb, type RunRow, type RunStatus, type RunStore } from '../../core/store/run-store.js';
 
 /** The filters of the runs page; an empty field does not filter. */
 export interface RunFilters {
@@ -22,14 +22,8 @@ export interface LeaderboardRow {
   readonly cv_auc_std: number | null;
 }
 
-export interface RunSummary {
-  readonly run_id: string;
-  readonly name: string;
-  readonly experiment: string;
-  readonly status: RunStatus;
-  readonly start_time: number;
-  readonly end_time: number | null;
-  readonly error: string | null;
+/** A top-level run as the runs page shows it: the store's row and what the page adds. */
+export interface RunSummary extends Omit<RunRow, 'parent_run_id'> {
   readonly datasets: readonly string[];
   readonly families: readonly string[];
   readonly children: number;
