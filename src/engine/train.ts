@@ -15,6 +15,8 @@ import { learnerSeed } from '../core/search/task.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
 import { inputProfile } from '../core/scoring/profile.js';
+import { reasonReference, withReasonReference } from '../core/scoring/reason-reference.js';
+import { calibrate } from '../core/decision/calibration.js';
 import { audit, DEFAULT_ATTRIBUTES, type AttributeFigures } from '../core/fairness/audit.js';
 import type { DecisionRecord } from '../core/decision/policy.js';
 import type { PromotePolicy, SearchStrategy } from '../core/params/params.js';
@@ -273,15 +275,19 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       }));
       champFolds = rerun.map((r) => (r.kind === 'fold' ? r.probs[0]![0]! : new Float64Array()));
     }
-    const cut = decideCutoff(outOfFold(champFolds!, split.folds, train.rows), train.target, champRefit.testProba, test.target, params);
+    const oof = outOfFold(champFolds!, split.folds, train.rows);
+    const cut = decideCutoff(oof, train.target, champRefit.testProba, test.target, params);
     const threshold = cut.decision.threshold;
+    // Reasons compare an applicant with params' reference set: the mean applicant, or those at the cut-off.
+    const trainX = transform(champSet.prep, train);
+    const reference = reasonReference(trainX, oof.map((p) => calibrate(cut.calibrator, p)), threshold, params.reasons.method);
     // The champion's fairness audit on the test rows, stored with its version (train summary, models list, TUI).
     const fairness = audit(takeRows(full, split.test), cut.testCalibrated, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
     const fairnessMetrics = Object.fromEntries(fairness.attributes.flatMap((a) => (a.adverse_impact_ratio === null ? [] : [[`fairness_air_${a.attribute}`, a.adverse_impact_ratio]])));
     const { text, sha256 } = sealBundle({
       format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
       dataset: { name: row.name, version: row.version, digest: row.digest },
-      schema: schemaOf(ds), preprocessor: champSet.prep, input: inputProfile(train, transform(champSet.prep, train)), model: champRefit.state, threshold, test_metrics: testMetrics,
+      schema: schemaOf(ds), preprocessor: champSet.prep, input: withReasonReference(inputProfile(train, trainX), reference, params.reasons.method), model: champRefit.state, threshold, test_metrics: testMetrics,
       cv: { metric: params.search.selection_metric, mean: champ.selection, std: champ.cv_auc_std }, params, train_run_id: runId,
       calibration: cut.calibrator, decision: cut.decision,
     });

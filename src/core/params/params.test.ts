@@ -44,7 +44,7 @@ describe('params.yaml', () => {
   });
 
   it('names the key and what is allowed on a wrong key, type or value', () => {
-    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, binning, decision, drift, fairness, monitor, planner)");
+    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, binning, reasons, decision, drift, fairness, monitor, planner)");
     expect(errorOf('split:\n  cv_folds: two')).toBe('params.yaml: invalid value "two" for \'split.cv_folds\': expected an integer from 2 to 20');
     expect(errorOf('preprocessing:\n  scaling: log')).toContain("'preprocessing.scaling': expected one of standard, minmax, none");
     expect(errorOf('search:\n  grids:\n    xgboost: {learning_rate: [2]}')).toContain("'search.grids.xgboost.learning_rate': expected a number in (0, 1]");

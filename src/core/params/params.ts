@@ -8,6 +8,7 @@ import type { AttributeSpec } from '../fairness/audit.js';
 import type * as Yaml from 'yaml';
 import { UserError } from '../errors.js';
 import { MONOTONIC_TRENDS, type MonotonicTrend } from '../binning/optimal-binning.js';
+import type { ReasonMethod } from '../scoring/reason-reference.js';
 import { DEFAULT_FAMILIES, DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
 
 export type ColumnRole = 'numeric' | 'categorical' | 'ordinal' | 'ignore';
@@ -90,6 +91,10 @@ export interface Params {
     /** Values per column that get a bin of their own, e.g. `{months_employed: [-1]}`. */
     readonly special: Readonly<Record<string, readonly (number | string)[]>>;
   };
+  /** Reason codes of attribution families: compared with the mean applicant, or with those at the cut-off. */
+  readonly reasons: {
+    readonly method: ReasonMethod;
+  };
   readonly drift: {
     readonly p_value: number;
     readonly distance_threshold: number;
@@ -148,6 +153,7 @@ export const DEFAULT_PARAMS: Params = {
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50, min_points: 300, max_points: 850 },
   binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {} },
+  reasons: { method: 'average' },
   drift: {
     p_value: 0.05,
     distance_threshold: 0.1,
@@ -225,7 +231,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'decision', 'drift', 'fairness', 'monitor', 'planner'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'reasons', 'decision', 'drift', 'fairness', 'monitor', 'planner'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -273,6 +279,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const minPoints = r.num(scoring, 'scoring.min_points', D.scoring.min_points, () => true, 'a number');
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
   const binning = r.section(raw, 'binning', Object.keys(D.binning));
+  const reasons = r.section(raw, 'reasons', ['method']);
   const monitor = r.section(raw, 'monitor', ['thresholds']);
   const planner = r.section(raw, 'planner', Object.keys(D.planner));
   const rowLimit = (n: number) => Number.isInteger(n) && n >= 100;
@@ -335,6 +342,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       trend: r.choice(binning, 'binning.trend', D.binning.trend, MONOTONIC_TRENDS),
       special: readSpecial(r, binning['special']),
     },
+    reasons: { method: r.choice(reasons, 'reasons.method', D.reasons.method, ['average', 'cutoff'] as const) },
     drift: {
       p_value: r.num(drift, 'drift.p_value', D.drift.p_value, share, 'a share in (0, 1)'),
       distance_threshold: r.num(drift, 'drift.distance_threshold', D.drift.distance_threshold, positive, 'a positive number'),

@@ -72,6 +72,12 @@ binning:                     # optimal binning of credit-tui bin (optbinning's d
   trend: ${D.binning.trend}                  # bad-rate trend: auto | ascending | descending | peak | valley | none
   special: {}                # values with a bin of their own, e.g. { months_employed: [-1] }
 
+reasons:
+  # Reason codes of logreg, svm, knn and mlp compare an applicant with a reference applicant: average (the mean
+  # training applicant) or cutoff (the training applicants at or just above the cut-off). Scorecards give the
+  # characteristics that lost most points against their best bin.
+  method: ${D.reasons.method}
+
 decision:
   # How the cut-off on p(bad) is chosen, always on out-of-fold predictions (never on test rows):
   #   cost          Bayes-optimal for the cost matrix above

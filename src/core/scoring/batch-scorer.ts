@@ -210,7 +210,7 @@ export class BatchScorer {
     } else {
       // Tree ensembles and logreg give p(bad) and every row's contributions in one pass.
       const contribs = this.contribScratch.length >= n * X.cols ? this.contribScratch.fill(0, 0, n * X.cols) : (this.contribScratch = new Float64Array(n * X.cols));
-      p = explainBatch(this.model, X, this.bundle.input.feature_means, contribs);
+      p = explainBatch(this.model, X, this.bundle.input.reason_reference ?? this.bundle.input.feature_means, contribs);
       for (let i = 0; i < n; i++) {
         this.reasonCount[i] = this.reasonIndex.topInto(contribs.subarray(i * X.cols, (i + 1) * X.cols), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
       }

@@ -30,6 +30,10 @@ export interface InputProfile {
   readonly target: string;
   /** Mean of each transformed feature on the training rows: the reference point of reason codes. */
   readonly feature_means: readonly number[];
+  /** params.yaml `reasons.method` when it is not the mean applicant (absent = average). */
+  readonly reason_method?: string;
+  /** The reference applicant of that method (transformed features), used in place of `feature_means`. */
+  readonly reason_reference?: readonly number[];
 }
 
 function codesFor(name: string): Readonly<Record<string, string>> {
