@@ -184,7 +184,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     if (opts.signal?.aborted) throw new CancelledError('search cancelled');
     store.logParams(runId, { planner: params.planner, adaptations: estimate.adaptations, estimate_seconds: Math.round(estimate.seconds), time_budget: plan.time ?? '' });
     yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.grids.keys()], candidates: plan.evaluations, fits: plan.evaluations * folds, folds, workers, split: split.source, perFamily, strategy, estimate };
-    for (const line of estimate.adaptations) yield { type: 'stage', message: `planner: ${line}` };
+    for (const line of [...estimate.adaptations, ...estimate.notes]) yield { type: 'stage', message: `planner: ${line}` };
 
     const needSmote = [...plan.grids.values()].some((cs) => cs.some((c) => c['smote'] === true));
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };

@@ -43,7 +43,7 @@ export function trainReducer(s: TrainView, a: TrainAction): TrainView {
         case 'started':
           return {
             ...INITIAL_TRAIN_VIEW, phase: 'running', runId: ev.runId, total: ev.candidates, stage: `${ev.candidates} candidates × ${ev.folds} folds on ${ev.dataset}`,
-            plan: [estimateText(ev.estimate), ...ev.estimate.adaptations.map((a) => `planner: ${a}`)],
+            plan: [estimateText(ev.estimate), ...[...ev.estimate.adaptations, ...ev.estimate.notes].map((a) => `planner: ${a}`)],
             perFamily: Object.fromEntries(Object.entries(ev.perFamily).map(([f, n]) => [f, { done: 0, total: n }])),
           };
         case 'stage':

@@ -32,7 +32,7 @@ function cand(family: CandidateResult['family'], auc: number, index = 0): Candid
 
 describe('train view state (pure reducer)', () => {
   it('folds started / candidate / finished events into progress, leaderboard and history', () => {
-    let s = trainReducer(INITIAL_TRAIN_VIEW, { type: 'event', event: { type: 'started', runId: 'r1', dataset: 'd@1', families: ['logreg', 'tree'], candidates: 3, fits: 15, folds: 5, workers: 1, split: 'seeded', strategy: 'grid', estimate: { seconds: 75, perFamily: { logreg: 40 }, preprocessing: 1, probe: 2, refits: 3, finishing: 4, adaptations: [] }, perFamily: { logreg: 2, tree: 1 } } });
+    let s = trainReducer(INITIAL_TRAIN_VIEW, { type: 'event', event: { type: 'started', runId: 'r1', dataset: 'd@1', families: ['logreg', 'tree'], candidates: 3, fits: 15, folds: 5, workers: 1, split: 'seeded', strategy: 'grid', estimate: { seconds: 75, perFamily: { logreg: 40 }, preprocessing: 1, probe: 2, refits: 3, finishing: 4, adaptations: [], notes: [] }, perFamily: { logreg: 2, tree: 1 } } });
     expect(s.phase).toBe('running');
     const a = cand('logreg', 0.78);
     s = trainReducer(s, { type: 'event', event: { type: 'candidate', result: a, done: 1, total: 3, elapsed: 1, eta: 2, best: a, leaderboard: [a] } });
@@ -45,12 +45,13 @@ describe('train view state (pure reducer)', () => {
   });
 
   it('renders the live view at a fixed width', () => {
-    let s = trainReducer(INITIAL_TRAIN_VIEW, { type: 'event', event: { type: 'started', runId: 'r1', dataset: 'd@1', families: ['logreg'], candidates: 4, fits: 20, folds: 5, workers: 1, split: 'seeded', strategy: 'grid', estimate: { seconds: 75, perFamily: { logreg: 40 }, preprocessing: 1, probe: 2, refits: 3, finishing: 4, adaptations: [] }, perFamily: { logreg: 4 } } });
+    let s = trainReducer(INITIAL_TRAIN_VIEW, { type: 'event', event: { type: 'started', runId: 'r1', dataset: 'd@1', families: ['logreg'], candidates: 4, fits: 20, folds: 5, workers: 1, split: 'seeded', strategy: 'grid', estimate: { seconds: 75, perFamily: { logreg: 40 }, preprocessing: 1, probe: 2, refits: 3, finishing: 4, adaptations: [], notes: [] }, perFamily: { logreg: 4 } } });
     const a = cand('logreg', 0.7812);
     s = trainReducer(s, { type: 'event', event: { type: 'candidate', result: a, done: 1, total: 4, elapsed: 65, eta: 195, best: a, leaderboard: [a] } });
     const { lastFrame } = render(<TrainView view={s} />);
     const frame = lastFrame()!;
     expect(frame).toContain('1/4 · 01:05 elapsed · ETA 03:15');
+    expect(frame).toContain('estimate 1m15s (logreg 40s; fit-seconds per family)');
     expect(frame).toContain(' 25%');
     expect(frame).toContain('1. logreg   0.7812 ± 0.010');
     expect(frame).toMatch(/logreg\s+█████░+\s+25% 1\/4/);

@@ -108,6 +108,8 @@ export interface PlanEstimate {
   readonly finishing: number;
   /** The adaptations, one line each (empty when the data is small enough to search as is). */
   readonly adaptations: readonly string[];
+  /** Warnings about the plan itself, one line each (a time budget spent before the first fit). */
+  readonly notes: readonly string[];
 }
 
 /** Seconds as a person reads them: 42s, 3m10s, 1h05m. */

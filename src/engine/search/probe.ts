@@ -7,7 +7,7 @@ import { takeMatrixRows, type Matrix } from '../../core/matrix.js';
 import type { Params } from '../../core/params/params.js';
 import { subsample } from '../../core/search/halving.js';
 import { prepareTraining } from '../../core/search/folds.js';
-import { adaptCandidate, adaptationLine, fitRowsAfter, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
+import { adaptCandidate, adaptationLine, approxDuration, fitRowsAfter, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
 import { learnerSeed } from '../../core/search/task.js';
 import { Rng } from '../../core/random.js';
 import { audit, DEFAULT_ATTRIBUTES } from '../../core/fairness/audit.js';
@@ -144,8 +144,10 @@ export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
   // budget, which tasks start at all (the last ones run to their end).
   let cvWall: number;
   let refitted: Family[];
+  const notes: string[] = [];
   if (plan.strategy === 'grid') {
     const budget = plan.time === null ? Infinity : plan.time - probe - preprocessing;
+    if (budget <= 0) notes.push(`the time budget (${approxDuration(plan.time ?? 0)}) is likely spent before the first fold fit: preprocessing is estimated at ${approxDuration(preprocessing)}; raise --time`);
     const tasks = perGroupFold.flatMap((g, gi) => Array.from({ length: folds }, () => ({ ...g, gi })));
     const run = schedule(tasks.map((t) => t.seconds), workers, budget);
     cvWall = run.wall;
@@ -158,7 +160,7 @@ export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
   const refitSeconds = refitted.map(refitOf);
   const refits = schedule(refitSeconds, workers, Infinity).wall;
   const total = probe + preprocessing + cvWall + refits + finishing;
-  return { seconds: total, perFamily, preprocessing, probe, refits, finishing, adaptations: adaptations.map(adaptationLine) };
+  return { seconds: total, perFamily, preprocessing, probe, refits, finishing, adaptations: adaptations.map(adaptationLine), notes };
 }
 
 /** List scheduling of tasks in order on `workers`: the wall time and which tasks start before `budget`. */
