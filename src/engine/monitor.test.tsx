@@ -119,6 +119,14 @@ describe.skipIf(!HAS_STATLOG)('credit-tui monitor on the seeded scenario', () =>
     expect(f).toMatch(/credit-tui › Monitor \(model v1, by batch\)/);
     expect(f).toMatch(/❯ ✓ applicants0\.csv/);
     expect(f).toContain('approval rate per period (outer lines: the alert band)');
+    // Tab to the fifth chart: the CBPE estimate with its band, the realised AUC beside it (keys are read once the
+    // screen has subscribed, a moment after its first frame).
+    await new Promise((r) => setTimeout(r, 100));
+    for (let k = 0; k < 4; k++) {
+      stdin.write('\t');
+      for (let i = 0; i < 250 && !lastFrame()!.includes(['score PSI', 'drift share', 'realised AUC', 'estimated AUC'][k]!); i++) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(lastFrame()).toContain('estimated AUC per period (with its ±3σ band, and the realised AUC where outcomes exist)');
     await new Promise((r) => setTimeout(r, 100));
     stdin.write('\r');
     for (let i = 0; i < 100 && !/rows, /.test(lastFrame()!); i++) await new Promise((r) => setTimeout(r, 20));
