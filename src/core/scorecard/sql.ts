@@ -8,21 +8,21 @@ import type { CharacteristicPoints, PointsTable } from './points-table.js';
  * sub-query: it runs unchanged in SQLite and PostgreSQL.
  */
 export function scorecardSql(table: PointsTable, idColumn = 'id'): string {
-  const cols = table.characteristics.map((c) => `    ${caseFor(c)} AS ${ident(`${c.characteristic}_points`)}`);
-  const total = table.characteristics.map((c) => ident(`${c.characteristic}_points`)).join(' + ');
+  const names = table.characteristics.map((c) => ident(`${c.characteristic}_points`));
   const lo = table.scale.min_points ?? 300;
   const hi = table.scale.max_points ?? 850;
-  const rounded = `FLOOR(${total} + 0.5)`;
   return [
     'SELECT',
-    `  ${ident(idColumn)},`,
-    ...table.characteristics.map((c) => `  ${ident(`${c.characteristic}_points`)},`),
-    `  CASE WHEN ${rounded} < ${lo} THEN ${lo} WHEN ${rounded} > ${hi} THEN ${hi} ELSE ${rounded} END AS points`,
+    `  ${[ident(idColumn), ...names].join(',\n  ')},`,
+    `  CASE WHEN rounded < ${lo} THEN ${lo} WHEN rounded > ${hi} THEN ${hi} ELSE rounded END AS points`,
     'FROM (',
-    '  SELECT',
-    `    ${ident(idColumn)},`,
-    cols.join(',\n'),
-    '  FROM applicants',
+    `  SELECT ${[ident(idColumn), ...names].join(', ')}, FLOOR(${names.join(' + ')} + 0.5) AS rounded`,
+    '  FROM (',
+    '    SELECT',
+    `      ${ident(idColumn)},`,
+    table.characteristics.map((c, k) => `      ${caseFor(c)} AS ${names[k]}`).join(',\n'),
+    '    FROM applicants',
+    '  ) AS bins',
     ') AS scored;',
     '',
   ].join('\n');
