@@ -6,6 +6,8 @@ import type { Project } from '../engine/project.js';
 export interface GlobalOptions {
   readonly home?: string;
   readonly params?: string;
+  /** postgresql://… or sqlite:PATH; else CREDIT_TUI_STORE, else store.url of params.yaml, else runs.db. */
+  readonly store?: string;
   readonly verbose?: boolean;
 }
 
@@ -27,7 +29,7 @@ export async function openContext(cmd: Command): Promise<CommandContext> {
   const g = globals(cmd);
   const project = projectAt(resolveHome(g.home));
   const params = loadParams(project, g.params);
-  const store = openStore(project);
+  const store = openStore(project, { flag: g.store });
   return { project, store, params, close: () => store.close() };
 }
 

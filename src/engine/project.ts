@@ -4,7 +4,9 @@ import { basename, dirname, join, resolve, relative, isAbsolute, sep } from 'nod
 import { UserError } from '../core/errors.js';
 import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.js';
 import { isProcessAlive } from '../core/process.js';
+import { PgRunStore, pgTarget } from '../core/store/pg-run-store.js';
 import { RunStore } from '../core/store/run-store.js';
+import { parseStoreUrl, type StoreSpec } from '../core/store/store-url.js';
 
 /** Where everything a project writes lives: runs.db, data/, models/, params.yaml. */
 export interface Project {
@@ -46,9 +48,33 @@ export function projectAt(home: string): Project {
   };
 }
 
-export function openStore(p: Project): RunStore {
+/**
+ * The project's store: `--store` (flag), else CREDIT_TUI_STORE, else `store.url` of params.yaml; none or
+ * `sqlite:PATH` is runs.db, `postgresql://…` the shared server. Every caller gets the same contract.
+ */
+export function openStore(p: Project, setting: StoreSetting = {}): RunStore {
   mkdirSync(p.home, { recursive: true });
-  return RunStore.open(p.dbPath);
+  const spec = storeSpec(setting);
+  if (spec.kind === 'postgresql') return PgRunStore.open(spec.url);
+  return RunStore.open(spec.path === null ? p.dbPath : resolve(p.home, spec.path));
+}
+
+/** The store setting's sources, strongest first after the flag: CREDIT_TUI_STORE, then params.yaml. */
+export interface StoreSetting {
+  readonly flag?: string | undefined;
+  readonly params?: string | null | undefined;
+}
+
+function storeSpec(setting: StoreSetting): StoreSpec {
+  return parseStoreUrl(setting.flag ?? process.env['CREDIT_TUI_STORE'] ?? setting.params);
+}
+
+/** Which store `openStore` would open, without connecting: `runs.db PATH` or `postgresql HOST:PORT/DB` (no password). */
+export function describeStore(p: Project, setting: StoreSetting = {}): string {
+  const spec = storeSpec(setting);
+  if (spec.kind === 'sqlite') return `runs.db ${spec.path === null ? p.dbPath : resolve(p.home, spec.path)}`;
+  const t = pgTarget(spec.url);
+  return `postgresql ${t.host}:${t.port}/${t.database}`;
 }
 
 /** params.yaml of the project, or the defaults when there is none. */

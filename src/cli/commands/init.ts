@@ -31,7 +31,7 @@ export function registerInit(program: Command): void {
     .option('--check', 'only validate: one line saying which file is valid (exit 0), or the error (exit 1)')
     .addHelpText('after', '\nExamples:\n  credit-tui params\n  credit-tui params --check\n  credit-tui --params other.yaml params --json')
     .action(async (opts: { json?: boolean; check?: boolean }, cmd: Command) => {
-      const { loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
+      const { describeStore, loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
       const g = globals(cmd);
       const project = projectAt(resolveHome(g.home));
       const params = loadParams(project, g.params);
@@ -42,5 +42,7 @@ export function registerInit(program: Command): void {
         return;
       }
       out(opts.json ? JSON.stringify(params) : JSON.stringify(params, null, 2));
+      // The store is a setting of where, not a parameter of a run: a line after the JSON, never inside it.
+      if (!opts.json) out(`store: ${describeStore(project, { flag: g.store })}`);
     });
 }

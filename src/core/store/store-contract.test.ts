@@ -8,7 +8,7 @@ import { HAS_POSTGRES, startPostgres, type PgServer } from '../../test-support/p
 import type { RunStoreContract } from './contract.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgRunStore } from './pg-run-store.js';
-import { RunStore } from './run-store.js';
+import { RunStore, type NewDataset } from './run-store.js';
 
 let pg: PgServer | undefined;
 
@@ -22,7 +22,7 @@ const backends: [string, () => RunStoreContract][] = [
   ['PostgreSQL', () => PgRunStore.open(pg!.url())],
 ];
 
-const dataset = { name: 'statlog', digest: 'abc', source: '/x.data', format: 'parquet', path: '/p/statlog-1.parquet', raw_path: '/r/x.data', rows: 1000, schema: [{ name: 'a', type: 'numeric' }], roles: { b: 'id', a: 'numeric' } } as const;
+const dataset: NewDataset = { name: 'statlog', digest: 'abc', source: '/x.data', format: 'parquet', path: '/p/statlog-1.parquet', raw_path: '/r/x.data', rows: 1000, schema: [{ name: 'a', role: 'numeric', dtype: 'f64' }], roles: { b: 'id', a: 'numeric' } };
 
 describe.each(backends)('store contract on %s', (kind, open) => {
   it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('records params, metric history by step, tags, artifacts and nested runs', () => {

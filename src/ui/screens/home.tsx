@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useMemo, useState } from 'react';
 import { existsSync } from 'node:fs';
+import type { StoreLocation } from '../../core/store/contract.js';
 import { predictionsDir } from '../../engine/project.js';
 import { expandGrid } from '../../core/params/grids.js';
 import { Screen, SelectList, useListKeys } from '../components/basics.js';
@@ -38,6 +39,11 @@ export function workflowSteps(s: Services): Step[] {
   ];
 }
 
+/** `runs.db PATH` or `postgresql HOST:PORT/DB`. */
+export function storeLabel(location: StoreLocation | undefined): string {
+  return location ? `${location.kind === 'sqlite' ? 'runs.db' : 'postgresql'} ${location.display}` : 'runs.db';
+}
+
 export function HomeScreen({ services, onOpen }: { readonly services: Services; readonly onOpen: (id: ScreenId) => void }): React.JSX.Element {
   const steps = useMemo(() => workflowSteps(services), [services]);
   const [sel, setSel] = useState(0);
@@ -48,7 +54,8 @@ export function HomeScreen({ services, onOpen }: { readonly services: Services; 
     if (n >= 1 && n <= steps.length) onOpen(steps[n - 1]!.id);
   });
   return (
-    <Screen title="Home" hints="↑↓/jk move · Enter open · 1-9 jump · ? help · q quit">
+    // Which store is in use, so a team never mistakes a local runs.db for the shared server (no password).
+    <Screen title={`Home · store ${storeLabel(services.store.location)}`} hints="↑↓/jk move · Enter open · 1-9 jump · ? help · q quit">
       <Text>The workflow, step by step:</Text>
       <Box marginTop={1}>
         <SelectList items={steps.map((s, i) => ({ key: s.id, label: `${i + 1}. ${s.title.padEnd(12)}`, detail: s.state }))} selected={sel} />
