@@ -244,7 +244,8 @@ export function bandsFromChunks(chunks: readonly PeriodMetrics[], columns: numbe
  * spread at n follows from the reference alone: binomial variance a(1 - a)/n and var(p)/n, plus the
  * reference's own sampling variance (its N rows are a sample too). A few reference chunks of another size
  * cannot give that: five chunks of 200 put a 500-row copy of the training data outside its band (#33).
- * AUCs shrink as 1/sqrt(n) too, so their chunk spread is rescaled from the chunk size to n.
+ * AUCs shrink as 1/sqrt(n) too, so their chunk spread is rescaled from the chunk size to n, and score PSI's
+ * band as 1/n + 1/N.
  */
 export function bandsForSize(chunkBands: readonly Band[], ref: ReferenceSummary, n: number, chunkRows: number, sigmas = 3): Band[] {
   const width = (sdRow: number): number => sigmas * sdRow * Math.sqrt(1 / n + 1 / ref.rows);
@@ -259,6 +260,11 @@ export function bandsForSize(chunkBands: readonly Band[], ref: ReferenceSummary,
     if ((b.metric === 'auc' || b.metric === 'estimated_auc') && b.lower !== null && b.centre !== null) {
       // Only the half-width (3 sd) scales with the size, around the chunks' mean.
       sized.push({ ...b, lower: b.centre - (b.centre - b.lower) * scale });
+    } else if (b.metric === 'score_psi' && b.upper !== null && b.centre !== null) {
+      // With no change, PSI is a chi-square-like sum whose mean and spread both go as 1/n + 1/N: the whole
+      // band scales from the chunks' size to the period's.
+      const f = (1 / n + 1 / ref.rows) / (1 / chunkRows + 1 / ref.rows);
+      sized.push({ ...b, upper: b.upper * f, centre: b.centre * f });
     } else sized.push(b);
   }
   return sized;
