@@ -121,6 +121,25 @@ describe('the optimal merge', () => {
   });
 });
 
+describe('numeric special and missing values', () => {
+  it('get bins of their own, out of the pre-binning, and binOf sends them there', () => {
+    const n = 400;
+    const x = Float64Array.from({ length: n }, (_, i) => (i % 20 === 0 ? NaN : i % 20 === 1 ? -1 : i));
+    const y = Uint8Array.from({ length: n }, (_, i) => (i % 20 === 1 ? 1 : i > 250 ? 1 : 0));
+    const b = binNumeric('x', x, y, {}, [-1]);
+    const k = b.splits.length + 1;
+    expect(b.bins[k]!.bin).toBe('Special');
+    expect([b.bins[k]!.count, b.bins[k]!.bad]).toEqual([20, 20]);
+    expect(b.bins[k + 1]!.bin).toBe('Missing');
+    expect(b.bins[k + 1]!.count).toBe(20);
+    // -1 never reaches a numeric bin: the first bin starts at the lowest clean value.
+    expect(b.bins[0]!.count + b.bins.slice(1, k).reduce((s, r) => s + r.count, 0)).toBe(360);
+    expect(binOf(b, -1)).toBe(k);
+    expect(binOf(b, NaN)).toBe(k + 1);
+    expect(binOf(b, 300)).toBe(k - 1);
+  });
+});
+
 describe('auto trend and categorical grouping', () => {
   it('reads a falling bad rate as descending and a rising one as ascending', () => {
     expect(autoTrend([10, 20, 30, 40, 50], [50, 40, 30, 20, 10])).toBe('descending');
