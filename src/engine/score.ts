@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import { sniffHeader, type Delimiter } from '../core/data/delimited.js';
@@ -10,7 +11,8 @@ import { LineChunks, readHead } from '../core/data/line-stream.js';
 import { isParquet } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
 import { CancelledError, UserError } from '../core/errors.js';
-import { BatchScorer, emptyChunkResult, type ChunkResult, type ScoredRow, type ScorerConfig } from '../core/scoring/batch-scorer.js';
+import { ParquetStreamWriter, type ParquetColumnSpec } from '../core/data/parquet-writer.js';
+import { BatchScorer, emptyChunkResult, SCORED_COLUMNS, type ChunkResult, type ScoredRow, type ScorerConfig } from '../core/scoring/batch-scorer.js';
 import { quantileRuns } from '../core/drift/runs.js';
 import type { PointsScale } from '../core/scoring/decision.js';
 import type { RunStore } from '../core/store/run-store.js';
@@ -162,18 +164,17 @@ function checkOutputPath(out: string, input: string, project: Project): void {
   if (!['.csv', '.json', '.parquet'].includes(ext)) throw new UserError(`unsupported output type '${ext || '(none)'}'`, { file: out }, 'use .csv, .json or .parquet');
 }
 
-/** Columns of a scored output, in order (CSV header, JSON keys, Parquet columns). */
-const SCORED_COLUMNS = ['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'reason_code_1', 'reason_code_2', 'reason_code_3', 'reason_code_4'] as const;
+/** The Parquet schema of a scored output: p_bad a double, score a 64-bit integer, the rest UTF-8 strings. */
+const PARQUET_COLUMNS: readonly ParquetColumnSpec[] = SCORED_COLUMNS.map((name) => ({ name, type: name === 'p_bad' ? 'double' : name === 'score' ? 'int64' : 'string' }));
 
 class AtomicWriter {
   private readonly tmp: string;
   private readonly stream: ReturnType<typeof createWriteStream>;
 
-  /** `tmp`: where the bytes go until commit (default: the output's hidden partial file). */
-  constructor(readonly path: string, tmp?: string) {
+  constructor(readonly path: string) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     cleanStalePartials(dirname(resolve(path)));
-    this.tmp = tmp ?? partialPath(path);
+    this.tmp = partialPath(path);
     this.stream = createWriteStream(this.tmp);
   }
 
@@ -193,29 +194,9 @@ class AtomicWriter {
     commitPartial(this.tmp, this.path, 'score:before-commit');
   }
 
-  /** The CSV written so far becomes the Parquet output, converted in a streaming pass (row order kept). */
-  async commitAsParquet(): Promise<void> {
-    await this.close();
-    const pl = polars();
-    const schema = {
-      id: pl.Utf8, p_bad: pl.Float64, decision: pl.Utf8, score: pl.Int64, reason_1: pl.Utf8, reason_2: pl.Utf8, reason_3: pl.Utf8, reason_4: pl.Utf8,
-      reason_code_1: pl.Utf8, reason_code_2: pl.Utf8, reason_code_3: pl.Utf8, reason_code_4: pl.Utf8,
-    };
-    const parquet = partialPath(this.path);
-    try {
-      const sink = pl.scanCSV(this.tmp, { schema, missingUtf8IsEmptyString: true })
-        .sinkParquet(parquet, { sinkOptions: { maintainOrder: true, syncOnClose: 'all', mkdir: false } });
-      // nodejs-polars 0.24 returns the native frame here (typed as its wrapper), whose collect takes an engine name.
-      (sink as unknown as { collectSync(engine: string): unknown }).collectSync('streaming');
-    } finally {
-      unlinkSync(this.tmp);
-    }
-    commitPartial(parquet, this.path, 'score:before-commit');
-  }
-
   abort(): void {
     this.stream.destroy();
-    for (const f of [this.tmp, partialPath(this.path)]) if (existsSync(f)) unlinkSync(f);
+    if (existsSync(this.tmp)) unlinkSync(this.tmp);
   }
 }
 
@@ -235,9 +216,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const outExt = output ? extname(output).toLowerCase() : '';
   const config: ScorerConfig = {
     header: input.header, delimiter: input.kind === 'text' ? input.delimiter : ',', idColumn: input.header.findIndex(isIdColumn),
-    // Parquet is written from a hidden CSV of the same rows (streamed like any CSV output), then converted by
-    // Polars' streaming engine, so memory stays flat whatever the number of rows.
-    threshold, scale: opts.scale, format: outExt === '.json' ? 'json' : 'csv',
+    // Parquet: each chunk's rows come back as columns and are written as one row group, so memory stays flat.
+    threshold, scale: opts.scale, format: outExt === '.json' ? 'json' : outExt === '.parquet' ? 'columns' : 'csv',
   };
   const scorer = new BatchScorer(bundle, loaded.model, config);
   const missing = scorer.missingColumns();
@@ -252,7 +232,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   store.logParams(runId, { input: path, model_version: loaded.version.version, model_sha256: loaded.version.sha256, threshold, output: output ?? '' });
   yield { type: 'started', runId, model: loaded.version.version, family: bundle.family, input: file };
   const t0 = performance.now();
-  const writer = output ? new AtomicWriter(output, outExt === '.parquet' ? partialPath(`${output}.csv`) : undefined) : null;
+  const writer = output ? new AtomicWriter(output) : null;
+  const parquet = outExt === '.parquet' ? new ParquetStreamWriter(PARQUET_COLUMNS, { id: 2, compress: (page) => gzipSync(page, { level: 1 }) }) : null;
   const rejectWriter = rejectsPath ? new AtomicWriter(rejectsPath) : null;
   const total = emptyChunkResult(config.format);
   const scores = new PointsTally();
@@ -266,7 +247,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   let lastProgress = 0;
   let wroteRows = false;
   try {
-    if (writer && outExt !== '.json') await writer.write(`${SCORED_COLUMNS.join(',')}\n`);
+    if (writer && outExt === '.csv') await writer.write(`${SCORED_COLUMNS.join(',')}\n`);
+    if (writer && parquet) await writer.write(parquet.start());
     if (writer && outExt === '.json') await writer.write('[\n');
     if (rejectWriter) await rejectWriter.write('row,column,reason\n');
     const chunks = lines && runner ? textChunks(lines, runner, workers * 2) : parquetChunks(path, input.header, runScorer);
@@ -277,6 +259,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
         const out = r.out;
         await writer.write(out, () => runner?.recycle(out));
       }
+      if (writer && parquet && r.columns && r.columns[0]!.length > 0) for (const part of parquet.rowGroup(r.columns)) await writer.write(part);
       wroteRows ||= r.out.length > 0;
       if (rejectWriter && r.rejects) await rejectWriter.write(r.rejects);
       log?.appendLines(r.logged);
@@ -297,8 +280,8 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
     if (scoredN === 0) throw new UserError(rowsRead === 0 ? 'no data rows' : `no usable rows: all ${rowsRead} rows were rejected`, { file }, rejectsPath ? `see ${rejectsPath}` : 'pass -o OUT to get a rejects file');
     if (writer && outExt === '.json') await writer.write('\n]\n');
     if (opts.signal?.aborted) throw new CancelledError('scoring stopped');
-    if (writer && outExt === '.parquet') await writer.commitAsParquet();
-    else await writer?.commit();
+    if (writer && parquet) await writer.write(parquet.finish('credit-tui'));
+    await writer?.commit();
     if (rejected > 0) await rejectWriter?.commit();
     else if (rejectWriter && rejectsPath) {
       // Nothing rejected: no header-only file, and an earlier run's rejects at this path would mislead.

@@ -10,8 +10,11 @@ import { points, ReasonIndex, type PointsScale, type Reason } from './decision.j
 import { reasonText } from './reason-text.js';
 import { RowValidator, type RowReject, type ValueSink } from './validate.js';
 
-/** How scored rows are serialised: CSV lines (also the source of Parquet outputs), JSON objects, or kept as objects. */
-export type ScoredFormat = 'csv' | 'json' | 'rows';
+/** How scored rows are serialised: CSV lines, JSON objects, columns (one Parquet row group per chunk), or kept as objects. */
+export type ScoredFormat = 'csv' | 'json' | 'columns' | 'rows';
+
+/** Columns of a scored output, in order: CSV header, JSON keys and Parquet columns alike. */
+export const SCORED_COLUMNS = ['id', 'p_bad', 'decision', 'score', 'reason_1', 'reason_2', 'reason_3', 'reason_4', 'reason_code_1', 'reason_code_2', 'reason_code_3', 'reason_code_4'] as const;
 
 export interface ScorerConfig {
   /** Column names of the input, in file order. */
@@ -57,6 +60,8 @@ export interface ChunkResult {
   /** Points score -> count, flattened as [points, count, points, count, ...]. */
   points: number[];
   rows: ScoredRow[];
+  /** The chunk's scored rows as columns in SCORED_COLUMNS order (format 'columns' only). */
+  columns: (string | number)[][] | null;
   /** Refused rows with their row number (format 'rows' only: one applicant or a request of several). */
   rejectList: (RowReject & { readonly row: number })[];
   /** Prediction-log lines of the scored rows (config.log only). */
@@ -66,7 +71,8 @@ export interface ChunkResult {
 const EMPTY = new Uint8Array(0);
 
 export function emptyChunkResult(format: ScoredFormat): ChunkResult {
-  return { out: EMPTY, rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], rows: [], rejectList: [], logged: '' };
+  const columns = format === 'columns' ? SCORED_COLUMNS.map(() => []) : null;
+  return { out: EMPTY, rejects: '', firstReject: null, rowsRead: 0, rejected: 0, approve: 0, decline: 0, pSum: 0, points: [], rows: [], columns, rejectList: [], logged: '' };
 }
 
 const BATCH = 8192;
@@ -237,6 +243,16 @@ export class BatchScorer {
           reason_code_1: this.reasonCode(i, 0, k), reason_code_2: this.reasonCode(i, 1, k), reason_code_3: this.reasonCode(i, 2, k), reason_code_4: this.reasonCode(i, 3, k),
         };
         out.write(`${out.length > 0 ? ',\n' : ''}${JSON.stringify(row)}`);
+      } else if (format === 'columns') {
+        const c = r.columns!;
+        c[0]!.push(this.ids[i]!);
+        c[1]!.push(pb);
+        c[2]!.push(decision);
+        c[3]!.push(score);
+        for (let m = 0; m < 4; m++) {
+          c[4 + m]!.push(m < k ? this.reasonText(i, m, k) : '');
+          c[8 + m]!.push(m < k ? this.reasonCode(i, m, k) : '');
+        }
       } else {
         const reasons: Reason[] = [];
         for (let m = 0; m < k; m++) {
