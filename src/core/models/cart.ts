@@ -18,8 +18,7 @@ export class CartScratch {
   /** The bins a node's rows fall in, in the order first reached. */
   readonly touched: Int32Array;
   readonly featureOrder: Int32Array;
-  /** Row lists of a split being made (copied out at their final lengths). */
-  readonly left: Int32Array;
+  /** The right-hand rows of a split being made. */
   readonly right: Int32Array;
   /** A node's rows' labels and weights, gathered once per node so each feature's pass reads them in order. */
   readonly nodeY: Uint8Array;
@@ -32,7 +31,6 @@ export class CartScratch {
     this.count = new Int32Array(maxBins);
     this.touched = new Int32Array(maxBins + 1); // + 1: the branch-free append writes one past the last bin
     this.featureOrder = new Int32Array(cols);
-    this.left = new Int32Array(rows);
     this.right = new Int32Array(rows);
     this.nodeY = new Uint8Array(rows);
     this.nodeW = new Float64Array(rows);
@@ -48,7 +46,7 @@ export class CartScratch {
  * Nodes are split level by level (breadth first), so the random draws for levels above d do not depend on
  * what happens below: the tree grown with max_depth = d is exactly this tree cut at depth d (internal nodes
  * keep their p(bad)), and one forest fit answers for every max_depth (see `cutLeafValue` in tree-structure.ts).
- * `y` holds 0/1 labels (1 = bad).
+ * `y` holds 0/1 labels (1 = bad). `rows` is reordered in place (each node's rows stay in row order).
  */
 export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: Int32Array, opts: CartOptions, rng: Rng | null, scratch: CartScratch): TreeState {
   const tree = emptyTree();
@@ -165,22 +163,25 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     const base = bestF * n;
     // Branch-free partition, keeping row order: each row is written to both lists, and only its side's
     // length moves on.
-    const { left, right } = scratch;
+    // In place: left rows are compacted forward, right rows go to scratch and are copied back behind them,
+    // so the children's lists are the two ends of this node's (levels below never touch a parent's rows).
+    const { right } = scratch;
     let a = 0;
     let c = 0;
     let nextBin = Infinity;
     for (let r = 0; r < idx.length; r++) {
       const i = idx[r]!;
       const code = B.codes[base + i]!;
-      left[a] = i;
+      idx[a] = i;
       right[c] = i;
       const goesLeft = +(code <= bestBin);
       a += goesLeft;
       c += 1 - goesLeft;
       nextBin = Math.min(nextBin, code + 65536 * goesLeft); // codes are below 2^16
     }
-    const L = left.slice(0, a);
-    const R = right.slice(0, c);
+    idx.set(right.subarray(0, c), a);
+    const L = idx.subarray(0, a);
+    const R = idx.subarray(a);
     const th = B.thresholds[bestF]!;
     tree.feature[node] = bestF;
     tree.threshold[node] = (th[bestBin]! + th[nextBin - 1]!) / 2;

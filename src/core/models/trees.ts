@@ -60,7 +60,7 @@ export const treeEngine: FamilyEngine = {
       maxDepth: numOrNull(c, 'max_depth', null),
       minSamplesLeaf: num(c, 'min_samples_leaf', 1),
       maxFeatures: X.cols,
-    }, null, new CartScratch(Math.max(...B.bins), X.cols, X.rows));
+    }, null, new CartScratch(Math.max(...B.bins), X.cols, X.rows, B));
     return new TreeEnsemble('tree', [tree], X.cols);
   },
   fitGroup(cands, X, y, evals, seed) {
