@@ -36,7 +36,7 @@ describe('shift works on any scoring input and keeps every column it does not sh
     for (const c of after.columns) {
       const b = before.columns.find((x) => x.name === c.name)!;
       if (c.name === 'credit_amount') expect(Array.from(c.values as Float64Array)).toEqual(Array.from(b.values as Float64Array, (v) => v * 2));
-      else expect(Array.from(c.values)).toEqual(Array.from(b.values));
+      else expect([...c.values]).toEqual([...b.values]);
     }
     // The ids are written as they were (leading zeros too), so outcomes still join.
     expect(csvRows(output).slice(1).map((r) => r[0])).toEqual(csvRows(input).slice(1).map((r) => r[0]));
