@@ -120,6 +120,9 @@ describe.skipIf(!HAS_STATLOG || !HAS_CHROMIUM)('the dashboard in a real browser'
     const r = await page.goto(`${served}/dashboard?token=${TOKEN}`);
     expect(r?.status()).toBe(200);
     expect(new URL(page.url()).search).toBe('');
+    // The JSON twin the page links to is reached with the same cookie.
+    const twin = await page.goto(`${served}/dashboard.json`);
+    expect(twin?.status()).toBe(200);
   });
 
   it('lists the runs newest first, with filters and each search leaderboard', async () => {

@@ -63,10 +63,11 @@ export async function registerDashboard(app: FastifyInstance, opts: DashboardOpt
       if (!opts.token) return;
       const q = req.query as Query;
       if (q['token'] === opts.token) {
-        // A browser cannot send a bearer header on navigation: the token given once in the URL becomes a cookie.
+        // A browser cannot send a bearer header on navigation: the token given once in the URL becomes a cookie
+        // (path / so that /dashboard.json, which a path of /dashboard would not match, gets it too; only these pages read it).
         const url = new URL(req.url, 'http://x');
         url.searchParams.delete('token');
-        return reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(opts.token)}; Path=/dashboard; HttpOnly; SameSite=Strict`).redirect(`${url.pathname}${url.search}`);
+        return reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(opts.token)}; Path=/; HttpOnly; SameSite=Strict`).redirect(`${url.pathname}${url.search}`);
       }
       if (req.headers.authorization === `Bearer ${opts.token}` || cookieToken(req) === opts.token) return;
       return reply.code(401).type('application/json').send({ error_code: 'UNAUTHENTICATED', message: 'missing or wrong bearer token (Authorization: Bearer <token>, or open /dashboard?token=<token> once in a browser)' });
