@@ -20,24 +20,43 @@ const CONTROL_KEYS: Readonly<Record<string, Partial<Key> & { input?: string }>> 
   '\x15': { ctrl: true, input: 'u' },
 };
 
+/** The longest run of printable characters taken as keys typed together; a longer run is a paste. */
+export const MAX_TYPED_RUN = 4;
+
 /**
  * Splits what Ink reports as one input into the keys that were pressed. Ink passes a chunk with no escape
  * sequence as one string, so `jj`, two Backspaces (`\x7f\x7f`) or `386\r` written at once would otherwise
- * arrive as one input that no single-key binding matches. Every character becomes a key of its own: a text
- * field appends them one by one (a pasted path ends up the same), a list moves once per `j`.
+ * arrive as one input that no single-key binding matches: control bytes are always keys of their own, and a
+ * short run of printable characters (up to MAX_TYPED_RUN, what fingers send in one read) is one key per
+ * character. A longer run is a paste and stays whole: a text field appends it as it would the characters,
+ * and the letters of a pasted path never fire list bindings (the `q` of `~/x.parquet` must not quit).
  */
 export function splitKeys(input: string, key: Key): { input: string; key: Key }[] {
   const chars = [...input];
   if (chars.length <= 1) return [{ input, key }];
+  const hasControl = /[\r\n\t\x7f\b\x15]/.test(input);
   // A chunk Ink already read as one special key (Ctrl/Meta/Esc combinations, arrows) stays whole.
   const special = key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow;
-  if (special && !/[\r\n\t\x7f\b\x15]/.test(input)) return [{ input, key }];
-  return chars.map((ch) => {
+  if (special && !hasControl) return [{ input, key }];
+  const keys: { input: string; key: Key }[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length > MAX_TYPED_RUN) keys.push({ input: run.join(''), key: NO_KEY });
+    else for (const ch of run) keys.push({ input: ch, key: { ...NO_KEY, shift: ch !== ch.toLowerCase() } });
+    run = [];
+  };
+  for (const ch of chars) {
     const control = CONTROL_KEYS[ch];
-    if (!control) return { input: ch, key: { ...NO_KEY, shift: ch !== ch.toLowerCase() } };
+    if (!control) {
+      run.push(ch);
+      continue;
+    }
+    flush();
     const { input: controlInput = '', ...flags } = control;
-    return { input: controlInput, key: { ...NO_KEY, ...flags } };
-  });
+    keys.push({ input: controlInput, key: { ...NO_KEY, ...flags } });
+  }
+  flush();
+  return keys;
 }
 
 /**
