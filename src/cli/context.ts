@@ -29,7 +29,7 @@ export async function openContext(cmd: Command): Promise<CommandContext> {
   const g = globals(cmd);
   const project = projectAt(resolveHome(g.home));
   const params = loadParams(project, g.params);
-  const store = openStore(project, { flag: g.store });
+  const store = openStore(project, { flag: g.store, params: params.store?.url });
   return { project, store, params, close: () => store.close() };
 }
 

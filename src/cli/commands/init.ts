@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { parseParams } from '../../core/params/params.js';
 import { paramsTemplate } from '../../core/params/template.js';
+import { redactStoreUrl } from '../../core/store/store-url.js';
 
 import { globals, out } from '../context.js';
 
@@ -41,8 +42,10 @@ export function registerInit(program: Command): void {
         out(opts.json ? JSON.stringify({ valid: true, file: g.params || existsSync(file) ? file : null }) : text);
         return;
       }
-      out(opts.json ? JSON.stringify(params) : JSON.stringify(params, null, 2));
-      // The store is a setting of where, not a parameter of a run: a line after the JSON, never inside it.
-      if (!opts.json) out(`store: ${describeStore(project, { flag: g.store })}`);
+      // A password written into store.url is never printed.
+      const shown = params.store?.url ? { ...params, store: { url: redactStoreUrl(params.store.url) } } : params;
+      out(opts.json ? JSON.stringify(shown) : JSON.stringify(shown, null, 2));
+      // Which store is in use (flag, environment and params.yaml resolved): a line after the JSON, never inside it.
+      if (!opts.json) out(`store: ${describeStore(project, { flag: g.store, params: params.store?.url })}`);
     });
 }

@@ -44,7 +44,7 @@ describe('params.yaml', () => {
   });
 
   it('names the key and what is allowed on a wrong key, type or value', () => {
-    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, binning, reasons, decision, drift, fairness, monitor, planner)");
+    expect(errorOf('sead: 1')).toBe("params.yaml: unknown key 'sead' (allowed: seed, data, split, preprocessing, search, cost, scoring, binning, reasons, decision, drift, fairness, monitor, planner, store)");
     expect(errorOf('split:\n  cv_folds: two')).toBe('params.yaml: invalid value "two" for \'split.cv_folds\': expected an integer from 2 to 20');
     expect(errorOf('preprocessing:\n  scaling: log')).toContain("'preprocessing.scaling': expected one of standard, minmax, none");
     expect(errorOf('search:\n  grids:\n    xgboost: {learning_rate: [2]}')).toContain("'search.grids.xgboost.learning_rate': expected a number in (0, 1]");
@@ -53,6 +53,9 @@ describe('params.yaml', () => {
     expect(errorOf('cost:\n  bad_predicted_good: -5')).toContain("'cost.bad_predicted_good': expected a positive number");
     expect(errorOf('binning:\n  trend: up')).toContain("'binning.trend': expected one of auto, ascending, descending, peak, valley, none");
     expect(errorOf('binning:\n  special: {age: [.nan]}')).toContain("'binning.special.age': expected a list of numbers or strings");
+    // A wrong store URL is named without its password.
+    expect(errorOf('store:\n  url: mysql://bob:s3cret@db/x')).toBe('params.yaml: invalid value "mysql://bob:***@db/x" for \'store.url\': expected postgresql://user@host:port/database or sqlite:PATH');
+    expect(parseParams('store:\n  url: postgresql://bob@db.example:6543/team?sslmode=require').store?.url).toBe('postgresql://bob@db.example:6543/team?sslmode=require');
   });
 
   it('reports YAML syntax errors with their line', () => {

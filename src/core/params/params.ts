@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { AttributeSpec } from '../fairness/audit.js';
 import type * as Yaml from 'yaml';
 import { UserError } from '../errors.js';
+import { isStoreUrl, redactStoreUrl } from '../store/store-url.js';
 import { MONOTONIC_TRENDS, type MonotonicTrend } from '../binning/optimal-binning.js';
 import type { ReasonMethod } from '../scoring/reason-reference.js';
 import { DEFAULT_FAMILIES, DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
@@ -128,6 +129,11 @@ export interface Params {
   };
   /** Row limits above which the search adapts the families whose cost grows faster than the rows. */
   readonly planner: PlannerParams;
+  /** Where runs and the registry live; --store and CREDIT_TUI_STORE override it (optional: fixtures predate it). */
+  readonly store?: {
+    /** postgresql://user@host:port/db, or sqlite:PATH; null = runs.db in the project directory. */
+    readonly url: string | null;
+  };
 }
 
 /** Metrics of `credit-tui monitor` that can carry alert bands. */
@@ -169,6 +175,7 @@ export const DEFAULT_PARAMS: Params = {
   fairness: { attributes: null },
   monitor: { thresholds: {} },
   planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000 },
+  store: { url: null },
 };
 
 type Obj = Record<string, unknown>;
@@ -231,7 +238,7 @@ class Reader {
   }
 }
 
-const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'reasons', 'decision', 'drift', 'fairness', 'monitor', 'planner'] as const;
+const TOP_KEYS = ['seed', 'data', 'split', 'preprocessing', 'search', 'cost', 'scoring', 'binning', 'reasons', 'decision', 'drift', 'fairness', 'monitor', 'planner', 'store'] as const;
 
 const require = createRequire(import.meta.url);
 /** The YAML parser, loaded only when there is a params file to read (it costs ~50 ms of start-up). */
@@ -282,6 +289,8 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const reasons = r.section(raw, 'reasons', ['method']);
   const monitor = r.section(raw, 'monitor', ['thresholds']);
   const planner = r.section(raw, 'planner', Object.keys(D.planner));
+  const storeUrl = r.strOrNull(r.section(raw, 'store', ['url']), 'store.url', null);
+  if (storeUrl !== null && !isStoreUrl(storeUrl)) r.fail('store.url', 'postgresql://user@host:port/database or sqlite:PATH', redactStoreUrl(storeUrl));
   const rowLimit = (n: number) => Number.isInteger(n) && n >= 100;
   const fairness = r.section(raw, 'fairness', ['attributes']);
   const decision = r.section(raw, 'decision', ['policy', 'target', 'calibration', 'promote']);
@@ -368,6 +377,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       mlp_row_epochs: r.num(planner, 'planner.mlp_row_epochs', D.planner.mlp_row_epochs, rowLimit, 'a whole number >= 100'),
       probe_rows: r.num(planner, 'planner.probe_rows', D.planner.probe_rows, rowLimit, 'a whole number of rows >= 100'),
     },
+    store: { url: storeUrl },
   };
 }
 

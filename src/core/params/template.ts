@@ -121,5 +121,11 @@ planner:
   knn_max_rows: ${D.planner.knn_max_rows}          # more fold-training rows: KNN's neighbours come from a seeded subsample of this size
   mlp_row_epochs: ${D.planner.mlp_row_epochs}      # the MLP's max_iter is capped at this / fold-training rows
   probe_rows: ${D.planner.probe_rows}           # rows of the timing probe (at most a quarter of the training rows)
+
+# Where runs, datasets and the model registry live (README: "Teams: PostgreSQL store"). null = runs.db in the
+# project directory; postgresql://user@host:5432/database = a server the whole team shares (put the password in
+# PGPASSWORD or ~/.pgpass, not in this file); sqlite:PATH = another runs.db. --store and CREDIT_TUI_STORE win.
+store:
+  url: null
 `;
 }

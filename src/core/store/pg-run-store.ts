@@ -8,30 +8,12 @@ import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
 import { pickModelVersion, rolesKey } from './store-rules.js';
+import { pgTarget, type PgTarget } from './store-url.js';
+
+export { pgTarget, type PgTarget };
 
 /** Serialises schema migration between processes opening the same database at once. */
 const MIGRATION_LOCK = 29_029;
-
-/** Where a postgresql:// URL points, without its password: what every message and header shows. */
-export interface PgTarget {
-  readonly host: string;
-  readonly port: string;
-  readonly database: string;
-  readonly user: string;
-}
-
-/** Host, port, database and user of a connection string; a malformed one is a one-line UserError. */
-export function pgTarget(url: string): PgTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UserError(`store URL is not a valid postgresql:// URL: ${url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`, {}, 'use postgresql://user:password@host:port/database');
-  }
-  if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') throw new UserError(`store URL must start with postgresql:// or sqlite: (got ${u.protocol}//…)`);
-  const user = decodeURIComponent(u.username) || 'postgres';
-  return { host: u.hostname || u.searchParams.get('host') || 'localhost', port: u.port || '5432', database: decodeURIComponent(u.pathname.replace(/^\//, '')) || user, user };
-}
 
 const COLUMNS_RUN = `r.run_id, r.name, e.name AS experiment, r.status, r.start_time, r.end_time, r.parent_run_id, r.error`;
 
