@@ -117,6 +117,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   app.addSchema(errorSchema);
   // Only what the routes document: anything else (text/plain included, as in MLflow's server) is a 415.
+  app.removeContentTypeParser('text/plain'); // Fastify parses it by default
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const open = new Set(['/ping', '/health', '/', '/openapi.json']);
