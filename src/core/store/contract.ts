@@ -51,6 +51,11 @@ export interface RunStoreContract {
   resolveModelVersion(name: string, ref: string): ModelVersionRow;
   upsertOutcomes(rows: readonly { id: string; bad: 0 | 1; observed_at: string | null }[], sourceSha256: string): { inserted: number; updated: number; unchanged: number };
   outcomeMap(): Map<string, 0 | 1>;
+  /**
+   * The bytes of an artifact by its sha256 when the store keeps them (PostgreSQL keeps every registered model
+   * bundle), else null (SQLite: the file on disk is the artifact). The caller verifies the hash.
+   */
+  artifactBytes(sha256: string): Uint8Array | null;
   /** 'ok' when the store is consistent (SQLite's integrity_check; a live round trip on PostgreSQL). */
   integrityCheck(): string;
 }

@@ -109,4 +109,14 @@ export const PG_MIGRATIONS: readonly string[] = [
     imported_at BIGINT NOT NULL
   );
   `,
+  `
+  -- Artifact bytes by content (model bundles for now), so a machine that never saw the file can load it;
+  -- every read is verified against the sha256 the registry recorded.
+  CREATE TABLE artifact_blobs (
+    sha256 TEXT PRIMARY KEY,
+    bytes BYTEA NOT NULL,
+    size BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  `,
 ];

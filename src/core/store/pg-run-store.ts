@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
@@ -314,8 +315,24 @@ export class PgRunStore implements RunStoreContract {
         [v.name, version, v.run_id, v.family, v.path, v.sha256, v.dataset_digest, JSON.stringify(v.metrics), Date.now()],
       );
       for (const a of aliases) this.setAlias(v.name, a, version);
+      this.keepBundle(v.path, v.sha256);
       return version;
     });
+  }
+
+  /**
+   * The bundle's bytes go into the database in the registration's own transaction, so another machine can
+   * load the version without the file. Only bytes that hash to the registered sha256 are kept.
+   */
+  private keepBundle(path: string, sha256: string): void {
+    if (!existsSync(path)) return;
+    const bytes = readFileSync(path);
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) return;
+    this.q('INSERT INTO artifact_blobs (sha256, bytes, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, bytes, bytes.length, Date.now()]);
+  }
+
+  artifactBytes(sha256: string): Uint8Array | null {
+    return this.one<{ bytes: Uint8Array }>('SELECT bytes FROM artifact_blobs WHERE sha256 = $1', [sha256])?.bytes ?? null;
   }
 
   /** One upsert: readers see the old version or the new one, never no alias. */

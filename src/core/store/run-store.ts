@@ -404,6 +404,11 @@ export class SqliteRunStore implements RunStoreContract {
     return new Map(rows.map((r) => [r.id, r.bad === 1 ? 1 : 0]));
   }
 
+  /** runs.db keeps no artifact bytes: bundles live in models/ beside it. */
+  artifactBytes(_sha256: string): Uint8Array | null {
+    return null;
+  }
+
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,23 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL store', () => {
     const missing = (): PgRunStore => PgRunStore.open(`postgresql://postgres:hunter2@127.0.0.1:${pg!.port}/nosuchdb`);
     expect(missing).toThrow(new RegExp(`host 127\\.0\\.0\\.1, port ${pg!.port}, database nosuchdb: database "nosuchdb" does not exist`));
     expect(() => PgRunStore.open('postgresql://a:b@[bad/x')).toThrow(/^store URL is not a valid postgresql:\/\/ URL: postgresql:\/\/a:\*\*\*@/);
+  });
+
+  it('keeps a registered bundle\'s bytes in the database, only when they hash to the registered sha256', () => {
+    const s = PgRunStore.open(pg!.url());
+    const dir = tmpHome();
+    const good = join(dir, 'good.json');
+    writeFileSync(good, '{"bundle":1}');
+    const sha = createHash('sha256').update('{"bundle":1}').digest('hex');
+    const run = s.startRun('train', 'r');
+    const base = { name: 'credit', run_id: run, family: 'logreg', dataset_digest: 'd', metrics: {} };
+    s.registerModelVersion({ ...base, path: good, sha256: sha }, ['champion']);
+    s.registerModelVersion({ ...base, path: good, sha256: 'f'.repeat(64) }, []);
+    rmSync(good);
+    expect(Buffer.from(s.artifactBytes(sha)!).toString('utf8')).toBe('{"bundle":1}');
+    expect(s.artifactBytes('f'.repeat(64))).toBeNull();
+    s.close();
+    expect(RunStore.open(join(dir, 'runs.db')).artifactBytes(sha)).toBeNull();
   });
 
   it('two processes registering the same model at once get unique, consecutive versions', async () => {
