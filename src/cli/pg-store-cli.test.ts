@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, STATLOG, tmpHome } from '../test-support/helpers.js';
 import { HAS_POSTGRES, startPostgres, type PgServer } from '../test-support/postgres.js';
@@ -11,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => pg?.stop());
 
 describe.skipIf(!HAS_POSTGRES)('two project directories on one PostgreSQL store (the real binary)', () => {
-  it('B, sharing no files with A, lists the run and the model A trained; the password is never shown or stored', () => {
+  it('B, sharing no files with A, lists the run and the model A trained and scores with it after A is deleted; the password is never shown or stored', () => {
     // Trust authentication ignores the password: it is here to prove it never leaks.
     const url = pg!.url('team').replace('postgres@', 'postgres:pa55word@');
     const env = { CREDIT_TUI_STORE: url };
@@ -36,7 +37,13 @@ describe.skipIf(!HAS_POSTGRES)('two project directories on one PostgreSQL store 
     expect(shown.stdout.trim().split('\n').at(-1)).toBe(`store: postgresql 127.0.0.1:${pg!.port}/team`);
     // B touched nothing on its own disk: no runs.db, no data, no models.
     expect(readdirSync(b)).toEqual([]);
-    const everything = [ingest, train, runs, models, shown].map((r) => r.stdout + r.stderr).join('\n');
+    // A's machine is gone: B scores with the champion's bundle from the database (verified by its sha256).
+    rmSync(a, { recursive: true, force: true });
+    const score = runCli(['score', STATLOG, '-o', join(b, 'scored.csv')], { home: b, env });
+    expect(score.stderr).not.toMatch(/error/);
+    expect(score.status).toBe(0);
+    expect(readFileSync(join(b, 'scored.csv'), 'utf8').trim().split('\n')).toHaveLength(1001);
+    const everything = [ingest, train, runs, models, shown, score].map((r) => r.stdout + r.stderr).join('\n');
     expect(everything).not.toContain('pa55word');
     // The train run's recorded params, read back from the database, hold no trace of the URL either.
     const dump = runCli(['runs', 'show', listed[0]!.run_id, '--json'], { home: b, env });
