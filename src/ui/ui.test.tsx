@@ -108,6 +108,7 @@ describe.skipIf(!HAS_STATLOG)('App on a project with data and a model', () => {
     expect(await frameMatching(lastFrame, /credit-tui › Help/)).toContain('credit-tui › Help');
     stdin.write('\u001b');
     expect(await frameMatching(lastFrame, /credit-tui › Home/)).toContain('credit-tui › Home');
+    await tick(); // the frame is drawn before Home's key handler attaches (an effect): give it that turn
     stdin.write('j');
     expect(await frameMatching(lastFrame, /❯ 2\. Explore/)).toContain('❯ 2. Explore');
   });
