@@ -77,7 +77,8 @@ describe.skipIf(!HAS_REAL_DATA)('train on Statlog (quick grids)', () => {
     const again = await run(project, DEFAULT_PARAMS, { families: [...families], quick: true, workers: 1 });
     const strip = (s: TrainSummary) => s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv: e.cv_auc_mean, std: e.cv_auc_std, test: e.test }));
     expect(strip(again.summary)).toEqual(strip(first.summary));
-    expect(again.summary.champion.version).toBe(first.summary.champion.version + 1);
+    // The same model from the same data, params, code and seed resolves to the version already registered.
+    expect(again.summary.champion.version).toBe(first.summary.champion.version);
   });
 
   it('a cancelled search ends KILLED, children included, and the store stays valid', async () => {
