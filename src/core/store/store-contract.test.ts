@@ -12,11 +12,33 @@ import { PgRunStore } from './pg-run-store.js';
 import { RunStore, type NewDataset } from './run-store.js';
 
 let pg: PgServer | undefined;
+/** PgRunStore bundled for a plain `node` child (next to node_modules, so `pg` resolves). */
+const bundleDir = join(REPO_ROOT, 'node_modules', '.cache', 'credit-tui-test', `pg-store-${process.pid}`);
+const entry = join(bundleDir, 'pg-run-store.mjs');
 
 beforeAll(async () => {
-  if (HAS_POSTGRES) pg = await startPostgres();
+  if (!HAS_POSTGRES) return;
+  pg = await startPostgres();
+  mkdirSync(bundleDir, { recursive: true });
+  await build({ entryPoints: [join(REPO_ROOT, 'src/core/store/pg-run-store.ts')], bundle: true, platform: 'node', format: 'esm', outfile: entry, external: ['pg'], logLevel: 'error' });
 }, 60_000);
-afterAll(() => pg?.stop());
+afterAll(() => {
+  pg?.stop();
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+
+/** Runs `body` (ESM, with `PgRunStore` and `url` in scope) in a separate node process; resolves with its exit. */
+function inChild(url: string, body: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+  const script = `const { PgRunStore } = await import(${JSON.stringify(entry)}); const url = process.argv[1];\n${body}`;
+  return new Promise((res) => {
+    const p = spawn(process.execPath, ['--input-type=module', '-e', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('close', (code, signal) => res({ code, signal, out, err }));
+  });
+}
 
 const backends: [string, () => RunStoreContract][] = [
   ['SQLite', () => RunStore.open(join(tmpHome(), 'runs.db'))],
@@ -158,30 +180,39 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL store', () => {
     const setup = PgRunStore.open(url);
     const run = setup.startRun('train', 'r');
     setup.close();
-    // The store bundled for plain node: each child registers 15 versions in a tight loop.
-    const dir = join(REPO_ROOT, 'node_modules', '.cache', 'credit-tui-test');
-    mkdirSync(dir, { recursive: true });
-    const entry = join(dir, `pg-store-${process.pid}.mjs`);
-    await build({ entryPoints: [join(REPO_ROOT, 'src/core/store/pg-run-store.ts')], bundle: true, platform: 'node', format: 'esm', outfile: entry, external: ['pg'], logLevel: 'error' });
-    const script = `const { PgRunStore } = await import(${JSON.stringify(entry)});
-      const s = PgRunStore.open(process.argv[1]);
-      const got = [];
-      for (let i = 0; i < 15; i++) got.push(s.registerModelVersion({ name: 'credit', run_id: ${JSON.stringify(run)}, family: 'logreg', path: '/m', sha256: 'x', dataset_digest: 'd', metrics: {} }, ['champion']));
-      s.close();
-      process.stdout.write(JSON.stringify(got));`;
-    const child = (): Promise<number[]> =>
-      new Promise((res, rej) => {
-        const p = spawn(process.execPath, ['--input-type=module', '-e', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        p.on('close', (code) => (code === 0 ? res(JSON.parse(out) as number[]) : rej(new Error(`child exited ${code}: ${err}`))));
-      });
+    // Each child registers 15 versions in a tight loop.
+    const child = async (): Promise<number[]> => {
+      const r = await inChild(url, `const s = PgRunStore.open(url);
+        const got = [];
+        for (let i = 0; i < 15; i++) got.push(s.registerModelVersion({ name: 'credit', run_id: ${JSON.stringify(run)}, family: 'logreg', path: '/m', sha256: 'x', dataset_digest: 'd', metrics: {} }, ['champion']));
+        s.close();
+        process.stdout.write(JSON.stringify(got));`);
+      if (r.code !== 0) throw new Error(`child exited ${r.code}: ${r.err}`);
+      return JSON.parse(r.out) as number[];
+    };
     const [a, b] = await Promise.all([child(), child()]);
     expect([...a!, ...b!].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     const s = PgRunStore.open(url);
     expect(s.resolveModelVersion('credit', 'champion').version).toBe(Math.max(a!.at(-1)!, b!.at(-1)!));
+    s.close();
+  }, 30_000);
+
+  it('a process SIGKILLed inside a registration leaves no version; its run becomes KILLED on the next open', async () => {
+    const url = pg!.url('killed');
+    const r = await inChild(url, `const s = PgRunStore.open(url);
+      const run = s.startRun('train', 'doomed');
+      s.registerModelVersion({ name: 'credit', run_id: run, family: 'logreg', path: '/m', sha256: 'x', dataset_digest: 'd', metrics: {} }, ['champion']);
+      s.atomically(() => {
+        s.logMetrics(run, { auc: 0.9 });
+        s.registerModelVersion({ name: 'credit', run_id: run, family: 'logreg', path: '/m', sha256: 'y', dataset_digest: 'd', metrics: {} }, ['champion']);
+        process.kill(process.pid, 'SIGKILL');
+      });`);
+    expect(r.signal).toBe('SIGKILL');
+    const s = PgRunStore.open(url);
+    expect(s.listModelVersions('credit').map((v) => [v.version, v.sha256, v.aliases])).toEqual([[1, 'x', ['champion']]]);
+    const [run] = s.listRuns();
+    expect(run).toMatchObject({ name: 'doomed', status: 'KILLED' });
+    expect(s.latestMetrics(run!.run_id)).toEqual({});
     s.close();
   }, 30_000);
 });
