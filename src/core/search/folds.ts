@@ -36,17 +36,8 @@ export function prepareFolds(train: Dataset, folds: readonly (readonly number[])
     const tr = takeRows(train, trRows);
     const va = takeRows(train, val);
     const prep = fitPreprocessor(tr, prepOptions);
-    const X = transform(prep, tr, sharedMatrix(tr.rows, prep.featureNames.length));
+    const X = transform(prep, tr);
     const smoted = needSmote ? smote(X, tr.target, { k: smoteK, seed: seed + k, oneHotGroups: prep.oneHotGroups }) : null;
-    return { X, y: tr.target, Xval: transform(prep, va, sharedMatrix(va.rows, prep.featureNames.length)), yval: va.target, smoted };
+    return { X, y: tr.target, Xval: transform(prep, va), yval: va.target, smoted };
   });
-}
-
-/**
- * Storage for a fold matrix in shared memory: worker threads then read it in place, where a task's structured
- * clone would copy an ordinary buffer (twice, while it is serialised) for every fit: ~100 MB per task at
- * 200,000 rows. Engines only read their matrices.
- */
-function sharedMatrix(rows: number, cols: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(rows * cols * Float64Array.BYTES_PER_ELEMENT));
 }
