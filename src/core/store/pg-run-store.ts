@@ -28,8 +28,11 @@ export class PgRunStore implements RunStoreContract {
   private readonly pg: PgBridge;
   private depth = 0;
 
+  private readonly target: PgTarget;
+
   private constructor(pg: PgBridge, target: PgTarget) {
     this.pg = pg;
+    this.target = target;
     this.location = { kind: 'postgresql', display: `${target.host}:${target.port}/${target.database}` };
   }
 
@@ -55,7 +58,17 @@ export class PgRunStore implements RunStoreContract {
   }
 
   private q<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): T[] {
-    return this.pg.query(sql, params).rows as T[];
+    try {
+      return this.pg.query(sql, params).rows as T[];
+    } catch (e) {
+      // A server that went away mid-command (SQLSTATE class 08 or 57P, or no SQLSTATE: the socket closed) is
+      // the user's to fix, in one line; a statement the server rejected is a bug and keeps its message.
+      if (e instanceof PgQueryError && (e.code === undefined || e.code.startsWith('08') || e.code.startsWith('57P'))) {
+        const t = this.target;
+        throw new UserError(`lost the PostgreSQL store at host ${t.host}, port ${t.port}, database ${t.database}: ${e.message}`, {}, 'check the server, then run the command again');
+      }
+      throw e;
+    }
   }
 
   private one<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): T | undefined {

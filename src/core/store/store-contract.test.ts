@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tmpHome } from '../../test-support/helpers.js';
 import { HAS_POSTGRES, startPostgres, type PgServer } from '../../test-support/postgres.js';
 import type { RunStoreContract } from './contract.js';
+import { PgBridge } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgRunStore } from './pg-run-store.js';
 import { RunStore, type NewDataset } from './run-store.js';
@@ -173,6 +174,16 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL store', () => {
     expect(s.artifactBytes('f'.repeat(64))).toBeNull();
     s.close();
     expect(RunStore.open(join(dir, 'runs.db')).artifactBytes(sha)).toBeNull();
+  });
+
+  it('a server that drops the connection mid-command is one line naming host, port and database', () => {
+    const url = pg!.url('dropped');
+    const s = PgRunStore.open(url);
+    const admin = new PgBridge(url);
+    admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', ['dropped']);
+    admin.close();
+    expect(() => s.listRuns()).toThrow(new RegExp(`^lost the PostgreSQL store at host 127\\.0\\.0\\.1, port ${pg!.port}, database dropped: `));
+    s.close();
   });
 
   it('two processes registering the same model at once get unique, consecutive versions', async () => {
