@@ -135,7 +135,8 @@ describe.skipIf(!HAS_REAL_DATA)('decisions in train (Statlog, reference split)',
     expect(store.resolveModelVersion('credit-risk', 'champion').version).toBe(good.champion.version);
     expect(store.resolveModelVersion('credit-risk', 'challenger').version).toBe(worse.champion.version);
     store.close();
-    const forced = await trainOnce(p, stumpGrid, { families: ['tree'], splitFile, promote: 'always' });
+    // The same stump again would resolve to its registered version: --force registers it anew, to be promoted.
+    const forced = await trainOnce(p, stumpGrid, { families: ['tree'], splitFile, promote: 'always', force: true });
     expect(forced.champion.promotion).toMatchObject({ promoted: true, reason: 'promoted: decision.promote is always' });
     const never = await trainOnce(p, DEFAULT_PARAMS, { families: ['logreg'], quick: true, splitFile, promote: 'never' });
     expect(never.champion.promotion.promoted).toBe(false);
