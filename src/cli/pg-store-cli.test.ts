@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => pg?.stop());
 
 describe.skipIf(!HAS_POSTGRES)('two project directories on one PostgreSQL store (the real binary)', () => {
-  it('B, sharing no files with A, lists the run and the model A trained and scores with it after A is deleted; the password is never shown or stored', () => {
+  it('B, sharing no files with A, lists the run and the model A trained, and after A is deleted scores with it and trains on A\'s dataset; the password is never shown or stored', () => {
     // Trust authentication ignores the password: it is here to prove it never leaks.
     const url = pg!.url('team').replace('postgres@', 'postgres:pa55word@');
     const env = { CREDIT_TUI_STORE: url };
@@ -43,7 +43,16 @@ describe.skipIf(!HAS_POSTGRES)('two project directories on one PostgreSQL store 
     expect(score.stderr).not.toMatch(/error/);
     expect(score.status).toBe(0);
     expect(readFileSync(join(b, 'scored.csv'), 'utf8').trim().split('\n')).toHaveLength(1001);
-    const everything = [ingest, train, runs, models, shown, score].map((r) => r.stdout + r.stderr).join('\n');
+    // ...and trains on the dataset A ingested: its Parquet comes back from the database into data/cache.
+    const again = runCli(['train', '--headless', '--quick', '--families', 'logreg'], { home: b, env });
+    expect(again.stderr).not.toMatch(/error/);
+    expect(again.status).toBe(0);
+    expect(readdirSync(join(b, 'data', 'cache'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.parquet$/)]);
+    // Same data, params and code: B's training is recognised as a repeat of A's version 1, across machines.
+    const after = runCli(['models', 'list', '--json'], { home: b, env }).stdout;
+    expect(after).toMatch(/"version":\s*1\b/);
+    expect(after).not.toMatch(/"version":\s*2\b/);
+    const everything = [ingest, train, runs, models, shown, score, again].map((r) => r.stdout + r.stderr).join('\n');
     expect(everything).not.toContain('pa55word');
     // The train run's recorded params, read back from the database, hold no trace of the URL either.
     const dump = runCli(['runs', 'show', listed[0]!.run_id, '--json'], { home: b, env });

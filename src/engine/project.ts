@@ -55,7 +55,7 @@ export function projectAt(home: string): Project {
 export function openStore(p: Project, setting: StoreSetting = {}): RunStore {
   mkdirSync(p.home, { recursive: true });
   const spec = storeSpec(setting);
-  if (spec.kind === 'postgresql') return PgRunStore.open(spec.url);
+  if (spec.kind === 'postgresql') return PgRunStore.open(spec.url, { cacheDir: join(p.home, 'data', 'cache') });
   return RunStore.open(spec.path === null ? p.dbPath : resolve(p.home, spec.path));
 }
 

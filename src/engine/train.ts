@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { schemaOf, takeRows, type Dataset } from '../core/data/dataset.js';
 import { transform } from '../core/features/preprocess.js';
@@ -304,7 +304,9 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     if (!same) writeFileAtomic(path, text);
     crashPoint('train:bundle-written');
     const version = store.atomically(() => {
-      store.logArtifact(runId, relative(project.home, path), same?.sha256 ?? sha256, statSync(path).size);
+      // A repeat of a version registered on another machine (shared store): its bundle is in the store, not here.
+      const size = existsSync(path) ? statSync(path).size : (store.artifactBytes(same?.sha256 ?? sha256)?.length ?? 0);
+      store.logArtifact(runId, relative(project.home, path), same?.sha256 ?? sha256, size);
       store.logMetrics(runId, flatMetrics(testMetrics, 'test_'));
       store.logMetrics(runId, { cv_auc_mean: champ.cv_auc_mean, cv_auc_std: champ.cv_auc_std, candidates: results.length, wall_seconds: (performance.now() - t0) / 1000 });
       store.setTags(runId, { champion_family: champ.family, champion_params: JSON.stringify(champ.params), fairness: JSON.stringify(fairness), decision: JSON.stringify(cut.decision), calibration: JSON.stringify(cut.calibration), promotion: JSON.stringify(promoted) });

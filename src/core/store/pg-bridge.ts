@@ -8,7 +8,7 @@ export interface PgResult {
 }
 
 /** What the worker answers: rows, or the driver's error reduced to the fields we report. */
-type Reply = { ok: true; result: PgResult } | { ok: false; message: string; code: string | undefined };
+type Reply = ({ ok: true; result: PgResult } | { ok: false; message: string; code: string | undefined }) & { id: number };
 
 /**
  * The worker: one `pg` Client, one query at a time. It is plain CommonJS passed with `eval`, so the same
@@ -41,8 +41,10 @@ port.on('message', async (req) => {
   } catch (e) {
     reply = { ok: false, message: String((e && e.message) || e), code: e && e.code };
   }
+  reply.id = req.id;
   port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
+  // A counter, not a 0/1 flag: the main thread compares it with what it saw before looking for a reply.
+  Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 });
 `;
@@ -68,6 +70,7 @@ export class PgBridge {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly timeoutMs: number;
+  private seq = 0;
 
   constructor(url: string, opts: { connectTimeoutMs?: number; queryTimeoutMs?: number } = {}) {
     const { port1, port2 } = new MessageChannel();
@@ -90,17 +93,29 @@ export class PgBridge {
     return this.call({ sql, params });
   }
 
+  /**
+   * Posts one request and blocks until its reply is on the port. The wait is on the counter value seen
+   * before each look at the port, so a wake-up left over from the previous reply (its notify can land
+   * after we have read it) only sends us round the loop again, never past a reply that has not come.
+   */
   private call(req: { sql?: string; params?: readonly unknown[]; end?: true }): PgResult {
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(req);
-    if (Atomics.wait(this.flag, 0, 0, this.timeoutMs) === 'timed-out') {
-      throw new PgQueryError(`PostgreSQL did not answer within ${this.timeoutMs / 1000} s`, undefined);
+    const id = ++this.seq;
+    this.port.postMessage({ ...req, id });
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.flag, 0);
+      const msg = receiveMessageOnPort(this.port);
+      if (msg) {
+        const reply = msg.message as Reply;
+        if (reply.id !== id) continue;
+        if (!reply.ok) throw new PgQueryError(reply.message, reply.code);
+        return reply.result;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.flag, 0, seen, left) === 'timed-out') {
+        throw new PgQueryError(`PostgreSQL did not answer within ${this.timeoutMs / 1000} s`, undefined);
+      }
     }
-    const msg = receiveMessageOnPort(this.port);
-    if (!msg) throw new PgQueryError('PostgreSQL worker answered without a result', undefined);
-    const reply = msg.message as Reply;
-    if (!reply.ok) throw new PgQueryError(reply.message, reply.code);
-    return reply.result;
   }
 
   /** Ends the connection and the worker thread. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
@@ -29,15 +30,21 @@ export class PgRunStore implements RunStoreContract {
   private depth = 0;
 
   private readonly target: PgTarget;
+  private readonly cacheDir: string | null;
 
-  private constructor(pg: PgBridge, target: PgTarget) {
+  private constructor(pg: PgBridge, target: PgTarget, cacheDir: string | null) {
     this.pg = pg;
     this.target = target;
+    this.cacheDir = cacheDir;
     this.location = { kind: 'postgresql', display: `${target.host}:${target.port}/${target.database}` };
   }
 
   /** Connects, creates or migrates the schema, reaps this host's orphaned runs. Failures are one line. */
-  static open(url: string, opts: { connectTimeoutMs?: number } = {}): PgRunStore {
+  /**
+   * `cacheDir`: where datasets registered on another machine are written back from the database (verified
+   * by sha256) so the Parquet reader can open them; without it such a dataset stays "missing".
+   */
+  static open(url: string, opts: { connectTimeoutMs?: number; cacheDir?: string } = {}): PgRunStore {
     const target = pgTarget(url);
     const bridge = new PgBridge(url, { connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 });
     try {
@@ -47,7 +54,7 @@ export class PgRunStore implements RunStoreContract {
       const reason = (e instanceof Error ? e.message : String(e)).split(decodeURIComponent(new URL(url).password) || '\u0000').join('***');
       throw new UserError(`cannot open the PostgreSQL store at host ${target.host}, port ${target.port}, database ${target.database}: ${reason}`, {}, 'check --store / CREDIT_TUI_STORE / store.url');
     }
-    const store = new PgRunStore(bridge, target);
+    const store = new PgRunStore(bridge, target, opts.cacheDir ?? null);
     store.migrate();
     store.reapOrphans();
     return store;
@@ -160,6 +167,9 @@ export class PgRunStore implements RunStoreContract {
 
   logArtifact(runId: string, path: string, sha256: string, bytes: number): void {
     this.q('INSERT INTO artifacts (run_id, path, sha256, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, bytes = EXCLUDED.bytes', [runId, path, sha256, bytes]);
+    // A registered dataset's processed file (ingest logs it right after adding the dataset): its bytes too,
+    // so other machines can train on it. Other artifacts (score outputs, reports) stay files.
+    if (this.one('SELECT 1 FROM datasets WHERE path = $1 LIMIT 1', [path])) this.keepFile(path, sha256);
   }
 
   /** BEGIN/COMMIT on the one connection, ROLLBACK if `fn` throws; a nested call is a savepoint. */
@@ -250,12 +260,32 @@ export class PgRunStore implements RunStoreContract {
   private toDataset(r: Record<string, unknown>): DatasetRow {
     const { schema_json, roles_json, ...rest } = r;
     const row = rest as Omit<DatasetRow, 'schema' | 'roles' | 'file_sha256'>;
+    const fileSha256 = this.registeredDatasetSha256(row.path)?.sha256 ?? null;
     return {
       ...row,
+      path: this.localCopy(row.path, fileSha256),
       schema: JSON.parse(schema_json as string) as ColumnSchema[],
       roles: JSON.parse(roles_json as string) as Record<string, string>,
-      file_sha256: this.registeredDatasetSha256(row.path)?.sha256 ?? null,
+      file_sha256: fileSha256,
     };
+  }
+
+  /**
+   * The path to read a dataset file from on this machine: its own path when it is here, else a copy written
+   * from the database into the cache directory (named by sha256, hashed before it is written, renamed into
+   * place atomically); the reader verifies it again against the registry.
+   */
+  private localCopy(path: string, sha256: string | null): string {
+    if (existsSync(path) || sha256 === null || this.cacheDir === null) return path;
+    const copy = join(this.cacheDir, `${sha256}${extname(path)}`);
+    if (existsSync(copy)) return copy;
+    const bytes = this.artifactBytes(sha256);
+    if (!bytes || createHash('sha256').update(bytes).digest('hex') !== sha256) return path;
+    mkdirSync(this.cacheDir, { recursive: true });
+    const partial = join(this.cacheDir, `.${sha256}.partial-${process.pid}`);
+    writeFileSync(partial, bytes);
+    renameSync(partial, copy);
+    return copy;
   }
 
   findDatasetByDigest(digest: string, roles: Readonly<Record<string, string>> = {}, name?: string): DatasetRow | undefined {
@@ -328,7 +358,7 @@ export class PgRunStore implements RunStoreContract {
         [v.name, version, v.run_id, v.family, v.path, v.sha256, v.dataset_digest, JSON.stringify(v.metrics), Date.now()],
       );
       for (const a of aliases) this.setAlias(v.name, a, version);
-      this.keepBundle(v.path, v.sha256);
+      this.keepFile(v.path, v.sha256);
       return version;
     });
   }
@@ -337,7 +367,7 @@ export class PgRunStore implements RunStoreContract {
    * The bundle's bytes go into the database in the registration's own transaction, so another machine can
    * load the version without the file. Only bytes that hash to the registered sha256 are kept.
    */
-  private keepBundle(path: string, sha256: string): void {
+  private keepFile(path: string, sha256: string): void {
     if (!existsSync(path)) return;
     const bytes = readFileSync(path);
     if (createHash('sha256').update(bytes).digest('hex') !== sha256) return;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,38 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL store', () => {
     expect(s.artifactBytes('f'.repeat(64))).toBeNull();
     s.close();
     expect(RunStore.open(join(dir, 'runs.db')).artifactBytes(sha)).toBeNull();
+  });
+
+  it('keeps a registered dataset\'s file and writes it back, verified, on a machine that lacks it', () => {
+    const url = pg!.url();
+    const dir = tmpHome();
+    const file = join(dir, 'statlog-1.parquet');
+    writeFileSync(file, 'PAR1 bytes');
+    const a = PgRunStore.open(url);
+    const run = a.startRun('ingest', 'i');
+    const d = a.atomically(() => {
+      const row = a.addDataset({ ...dataset, path: file }, 1);
+      a.logInput(run, row.dataset_id, 'ingested');
+      a.logArtifact(run, file, createHash('sha256').update('PAR1 bytes').digest('hex'), 10);
+      return row;
+    });
+    a.logArtifact(run, join(dir, 'scored.csv'), 'e'.repeat(64), 1);
+    a.close();
+    rmSync(file);
+    const b = PgRunStore.open(url, { cacheDir: join(dir, 'cache') });
+    const back = b.getDatasetById(d.dataset_id);
+    expect(back.path).toBe(join(dir, 'cache', `${back.file_sha256}.parquet`));
+    expect(readFileSync(back.path, 'utf8')).toBe('PAR1 bytes');
+    expect(b.artifactBytes('e'.repeat(64))).toBeNull();
+    b.close();
+  });
+
+  it('the blocking bridge pairs every reply with its own request, thousands of times in a row', () => {
+    const bridge = new PgBridge(pg!.url());
+    const got: number[] = [];
+    for (let i = 0; i < 3000; i++) got.push(bridge.query('SELECT $1::int AS n', [i]).rows[0]!['n'] as number);
+    bridge.close();
+    expect(got).toEqual(Array.from({ length: 3000 }, (_, i) => i));
   });
 
   it('a server that drops the connection mid-command is one line naming host, port and database', () => {
