@@ -51,7 +51,8 @@ function signalWhen(args: readonly string[], home: string, signal: NodeJS.Signal
 }
 
 const TRAIN = ['train', '--headless', '--quick', '--families', 'logreg,tree,knn,xgboost'];
-const QUICK_TRAIN = ['train', '--headless', '--quick', '--families', 'logreg'];
+// --force: a repeat of the same training would resolve to its registered version and write no bundle.
+const QUICK_TRAIN = ['train', '--headless', '--quick', '--families', 'logreg', '--force'];
 
 /** Hidden partial files anywhere in the project. */
 function partials(home: string): string[] {
