@@ -15,7 +15,8 @@ describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', (
   });
 
   it('train --json: NDJSON events and a summary line with leaderboard and champion', () => {
-    const r = runCli(['train', '--json', '--quick', '--families', 'logreg,knn', '--workers', '1', '--promote', 'always'], { home });
+    // --force: its champion may be the same logreg as the first run's, which would otherwise resolve to version 1.
+    const r = runCli(['train', '--json', '--quick', '--families', 'logreg,knn', '--workers', '1', '--promote', 'always', '--force'], { home });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ type: 'started' });
@@ -50,7 +51,7 @@ describe.skipIf(!HAS_STATLOG)('credit-tui train / models / runs as processes', (
   it('bad training input is one clear line', () => {
     const r = runCli(['train', '--headless', '--families', 'logreg,gbm'], { home });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("error: unknown family 'gbm' (choose from logreg, tree, forest, xgboost, knn, svm, mlp, brf)");
+    expect(r.stderr.trim()).toBe("error: unknown family 'gbm' (choose from logreg, tree, forest, xgboost, knn, svm, mlp, brf, scorecard)");
     // An empty project trains on the built-in sample (first-run.test.ts); a named dataset must exist.
     const empty = runCli(['train', '--headless', '--dataset', 'nope'], { home: tmpHome() });
     expect(empty.status).toBe(1);

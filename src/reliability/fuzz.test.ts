@@ -199,7 +199,8 @@ describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000 distinct malformed inputs to each o
         text = stringifyYaml(o);
         // A TPE range is checked as a whole: a bad low is reported at high ("above low") and the other way round.
         const named = path[1] === 'spaces' && path.length > 4 ? path.slice(0, 4) : path;
-        expected = new RegExp(`invalid value .* for '${named.join('\\.')}(\\.[^']+)?'|unknown key '${named.join('\\.')}\\.`);
+        // A list's element is named by its index: fairness.attributes[0].
+        expected = new RegExp(`invalid value .* for '${named.join('\\.')}(\\.[^']+|\\[\\d+\\][^']*)?'|unknown key '${named.join('\\.')}\\.`);
       } else if (kind === 1) {
         const path = pick(mappings);
         const key = `zz_${rng.int(1000)}`;
