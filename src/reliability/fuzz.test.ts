@@ -160,7 +160,7 @@ describe.skipIf(!HAS_REAL_DATA)('fuzz: 1,000 distinct malformed inputs to each o
     const runs = openStore(project);
     expect(runs.listRuns({ limit: 10_000 }).filter((r) => r.status === 'RUNNING')).toEqual([]);
     runs.close();
-  }, 600_000);
+  }, 1_200_000); // a hang guard, not a speed target: under a loaded machine the 3,000 operations took over 600 s
 
   it('params.yaml: 1,000 distinct mutations, each valid or one line naming the key (or the row of a syntax error)', () => {
     const rng = new Rng(7);
