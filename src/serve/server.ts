@@ -120,7 +120,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.removeContentTypeParser('text/plain'); // Fastify parses it by default
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  const open = new Set(['/ping', '/health', '/', '/openapi.json']);
+  const open = new Set(['/ping', '/health', '/', '/openapi.json', '/favicon.ico']);
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
     // The dashboard checks the same token itself, also from the cookie a browser keeps (see dashboard/routes.ts).
@@ -184,6 +184,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const alias = served.alias && m.version.aliases.includes(served.alias) ? served.alias : null;
     return { status: 'ok', model: { name: REGISTERED_MODEL, version: m.version.version, alias, family: m.bundle.family, threshold: m.bundle.threshold } };
   });
+
+  // Browsers ask for it after showing any page without an icon (a JSON twin, say): an empty answer, not an error.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) => reply.code(204).send());
 
   app.get('/version', { schema: { description: 'the credit-tui version' } }, async (_req, reply) => reply.type('text/plain').send(opts.version));
 

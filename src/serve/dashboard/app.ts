@@ -10,6 +10,7 @@ export async function buildDashboardServer(opts: { readonly project: Project; re
   const app = Fastify({ logger: false, forceCloseConnections: 'idle', return503OnClosing: true });
   app.setNotFoundHandler((req, reply) => reply.code(404).type('application/json').send({ error_code: 'ENDPOINT_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
   app.get('/', async (_req, reply) => reply.redirect('/dashboard'));
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).send()); // asked for after a JSON twin is shown
   await registerDashboard(app, { project: opts.project, ...(opts.token ? { token: opts.token } : {}) });
   return app;
 }

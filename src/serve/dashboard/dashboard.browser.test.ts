@@ -77,7 +77,7 @@ describe.skipIf(!HAS_STATLOG || !HAS_CHROMIUM)('the dashboard in a real browser'
     problems.length = 0;
     const r = await page.goto(`${served}${path}`);
     expect(r?.status()).toBe(200);
-    expect(problems).toEqual([]);
+    expect(problems.join(' | '), path).toBe('');
     expect(dialogs).toBe(0);
   };
 
