@@ -4,12 +4,11 @@ import { extname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
-import type { ColumnSchema } from '../data/dataset.js';
 import type { RunStoreContract, StoreLocation } from './contract.js';
 import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
-import { pickModelVersion, rolesKey } from './store-rules.js';
+import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 import { pgTarget, type PgTarget } from './store-url.js';
 
 export { pgTarget, type PgTarget };
@@ -258,16 +257,9 @@ export class PgRunStore implements RunStoreContract {
   // ---- datasets ---------------------------------------------------------------------------------------
 
   private toDataset(r: Record<string, unknown>): DatasetRow {
-    const { schema_json, roles_json, ...rest } = r;
-    const row = rest as Omit<DatasetRow, 'schema' | 'roles' | 'file_sha256'>;
-    const fileSha256 = this.registeredDatasetSha256(row.path)?.sha256 ?? null;
-    return {
-      ...row,
-      path: this.localCopy(row.path, fileSha256),
-      schema: JSON.parse(schema_json as string) as ColumnSchema[],
-      roles: JSON.parse(roles_json as string) as Record<string, string>,
-      file_sha256: fileSha256,
-    };
+    const path = r['path'] as string;
+    const fileSha256 = this.registeredDatasetSha256(path)?.sha256 ?? null;
+    return datasetRow(r, fileSha256, this.localCopy(path, fileSha256));
   }
 
   /**
@@ -391,15 +383,7 @@ export class PgRunStore implements RunStoreContract {
       ? this.q('SELECT * FROM model_versions WHERE name = $1 ORDER BY version DESC', [name])
       : this.q('SELECT * FROM model_versions ORDER BY name, version DESC');
     const aliases = this.q<{ name: string; alias: string; version: number }>('SELECT name, alias, version FROM model_aliases ORDER BY alias');
-    return rows.map((r) => {
-      const { metrics_json, ...rest } = r;
-      const base = rest as Omit<ModelVersionRow, 'metrics' | 'aliases'>;
-      return {
-        ...base,
-        metrics: JSON.parse(metrics_json as string) as Record<string, number>,
-        aliases: aliases.filter((a) => a.name === base.name && a.version === base.version).map((a) => a.alias),
-      };
-    });
+    return modelVersionRows(rows, aliases);
   }
 
   resolveModelVersion(name: string, ref: string): ModelVersionRow {

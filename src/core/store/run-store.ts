@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
 import type { RunStoreContract, StoreLocation } from './contract.js';
 import { MIGRATIONS } from './migrations.js';
-import { pickModelVersion, rolesKey } from './store-rules.js';
+import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
@@ -254,14 +254,7 @@ export class SqliteRunStore implements RunStoreContract {
   // ---- datasets ---------------------------------------------------------------------------------------
 
   private toDataset(r: Record<string, unknown>): DatasetRow {
-    const { schema_json, roles_json, ...rest } = r;
-    const row = rest as Omit<DatasetRow, 'schema' | 'roles' | 'file_sha256'>;
-    return {
-      ...row,
-      schema: JSON.parse(schema_json as string) as ColumnSchema[],
-      roles: JSON.parse(roles_json as string) as Record<string, string>,
-      file_sha256: this.registeredDatasetSha256(row.path)?.sha256 ?? null,
-    };
+    return datasetRow(r, this.registeredDatasetSha256(r['path'] as string)?.sha256 ?? null);
   }
 
   /** A dataset ingested from the same bytes with the same role overrides, if any. */
@@ -358,15 +351,7 @@ export class SqliteRunStore implements RunStoreContract {
       ? this.db.prepare('SELECT * FROM model_versions WHERE name = ? ORDER BY version DESC').all(name)
       : this.db.prepare('SELECT * FROM model_versions ORDER BY name, version DESC').all()) as Record<string, unknown>[];
     const aliases = this.db.prepare('SELECT name, alias, version FROM model_aliases').all() as { name: string; alias: string; version: number }[];
-    return rows.map((r) => {
-      const { metrics_json, ...rest } = r;
-      const base = rest as Omit<ModelVersionRow, 'metrics' | 'aliases'>;
-      return {
-        ...base,
-        metrics: JSON.parse(metrics_json as string) as Record<string, number>,
-        aliases: aliases.filter((a) => a.name === base.name && a.version === base.version).map((a) => a.alias),
-      };
-    });
+    return modelVersionRows(rows, aliases);
   }
 
   /** A version by number, `vN`, or alias (default `champion`). */
