@@ -14,6 +14,7 @@ import { seededSplit, splitFromJson, type Split } from '../core/search/split.js'
 import { learnerSeed } from '../core/search/task.js';
 import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
+import { bindMonotoneParams } from '../core/models/monotone.js';
 import { inputProfile } from '../core/scoring/profile.js';
 import { reasonReference, withReasonReference } from '../core/scoring/reason-reference.js';
 import { calibrate } from '../core/decision/calibration.js';
@@ -155,6 +156,8 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   // The model never sees excluded columns; the fairness audit still groups the test rows by them.
   const ds: Dataset = exclude.length ? { ...full, features: full.features.filter((f) => !exclude.includes(f.name)) } : full;
   const split = resolveSplit(ds, params, opts);
+  // xgboost's column-named monotone constraints, bound to features ('auto' trends read on the training rows).
+  params = bindMonotoneParams(params, () => takeRows(ds, split.train));
   const folds = split.folds.length;
   const workers = Math.max(1, opts.workers ?? (params.search.workers || availableParallelism()));
   const plan = searchPlan(params, opts, split.train.length, folds, workers);

@@ -20,11 +20,13 @@ interface GbmOptions {
   readonly colsample: number;
   readonly lambda: number;
   readonly minChildWeight: number;
+  /** Per feature: +1 p(bad) may only rise with it, -1 only fall, 0 free (XGBoost's `monotone_constraints`). */
+  readonly monotone: Int8Array | null;
 }
 
 const MAX_BINS = 256;
 
-function options(c: Candidate): GbmOptions {
+function options(c: Candidate, cols: number): GbmOptions {
   return {
     maxDepth: num(c, 'max_depth', 6),
     eta: num(c, 'learning_rate', 0.3),
@@ -32,7 +34,39 @@ function options(c: Candidate): GbmOptions {
     colsample: num(c, 'colsample_bytree', 1),
     lambda: num(c, 'reg_lambda', 1),
     minChildWeight: num(c, 'min_child_weight', 1),
+    monotone: monotoneVector(c['monotone_constraints'], cols),
   };
+}
+
+/**
+ * The candidate's constraints as one entry per feature. Training resolves params.yaml's column map into
+ * XGBoost's per-feature tuple (`bindMonotoneConstraints`); a shorter tuple leaves the remaining features free.
+ */
+function monotoneVector(v: Candidate[string] | undefined, cols: number): Int8Array | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) throw new Error('monotone_constraints reached the booster unresolved (a column map must be bound to features first)');
+  const out = new Int8Array(cols);
+  (v as readonly number[]).forEach((c, j) => {
+    if (j < cols) out[j] = Math.sign(c);
+  });
+  return out.some((c) => c !== 0) ? out : null;
+}
+
+/**
+ * XGBoost's monotone split evaluation (TreeEvaluator): with constraints, every weight is clipped to its
+ * node's [lower, upper] bounds and gains are taken at the clipped weights; a split on a constrained feature
+ * whose children's weights go against its sign is rejected. Children of such a split get the mid-point of the
+ * two weights as a bound, so no later split below can cross back over its sibling.
+ */
+const clip = (w: number, lo: number, hi: number): number => (w < lo ? lo : w > hi ? hi : w);
+/** −(2Gw + (H+λ)w²): the loss reduction of weight w (G²/(H+λ) at the unclipped optimum). */
+const gainAt = (g: number, h: number, lambda: number, w: number): number => (h <= 0 ? 0 : -(2 * g * w + (h + lambda) * w * w));
+/** The gain of a split on feature f under bounds [lo, hi], or -Infinity when it breaks f's constraint. */
+function constrainedGain(gl: number, hl: number, gr: number, hr: number, lambda: number, lo: number, hi: number, c: number): number {
+  const wl = clip(-gl / (hl + lambda), lo, hi);
+  const wr = clip(-gr / (hr + lambda), lo, hi);
+  if ((c > 0 && wl > wr) || (c < 0 && wl < wr)) return -Infinity;
+  return gainAt(gl, hl, lambda, wl) + gainAt(gr, hr, lambda, wr);
 }
 
 /**
@@ -172,8 +206,11 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
   const takeHistogram = (): Float64Array => pool.pop() ?? new Float64Array(2 * R.total);
   // Each node's histogram is built directly only for the smaller child; the larger is parent minus smaller.
   // G and H are the node's gradient and hessian sums in row order (the parent's partition adds them up).
-  const grow = (idx: Int32Array, hist: Float64Array, depth: number, G: number, H: number): number => {
-    const node = addNode(tree, (-G / (H + o.lambda)) * o.eta, H);
+  const mono = o.monotone;
+  // [lo, hi]: the node's weight bounds under monotone constraints (infinite without them).
+  const grow = (idx: Int32Array, hist: Float64Array, depth: number, G: number, H: number, lo: number, hi: number): number => {
+    const weight = clip(-G / (H + o.lambda), lo, hi);
+    const node = addNode(tree, weight * o.eta, H);
     splitBin.push(-1);
     const leaf = (): number => {
       const v = tree.value[node]!;
@@ -181,7 +218,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
       return node;
     };
     if (depth >= o.maxDepth || idx.length < 2) return leaf();
-    const parent = (G * G) / (H + o.lambda);
+    const parent = mono ? gainAt(G, H, o.lambda, weight) : (G * G) / (H + o.lambda);
     let best = 1e-10;
     let bestF = -1;
     let bestBin = -1;
@@ -197,7 +234,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
         const hr = H - hl;
         if (hl < o.minChildWeight || hr < o.minChildWeight) continue;
         const gr = G - gl;
-        const gain = (gl * gl) / (hl + o.lambda) + (gr * gr) / (hr + o.lambda) - parent;
+        const gain = (mono ? constrainedGain(gl, hl, gr, hr, o.lambda, lo, hi, mono[f]!) : (gl * gl) / (hl + o.lambda) + (gr * gr) / (hr + o.lambda)) - parent;
         if (gain > best) {
           best = gain;
           bestF = f;
@@ -214,7 +251,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
         if (hl < o.minChildWeight) continue;
         if (hr < o.minChildWeight) break;
         const gr = G - gl;
-        const gain = (gl * gl) / (hl + o.lambda) + (gr * gr) / (hr + o.lambda) - parent;
+        const gain = (mono ? constrainedGain(gl, hl, gr, hr, o.lambda, lo, hi, mono[f]!) : (gl * gl) / (hl + o.lambda) + (gr * gr) / (hr + o.lambda)) - parent;
         if (gain > best) {
           best = gain;
           bestF = f;
@@ -255,10 +292,19 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     tree.feature[node] = bestF;
     tree.threshold[node] = B.thresholds[bestF]![bestBin]!;
     splitBin[node] = bestBin;
+    // Children's bounds: the parent's, split at the mid-point of their weights on a constrained feature
+    // (taken from the partition's sums, the ones the children's weights are made of).
+    let [loL, hiL, loR, hiR] = [lo, hi, lo, hi];
+    const sign = mono ? mono[bestF]! : 0;
+    if (sign !== 0) {
+      const mid = (clip(-gL / (hL + o.lambda), lo, hi) + clip(-gR / (hR + o.lambda), lo, hi)) / 2;
+      if (sign > 0) [hiL, loR] = [mid, mid];
+      else [loL, hiR] = [mid, mid];
+    }
     if (depth + 1 >= o.maxDepth) {
       // Children at max depth are leaves: no histogram needed.
-      tree.left[node] = grow(L, hist, depth + 1, gL, hL);
-      tree.right[node] = grow(Rr, hist, depth + 1, gR, hR);
+      tree.left[node] = grow(L, hist, depth + 1, gL, hL, loL, hiL);
+      tree.right[node] = grow(Rr, hist, depth + 1, gR, hR, loR, hiR);
       return node;
     }
     // The parent's histogram becomes the larger child's in place (it is not needed again); the smaller
@@ -267,8 +313,8 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     const hs = buildHistogram(R, small, gh, takeHistogram(), wasm);
     subtractHistogram(hist, hs, wasm);
     const [histL, histR] = small === L ? [hs, hist] : [hist, hs];
-    tree.left[node] = grow(L, histL, depth + 1, gL, hL);
-    tree.right[node] = grow(Rr, histR, depth + 1, gR, hR);
+    tree.left[node] = grow(L, histL, depth + 1, gL, hL, loL, hiL);
+    tree.right[node] = grow(Rr, histR, depth + 1, gR, hR, loR, hiR);
     pool.push(hs);
     return node;
   };
@@ -279,7 +325,7 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     G += gh[2 * rows[r]!]!;
     H += gh[2 * rows[r]! + 1]!;
   }
-  grow(rows, root, 0, G, H);
+  grow(rows, root, 0, G, H, -Infinity, Infinity);
   pool.push(root);
   return tree;
 }
@@ -366,7 +412,7 @@ function fitBuffers(B: BinnedMatrix, o: GbmOptions): { R: RowBins; gh: Float64Ar
  * `evals`' running margin sums (tree values added in tree order, as `accumulateTree` would).
  */
 function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, evals: readonly Matrix[], onTree: (t: TreeState, k: number, evalSums: readonly Float64Array[]) => void): void {
-  const o = options(c);
+  const o = options(c, X.cols);
   const B = binMatrix(X, MAX_BINS);
   const n = X.rows;
   const margin = new Float64Array(n);

@@ -7,7 +7,8 @@ export type Family = (typeof FAMILIES)[number];
 /** The families a default search runs: the reference's seven (brf, the balanced random forest, and scorecard are opt-in). */
 export const DEFAULT_FAMILIES: readonly Family[] = ['logreg', 'tree', 'forest', 'xgboost', 'knn', 'svm', 'mlp'];
 
-export type GridValue = number | string | boolean | null | readonly number[];
+/** A column map is xgboost's `monotone_constraints` as params.yaml states it (column -> 1, -1, 0 or 'auto'). */
+export type GridValue = number | string | boolean | null | readonly number[] | Readonly<Record<string, number | string>>;
 /** One hyper-parameter setting of a family, e.g. `{C: 1, class_weight: null, smote: false}`. */
 export type Candidate = Readonly<Record<string, GridValue>>;
 export type Grid = Readonly<Record<string, readonly GridValue[]>>;
@@ -50,6 +51,13 @@ const bool: Check = (v) => typeof v === 'boolean';
 const oneOf = (...xs: unknown[]): Check => (v) => xs.includes(v);
 const either = (...cs: Check[]): Check => (v) => cs.some((c) => c(v));
 
+const constraintSign: Check = (v) => v === 1 || v === -1 || v === 0;
+/** xgboost's monotone_constraints: a column map (bound to features when training), 'auto', or XGBoost's per-feature tuple. */
+const isMonotoneConstraints: Check = (v) =>
+  v === 'auto' ||
+  (Array.isArray(v) && v.every(constraintSign)) ||
+  (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => constraintSign(x) || x === 'auto'));
+
 interface ParamSpec {
   readonly check: Check;
   readonly allowed: string;
@@ -86,6 +94,7 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
     colsample_bytree: { check: unitInterval, allowed: 'a number in (0, 1]' },
     min_child_weight: { check: nonNegative, allowed: 'a number >= 0' },
     reg_lambda: { check: nonNegative, allowed: 'a number >= 0' },
+    monotone_constraints: { check: isMonotoneConstraints, allowed: "a mapping column: 1 | -1 | 0 | auto, 'auto' (every numeric column takes its binning trend), or a per-feature list of 1, -1, 0" },
     smote: SMOTE,
   },
   knn: {
