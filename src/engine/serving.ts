@@ -2,6 +2,7 @@ import { isIdColumn } from '../core/data/formats.js';
 import { humanMessage } from '../core/human-errors.js';
 import { BatchScorer, type ScoredRow } from '../core/scoring/batch-scorer.js';
 import type { PointsScale } from '../core/scoring/decision.js';
+import { StoreUnavailableError, type StoreLocation } from '../core/store/contract.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { loadRegisteredModel, type LoadedModel } from './registry.js';
 import { REGISTERED_MODEL } from './train.js';
@@ -20,7 +21,21 @@ export interface ScoredTable {
 export type ModelEvent =
   | { readonly type: 'loaded'; readonly version: number; readonly family: string }
   | { readonly type: 'switched'; readonly from: number; readonly to: number; readonly family: string }
-  | { readonly type: 'refused'; readonly version: number; readonly message: string };
+  | { readonly type: 'refused'; readonly version: number; readonly message: string }
+  | { readonly type: 'store-lost'; readonly message: string }
+  | { readonly type: 'store-back'; readonly after: number };
+
+/** Whether the last look at the registry reached the store; `degraded` keeps serving the loaded model. */
+export type StoreHealth =
+  | { readonly status: 'ok' }
+  | { readonly status: 'degraded'; readonly message: string; readonly since: string };
+
+/**
+ * How long one registry look-up of a poll may take, and the load of a new bundle (bytes included): a store
+ * that is down or hung blocks the process for about this long per poll, never for the driver's default.
+ */
+export const POLL_TIMEOUT_MS = 750;
+export const LOAD_TIMEOUT_MS = 15_000;
 
 /** Scorers kept per column layout: a request with the same columns reuses its batch buffers. */
 const SCORER_CACHE = 32;
@@ -34,6 +49,7 @@ const SCORER_CACHE = 32;
 export class ServedModel {
   private loaded: LoadedModel | null = null;
   private refusedSha: string | null = null;
+  private health: StoreHealth = { status: 'ok' };
   private scorers = new Map<string, BatchScorer>();
 
   constructor(
@@ -52,20 +68,54 @@ export class ServedModel {
     return /^v?\d+$/.test(this.ref) ? null : this.ref;
   }
 
-  /** Looks the reference up again; returns true when the served model changed. Never throws. */
+  /** Which store the registry is read from (a path, or host:port/database). */
+  get storeLocation(): StoreLocation {
+    return this.store.location;
+  }
+
+  /** The store as the last refresh found it. */
+  get storeHealth(): StoreHealth {
+    return this.health;
+  }
+
+  /** Records whether the store answered; a change is an event (said once, not at every poll). */
+  private storeAnswered(failure: StoreUnavailableError | null): void {
+    if (failure && this.health.status === 'ok') {
+      this.health = { status: 'degraded', message: failure.message, since: new Date().toISOString() };
+      this.onEvent({ type: 'store-lost', message: failure.message });
+    } else if (failure && this.health.status === 'degraded') {
+      this.health = { ...this.health, message: failure.message };
+    } else if (!failure && this.health.status === 'degraded') {
+      const after = Date.now() - Date.parse(this.health.since);
+      this.health = { status: 'ok' };
+      this.onEvent({ type: 'store-back', after });
+    }
+  }
+
+  /**
+   * Looks the reference up again; returns true when the served model changed. Never throws: a store that is
+   * unreachable leaves the loaded model serving and marks the store degraded until a later refresh reaches it.
+   */
   refresh(): boolean {
     let row;
     try {
-      row = this.store.resolveModelVersion(REGISTERED_MODEL, this.ref);
-    } catch {
+      row = this.store.bounded(POLL_TIMEOUT_MS, () => this.store.resolveModelVersion(REGISTERED_MODEL, this.ref));
+      this.storeAnswered(null);
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) this.storeAnswered(e);
       return false;
     }
     if (this.loaded && row.version === this.loaded.version.version && row.sha256 === this.loaded.version.sha256) return false;
     if (row.sha256 === this.refusedSha) return false;
     let next: LoadedModel;
     try {
-      next = loadRegisteredModel(this.store, String(row.version));
+      next = this.store.bounded(LOAD_TIMEOUT_MS, () => loadRegisteredModel(this.store, String(row.version)));
     } catch (e) {
+      // Lost while loading: not the bundle's fault, so it is tried again once the store is back.
+      if (e instanceof StoreUnavailableError) {
+        this.storeAnswered(e);
+        return false;
+      }
       this.refusedSha = row.sha256;
       this.onEvent({ type: 'refused', version: row.version, message: humanMessage(e) });
       return false;

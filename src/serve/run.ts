@@ -4,7 +4,8 @@ import type { RunStore } from '../core/store/run-store.js';
 import { PredictionLog } from '../engine/prediction-log.js';
 import type { Project } from '../engine/project.js';
 import { clearServerStatus, writeServerStatus, type ServerStatus } from './status.js';
-import { ServedModel, type ModelEvent } from '../engine/serving.js';
+import { POLL_TIMEOUT_MS, ServedModel, type ModelEvent } from '../engine/serving.js';
+import { StoreUnavailableError } from '../core/store/contract.js';
 import { buildServer } from './server.js';
 import { ServeStats, type StatsSnapshot } from './stats.js';
 
@@ -23,8 +24,18 @@ export interface ServeOptions {
 
 type WorkerMessage = { readonly type: 'listening'; readonly url: string; readonly model: string } | { readonly type: 'stats'; readonly stats: StatsSnapshot } | { readonly type: 'event'; readonly line: string };
 
-const describe = (e: ModelEvent): string =>
-  e.type === 'loaded' ? `model v${e.version} (${e.family}) loaded` : e.type === 'switched' ? `switched from model v${e.from} to v${e.to} (${e.family})` : `refused model v${e.version}: ${e.message}; the current model keeps serving`;
+function describe(e: ModelEvent): string {
+  switch (e.type) {
+    case 'loaded': return `model v${e.version} (${e.family}) loaded`;
+    case 'switched': return `switched from model v${e.from} to v${e.to} (${e.family})`;
+    case 'refused': return `refused model v${e.version}: ${e.message}; the current model keeps serving`;
+    case 'store-lost': return `store degraded: ${e.message}; the loaded model keeps serving and the alias is followed again when the store answers`;
+    case 'store-back': return `store back after ${(e.after / 1000).toFixed(1)} s: following the alias again`;
+  }
+}
+
+/** While the store is degraded the registry is asked less often, so a hung server blocks the loop less. */
+const DEGRADED_POLL_MS = 2000;
 
 /** One process's server: loads the model, follows its alias, listens, and stops gracefully when asked. */
 async function serveHere(project: Project, store: RunStore, params: Params, opts: ServeOptions, say: (line: string) => void, stats: ServeStats) {
@@ -38,14 +49,22 @@ async function serveHere(project: Project, store: RunStore, params: Params, opts
       say(`no model to serve yet: ${(e as Error).message}`);
     }
   }
-  const poll = setInterval(() => served.refresh(), opts.pollMs ?? 1000);
-  poll.unref();
+  const pollMs = opts.pollMs ?? 1000;
+  let poll: NodeJS.Timeout;
+  const next = (): void => {
+    poll = setTimeout(() => {
+      served.refresh();
+      next();
+    }, served.storeHealth.status === 'ok' ? pollMs : Math.max(pollMs, DEGRADED_POLL_MS));
+    poll.unref();
+  };
+  next();
   const log = opts.logPredictions ? new PredictionLog(project) : null;
   const app = await buildServer({ project, served, version: opts.version, bodyLimit: opts.bodyLimit, log, stats, ...(opts.token ? { token: opts.token } : {}) });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const model = served.current ? `model v${served.current.version.version}, ${served.current.bundle.family}` : 'no model yet';
   const close = async (): Promise<void> => {
-    clearInterval(poll);
+    clearTimeout(poll);
     await app.close();
     log?.close();
   };
@@ -66,7 +85,14 @@ export async function serve(project: Project, store: RunStore, params: Params, o
   const perWorker = new Map<number, StatsSnapshot>();
   const total = (): ServeStats => (opts.workers > 1 ? ServeStats.sum([...perWorker.values()]) : local);
   let step = 0;
-  const record = (): void => store.logMetrics(runId, total().metrics(), ++step);
+  // The serving run's record is best effort: a store that is down must not stop the service.
+  const record = (): void => {
+    try {
+      store.bounded(POLL_TIMEOUT_MS, () => store.logMetrics(runId, total().metrics(), ++step));
+    } catch (e) {
+      if (!(e instanceof StoreUnavailableError)) throw e;
+    }
+  };
   const recorder = setInterval(record, 5000);
   let stopHere: (() => Promise<void>) | null = null;
   let status: ServerStatus;
@@ -101,7 +127,12 @@ export async function serve(project: Project, store: RunStore, params: Params, o
   else await stopWorkers();
   clearInterval(recorder);
   record();
-  store.endRun(runId, 'FINISHED');
+  try {
+    store.bounded(POLL_TIMEOUT_MS, () => store.endRun(runId, 'FINISHED'));
+  } catch (e) {
+    // Left RUNNING: the next command on this host records it as KILLED.
+    if (!(e instanceof StoreUnavailableError)) throw e;
+  }
   clearServerStatus(project);
   say(`stopped after ${total().requests} requests`);
 }

@@ -77,6 +77,17 @@ export const healthResponse = {
       type: 'object',
       properties: { name: { type: 'string' }, version: { type: 'integer' }, alias: { type: ['string', 'null'] }, family: { type: 'string' }, threshold: { type: 'number' } },
     },
+    store: {
+      type: 'object',
+      description: "'degraded' while the registry cannot be reached: the loaded model keeps answering, the alias is followed again when it returns",
+      properties: {
+        status: { type: 'string', enum: ['ok', 'degraded'] },
+        backend: { type: 'string', enum: ['sqlite', 'postgresql'] },
+        location: { type: 'string', description: 'a path, or host:port/database (never a password)' },
+        message: { type: 'string' },
+        since: { type: 'string', format: 'date-time' },
+      },
+    },
   },
   required: ['status'],
 } as const;

@@ -80,7 +80,11 @@ describe.skipIf(!HAS_STATLOG)('credit-tui serve', () => {
   it('answers /ping, /health and /version once the model is loaded', async () => {
     expect((await fetch(`${server.url}/ping`)).status).toBe(200);
     const health = await (await fetch(`${server.url}/health`)).json().then(loose);
-    expect(health).toEqual({ status: 'ok', model: { name: 'credit-risk', version: 1, alias: 'champion', family: 'logreg', threshold: expect.closeTo(1 / 6, 12) } });
+    expect(health).toEqual({
+      status: 'ok',
+      model: { name: 'credit-risk', version: 1, alias: 'champion', family: 'logreg', threshold: expect.closeTo(1 / 6, 12) },
+      store: { status: 'ok', backend: 'sqlite', location: join(home, 'runs.db') },
+    });
     expect(await (await fetch(`${server.url}/version`)).text()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(server.stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(model v1, logreg\)/);
   });

@@ -182,7 +182,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const m = served.current;
     if (!m) return sendError(reply, 503, 'SERVICE_UNAVAILABLE', 'no model is loaded yet');
     const alias = served.alias && m.version.aliases.includes(served.alias) ? served.alias : null;
-    return { status: 'ok', model: { name: REGISTERED_MODEL, version: m.version.version, alias, family: m.bundle.family, threshold: m.bundle.threshold } };
+    // The model answers either way: a degraded store only means the alias is not being followed right now.
+    const store = { ...served.storeHealth, backend: served.storeLocation.kind, location: served.storeLocation.display };
+    return { status: 'ok', model: { name: REGISTERED_MODEL, version: m.version.version, alias, family: m.bundle.family, threshold: m.bundle.threshold }, store };
   });
 
   // Browsers ask for it after showing any page without an icon (a JSON twin, say): an empty answer, not an error.

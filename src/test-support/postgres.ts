@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,29 @@ export interface PgServer {
   readonly port: number;
   /** postgresql://postgres@127.0.0.1:PORT/DB, creating DB first (each test gets a clean database). */
   url(db?: string): string;
+  /** pg_ctl stop -m fast, keeping the data: clients see their connections closed and new ones refused. */
+  halt(): void;
+  /** Starts the halted server again on the same port and data. */
+  restart(): void;
+  /** SIGSTOP to the server's processes: connections and new connects hang, as behind a dropped network. */
+  freeze(): void;
+  /** SIGCONT: the frozen server answers again. */
+  thaw(): void;
   stop(): void;
+}
+
+/** The postmaster (first line of postmaster.pid) and its children, from /proc. */
+function serverPids(dir: string): number[] {
+  const main = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      // Field 4 of /proc/PID/stat is the parent pid; the command name (field 2) is in parentheses.
+      return Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === main;
+    } catch {
+      return false;
+    }
+  });
+  return [main, ...children.map(Number)];
 }
 
 async function freePort(): Promise<number> {
@@ -57,7 +79,17 @@ export async function startPostgres(): Promise<PgServer> {
   if (process.getuid?.() === 0) spawnSync('chown', ['postgres', dir]);
   pgRun('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
-  pgRun('pg_ctl', ['-D', dir, '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), 'start']);
+  const start = (): void => pgRun('pg_ctl', ['-D', dir, '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), 'start']);
+  start();
+  const signal = (sig: NodeJS.Signals): void => {
+    for (const pid of serverPids(dir)) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  };
   const createdb = (db: string): void => pgRun('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', db]);
   return {
     port,
@@ -66,6 +98,10 @@ export async function startPostgres(): Promise<PgServer> {
       createdb(name);
       return `postgresql://postgres@127.0.0.1:${port}/${name}`;
     },
+    halt: () => pgRun('pg_ctl', ['-D', dir, '-w', '-m', 'fast', 'stop']),
+    restart: start,
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
     stop(): void {
       try {
         pgRun('pg_ctl', ['-D', dir, '-m', 'immediate', 'stop']);

@@ -1,9 +1,22 @@
+import { UserError } from '../errors.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
 
 /** Which backend a store is and where it lives, safe to print: a path, or host:port/database (never a password). */
 export interface StoreLocation {
   readonly kind: 'sqlite' | 'postgresql';
   readonly display: string;
+}
+
+/**
+ * The store's server could not be reached or stopped answering (refused, reset, timed out): a condition of
+ * the network or the server, not of the request, so a long-lived process (serve) reports itself degraded
+ * and tries again instead of giving up. One line naming host, port and database, never a password.
+ */
+export class StoreUnavailableError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, {}, hint);
+    this.name = 'StoreUnavailableError';
+  }
 }
 
 /**
@@ -56,6 +69,12 @@ export interface RunStoreContract {
    * bundle), else null (SQLite: the file on disk is the artifact). The caller verifies the hash.
    */
   artifactBytes(sha256: string): Uint8Array | null;
+  /**
+   * Runs `fn` with each statement bounded to `ms` (connecting again included): what a long-lived process polls
+   * with, so a server that is down or hung costs it at most about `ms` per statement, then StoreUnavailableError.
+   * SQLite is a local file that cannot hang on a network: it just runs `fn`.
+   */
+  bounded<T>(ms: number, fn: () => T): T;
   /** 'ok' when the store is consistent (SQLite's integrity_check; a live round trip on PostgreSQL). */
   integrityCheck(): string;
 }

@@ -23,13 +23,22 @@ const pg = require(workerData.pgPath);
 pg.types.setTypeParser(20, (v) => Number(v));
 const flag = new Int32Array(workerData.flag);
 const port = workerData.port;
-const client = new pg.Client({ connectionString: workerData.url, connectionTimeoutMillis: workerData.connectTimeoutMs });
-client.on('error', () => {});
-const ready = client.connect();
-ready.catch(() => {}); // reported on the first query, not as an unhandled rejection
+let client;
+let ready;
+// A new connection, on start and when the main thread asks for one after the previous was lost; the old
+// client is ended without waiting (a hung server must not hold the new one up).
+function connect(timeoutMs) {
+  if (client) client.end().catch(() => {});
+  client = new pg.Client({ connectionString: workerData.url, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  ready = client.connect();
+  ready.catch(() => {}); // reported on the first query, not as an unhandled rejection
+}
+connect(workerData.connectTimeoutMs);
 port.on('message', async (req) => {
   let reply;
   try {
+    if (req.reconnect) connect(req.reconnect);
     await ready;
     if (req.end) {
       await client.end();
@@ -88,9 +97,13 @@ export class PgBridge {
     this.worker.unref();
   }
 
-  /** Runs one parameterised statement and returns its rows; throws PgQueryError on failure. */
-  query(sql: string, params: readonly unknown[] = []): PgResult {
-    return this.call({ sql, params });
+  /**
+   * Runs one parameterised statement and returns its rows; throws PgQueryError on failure. `timeoutMs`
+   * bounds this wait (default: the bridge's); `reconnectMs` first replaces the connection with a new one
+   * given that long to connect (after the previous one was lost).
+   */
+  query(sql: string, params: readonly unknown[] = [], opts: { timeoutMs?: number; reconnectMs?: number } = {}): PgResult {
+    return this.call({ sql, params, ...(opts.reconnectMs === undefined ? {} : { reconnect: opts.reconnectMs }) }, opts.timeoutMs ?? this.timeoutMs);
   }
 
   /**
@@ -98,10 +111,10 @@ export class PgBridge {
    * before each look at the port, so a wake-up left over from the previous reply (its notify can land
    * after we have read it) only sends us round the loop again, never past a reply that has not come.
    */
-  private call(req: { sql?: string; params?: readonly unknown[]; end?: true }): PgResult {
+  private call(req: { sql?: string; params?: readonly unknown[]; end?: true; reconnect?: number }, timeoutMs: number): PgResult {
     const id = ++this.seq;
     this.port.postMessage({ ...req, id });
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const seen = Atomics.load(this.flag, 0);
       const msg = receiveMessageOnPort(this.port);
@@ -113,15 +126,15 @@ export class PgBridge {
       }
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(this.flag, 0, seen, left) === 'timed-out') {
-        throw new PgQueryError(`PostgreSQL did not answer within ${this.timeoutMs / 1000} s`, undefined);
+        throw new PgQueryError(`PostgreSQL did not answer within ${timeoutMs / 1000} s`, undefined);
       }
     }
   }
 
-  /** Ends the connection and the worker thread. */
-  close(): void {
+  /** Ends the connection and the worker thread (waiting at most `timeoutMs` for the server to say goodbye). */
+  close(timeoutMs = this.timeoutMs): void {
     try {
-      this.call({ end: true });
+      this.call({ end: true }, timeoutMs);
     } catch {
       // already broken: terminating is all that is left
     }

@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
-import type { RunStoreContract, StoreLocation } from './contract.js';
+import { StoreUnavailableError, type RunStoreContract, type StoreLocation } from './contract.js';
 import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
@@ -30,11 +30,17 @@ export class PgRunStore implements RunStoreContract {
 
   private readonly target: PgTarget;
   private readonly cacheDir: string | null;
+  private readonly connectTimeoutMs: number;
+  /** The connection was lost: the next statement outside a transaction connects again first. */
+  private lost = false;
+  /** Set by `bounded`: how long each statement (and a new connection) may take. */
+  private limitMs: number | null = null;
 
-  private constructor(pg: PgBridge, target: PgTarget, cacheDir: string | null) {
+  private constructor(pg: PgBridge, target: PgTarget, cacheDir: string | null, connectTimeoutMs: number) {
     this.pg = pg;
     this.target = target;
     this.cacheDir = cacheDir;
+    this.connectTimeoutMs = connectTimeoutMs;
     this.location = { kind: 'postgresql', display: `${target.host}:${target.port}/${target.database}` };
   }
 
@@ -53,25 +59,45 @@ export class PgRunStore implements RunStoreContract {
       const reason = (e instanceof Error ? e.message : String(e)).split(decodeURIComponent(new URL(url).password) || '\u0000').join('***');
       throw new UserError(`cannot open the PostgreSQL store at host ${target.host}, port ${target.port}, database ${target.database}: ${reason}`, {}, 'check --store / CREDIT_TUI_STORE / store.url');
     }
-    const store = new PgRunStore(bridge, target, opts.cacheDir ?? null);
+    const store = new PgRunStore(bridge, target, opts.cacheDir ?? null, opts.connectTimeoutMs ?? 10_000);
     store.migrate();
     store.reapOrphans();
     return store;
   }
 
   close(): void {
-    this.pg.close();
+    // A lost or hung server gets a second to say goodbye, not the statement timeout.
+    this.pg.close(this.lost ? 1000 : this.limitMs ?? undefined);
+  }
+
+  bounded<T>(ms: number, fn: () => T): T {
+    const before = this.limitMs;
+    this.limitMs = ms;
+    try {
+      return fn();
+    } finally {
+      this.limitMs = before;
+    }
   }
 
   private q<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): T[] {
+    // Never inside a transaction: its earlier statements died with the old connection.
+    const reconnect = this.lost && this.depth === 0;
     try {
-      return this.pg.query(sql, params).rows as T[];
+      const rows = this.pg.query(sql, params, {
+        ...(this.limitMs === null ? {} : { timeoutMs: this.limitMs }),
+        ...(reconnect ? { reconnectMs: this.limitMs ?? this.connectTimeoutMs } : {}),
+      }).rows as T[];
+      if (reconnect) this.lost = false;
+      return rows;
     } catch (e) {
-      // A server that went away mid-command (SQLSTATE class 08 or 57P, or no SQLSTATE: the socket closed) is
-      // the user's to fix, in one line; a statement the server rejected is a bug and keeps its message.
+      // A server that went away mid-command (SQLSTATE class 08 or 57P, or no SQLSTATE: the socket closed or
+      // the answer timed out) is the user's to fix, in one line; a statement the server rejected is a bug and
+      // keeps its message.
       if (e instanceof PgQueryError && (e.code === undefined || e.code.startsWith('08') || e.code.startsWith('57P'))) {
+        this.lost = true;
         const t = this.target;
-        throw new UserError(`lost the PostgreSQL store at host ${t.host}, port ${t.port}, database ${t.database}: ${e.message}`, {}, 'check the server, then run the command again');
+        throw new StoreUnavailableError(`lost the PostgreSQL store at host ${t.host}, port ${t.port}, database ${t.database}: ${e.message}`, 'check the server, then run the command again');
       }
       throw e;
     }

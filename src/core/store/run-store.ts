@@ -390,6 +390,10 @@ export class SqliteRunStore implements RunStoreContract {
   }
 
   /** runs.db keeps no artifact bytes: bundles live in models/ beside it. */
+  bounded<T>(_ms: number, fn: () => T): T {
+    return fn();
+  }
+
   artifactBytes(_sha256: string): Uint8Array | null {
     return null;
   }

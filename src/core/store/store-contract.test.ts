@@ -215,6 +215,23 @@ describe.skipIf(!HAS_POSTGRES)('PostgreSQL store', () => {
     admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', ['dropped']);
     admin.close();
     expect(() => s.listRuns()).toThrow(new RegExp(`^lost the PostgreSQL store at host 127\\.0\\.0\\.1, port ${pg!.port}, database dropped: `));
+    // The next statement outside a transaction connects again (what a long-lived serve relies on).
+    expect(s.listRuns()).toEqual([]);
+    s.close();
+  });
+
+  it('a transaction whose connection dies is not finished on a new one: none of its writes land', () => {
+    const url = pg!.url('droptx');
+    const s = PgRunStore.open(url);
+    const run = s.startRun('train', 'r');
+    const admin = new PgBridge(url);
+    expect(() => s.atomically(() => {
+      s.logMetrics(run, { auc: 0.7 });
+      admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', ['droptx']);
+      s.logMetrics(run, { gini: 0.4 });
+    })).toThrow(/^lost the PostgreSQL store/);
+    admin.close();
+    expect(s.latestMetrics(run)).toEqual({});
     s.close();
   });
 
