@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { exportOnnx } from '../core/export/onnx-export.js';
 import type { PointsScale } from '../core/scoring/decision.js';
+import { resolveScale } from '../core/scorecard/scale.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { refuseProjectFiles, writeFileAtomic, type Project } from './project.js';
 import { loadRegisteredModel } from './registry.js';
@@ -34,7 +35,7 @@ export function exportModel(project: Project, store: RunStore, opts: { model: st
   const loaded = loadRegisteredModel(store, opts.model);
   const data = opts.format === 'json'
     ? readFileSync(loaded.version.path)
-    : exportOnnx(loaded.bundle, { registered_model: loaded.version.name, version: loaded.version.version, bundle_sha256: loaded.version.sha256, producer_version: CODE_VERSION, scale: opts.scale });
+    : exportOnnx(loaded.bundle, { registered_model: loaded.version.name, version: loaded.version.version, bundle_sha256: loaded.version.sha256, producer_version: CODE_VERSION, scale: resolveScale(opts.scale, loaded.bundle.model) });
   writeFileAtomic(opts.output, data);
   return { version: loaded.version.version, family: loaded.bundle.family, format: opts.format, path: resolve(opts.output), bytes: data.length };
 }

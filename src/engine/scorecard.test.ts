@@ -15,6 +15,8 @@ const base: Params = { ...DEFAULT_PARAMS, search: { ...DEFAULT_PARAMS.search, wo
 const PIPELINES: [string, Params][] = [
   ['one-hot, standard scaling', base],
   ['WoE encoding, Yeo-Johnson', { ...base, preprocessing: { ...base.preprocessing, encoding: 'woe', power_transform: true } }],
+  // min–max scale: the worst possible applicant gets 0 points, the best 1,000 (base, odds and pdo unused).
+  ['one-hot, min-max scale 0..1000', { ...base, scoring: { ...base.scoring, scale: 'minmax', min_points: 0, max_points: 1000 } }],
 ];
 
 /** The Statlog rows as a scoring input: an id, then every column with its codes as in the file. */
@@ -78,8 +80,19 @@ describe.each(PIPELINES)('the scorecard family on Statlog (%s)', (_, params) => 
         const lo = report.table.scale.min_points ?? 300;
         const hi = report.table.scale.max_points ?? 850;
         expect(r['points']).toBe(Math.min(hi, Math.max(lo, Math.round(parts))));
+        // On a min–max scale no total needs the clamp: every one lies in [min_points, max_points].
+        if (params.scoring.scale === 'minmax') {
+          expect(parts).toBeGreaterThanOrEqual(lo - 1e-9);
+          expect(parts).toBeLessThanOrEqual(hi + 1e-9);
+        }
       }
     };
+    if (params.scoring.scale === 'minmax') {
+      // The scale's ends are the table's: every characteristic in its worst bin adds up to min_points, in its best to max_points.
+      const sum = (pick: (xs: number[]) => number) => report.table.characteristics.reduce((s, c) => s + pick([...c.bins.map((b) => b.points), c.unknown_points]), 0);
+      expect(sum((xs) => Math.min(...xs))).toBeCloseTo(params.scoring.min_points, 9);
+      expect(sum((xs) => Math.max(...xs))).toBeCloseTo(params.scoring.max_points, 9);
+    }
     load(input.rows);
     check();
     // Reasons of every declined applicant: the characteristics that lost most points against their best bin,

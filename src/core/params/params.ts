@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { isStoreUrl, redactStoreUrl } from '../store/store-url.js';
 import { MONOTONIC_TRENDS, type MonotonicTrend } from '../binning/optimal-binning.js';
 import type { ReasonMethod } from '../scoring/reason-reference.js';
+import type { PointsScaleKind } from '../scoring/decision.js';
 import { DEFAULT_FAMILIES, DEFAULT_GRIDS, FAMILIES, GRID_SPECS, isFamily, type Family, type Grid, type GridValue } from './grids.js';
 
 export type ColumnRole = 'numeric' | 'categorical' | 'ordinal' | 'ignore';
@@ -78,6 +79,8 @@ export interface Params {
     /** Lowest and highest points: p(bad) is clipped to the range that maps into them (see decision.ts). */
     readonly min_points: number;
     readonly max_points: number;
+    /** pdo: base_points/base_odds/pdo; minmax: every score spread over [min_points, max_points] (core/scorecard/scale.ts). */
+    readonly scale: PointsScaleKind;
   };
   /** Optimal binning of `credit-tui bin` (the scorecard family's binning settings are its grid keys). */
   readonly binning: {
@@ -157,7 +160,7 @@ export const DEFAULT_PARAMS: Params = {
   },
   search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 40, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
-  scoring: { base_points: 600, base_odds: 19, pdo: 50, min_points: 300, max_points: 850 },
+  scoring: { base_points: 600, base_odds: 19, pdo: 50, min_points: 300, max_points: 850, scale: 'pdo' },
   binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {} },
   reasons: { method: 'average' },
   drift: {
@@ -282,7 +285,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   ]);
   const search = r.section(raw, 'search', ['families', 'selection_metric', 'workers', 'grids', 'strategy', 'trials', 'time', 'spaces']);
   const cost = r.section(raw, 'cost', ['bad_predicted_good', 'good_predicted_bad']);
-  const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo', 'min_points', 'max_points']);
+  const scoring = r.section(raw, 'scoring', ['base_points', 'base_odds', 'pdo', 'min_points', 'max_points', 'scale']);
   const minPoints = r.num(scoring, 'scoring.min_points', D.scoring.min_points, () => true, 'a number');
   const drift = r.section(raw, 'drift', Object.keys(D.drift));
   const binning = r.section(raw, 'binning', Object.keys(D.binning));
@@ -343,6 +346,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       pdo: r.num(scoring, 'scoring.pdo', D.scoring.pdo, positive, 'a positive number'),
       min_points: minPoints,
       max_points: r.num(scoring, 'scoring.max_points', D.scoring.max_points, (n) => n > minPoints, `a number above scoring.min_points (${minPoints})`),
+      scale: r.choice(scoring, 'scoring.scale', D.scoring.scale, ['pdo', 'minmax'] as const),
     },
     binning: {
       max_prebins: r.num(binning, 'binning.max_prebins', D.binning.max_prebins, (n) => Number.isInteger(n) && n >= 2 && n <= 100, 'an integer from 2 to 100'),

@@ -64,6 +64,8 @@ scoring:                     # points scale: base_points at base_odds good:bad, 
   pdo: ${D.scoring.pdo}
   min_points: ${D.scoring.min_points}            # points never go below this or above max_points: p(bad) is clipped to
   max_points: ${D.scoring.max_points}            # the range that maps into them (defaults: p(bad) under ~0.0016 = 850, over ~0.77 = 300)
+  scale: ${D.scoring.scale}                 # pdo | minmax: a scorecard's worst possible applicant gets min_points, its best max_points
+                             # (base/odds/pdo unused); other families get max_points - (max - min) * p(bad)
 
 binning:                     # optimal binning of credit-tui bin (optbinning's defaults; the scorecard family's are its grid keys)
   max_prebins: ${D.binning.max_prebins}              # CART pre-binning: at most this many pre-bins ...

@@ -2,7 +2,9 @@ import { formatBound } from '../binning/optimal-binning.js';
 import type { Dataset, FeatureColumn } from '../data/dataset.js';
 import { transform, type FittedPreprocessor } from '../features/preprocess.js';
 import { ScorecardModel, type ScorecardState } from '../models/scorecard.js';
+import type { PointsScaleKind } from '../scoring/decision.js';
 import type { InputColumn } from '../scoring/profile.js';
+import { resolveScale } from './scale.js';
 
 /** The points scale of params.yaml `scoring` (min/max points clamp the total, as `score` does). */
 export interface ScorecardScale {
@@ -11,6 +13,7 @@ export interface ScorecardScale {
   readonly pdo: number;
   readonly min_points?: number;
   readonly max_points?: number;
+  readonly scale?: PointsScaleKind;
 }
 
 /** One bin of one characteristic, in the units of the scoring input file. */
@@ -52,8 +55,10 @@ export interface PointsTable {
  * offset + factor·ln(odds good) — the `score` points before rounding (factor = pdo / ln 2, offset =
  * base_points − factor·ln(base_odds)).
  */
-export function pointsTable(prep: FittedPreprocessor, state: ScorecardState, inputs: readonly InputColumn[], scale: ScorecardScale): PointsTable {
+export function pointsTable(prep: FittedPreprocessor, state: ScorecardState, inputs: readonly InputColumn[], given: ScorecardScale): PointsTable {
   const model = new ScorecardModel(state);
+  // min–max becomes the equivalent pdo scale of this scorecard, the one `score` uses too.
+  const scale = resolveScale(given, state);
   const factor = scale.pdo / Math.LN2;
   const offset = scale.base_points - factor * Math.log(scale.base_odds);
   const share = (offset - factor * state.intercept) / state.selected.length;

@@ -8,6 +8,7 @@ import { explainBatch, type Model } from '../models/model.js';
 import type { ModelBundle } from '../registry/bundle.js';
 import { points, ReasonIndex, type PointsScale, type Reason } from './decision.js';
 import { reasonText } from './reason-text.js';
+import { resolveScale } from '../scorecard/scale.js';
 import { RowValidator, type RowReject, type ValueSink } from './validate.js';
 
 /** How scored rows are serialised: CSV lines, JSON objects, columns (one Parquet row group per chunk), or kept as objects. */
@@ -107,7 +108,11 @@ export class BatchScorer {
   private result: ChunkResult;
   private readonly tally = new Map<number, number>();
 
+  /** The config's scale as this model is scored on it (a scorecard's min–max resolved: `resolveScale`). */
+  private readonly scale: PointsScale;
+
   constructor(readonly bundle: ModelBundle, private readonly model: Model, readonly config: ScorerConfig) {
+    this.scale = resolveScale(config.scale, bundle.model);
     this.validator = new RowValidator(bundle.input, config.header);
     this.reasonIndex = new ReasonIndex(bundle.preprocessor);
     const position = new Map(bundle.input.columns.map((c, j) => [c.name, j]));
@@ -221,7 +226,8 @@ export class BatchScorer {
         this.reasonCount[i] = this.reasonIndex.topInto(contribs.subarray(i * X.cols, (i + 1) * X.cols), this.reasonCols, this.reasonEffects, i * REASONS, REASONS);
       }
     }
-    const { threshold, scale, format } = this.config;
+    const { threshold, format } = this.config;
+    const scale = this.scale;
     const r = this.result;
     const out = this.sink;
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,8 @@
 import type { FittedPreprocessor } from '../features/preprocess.js';
 
+/** pdo: points from base_points, base_odds and pdo; minmax: points spread over [min_points, max_points]. */
+export type PointsScaleKind = 'pdo' | 'minmax';
+
 export interface PointsScale {
   readonly base_points: number;
   /** good:bad odds at base_points. */
@@ -10,10 +13,16 @@ export interface PointsScale {
   readonly min_points?: number;
   /** @default 850 — the highest points. */
   readonly max_points?: number;
+  /**
+   * @default 'pdo'. A scorecard's `minmax` is resolved into an equivalent pdo scale (`resolveScale`); on a
+   * scale still `minmax` here, points are linear in p(bad): max_points at 0, min_points at 1.
+   */
+  readonly scale?: PointsScaleKind;
 }
 
 /** The p(bad) range a scale maps into [min_points, max_points]: p(bad) outside it is clipped to it. */
 export function pBadRange(s: PointsScale): { readonly low: number; readonly high: number } {
+  if (s.scale === 'minmax') return { low: 0, high: 1 };
   const factor = s.pdo / Math.LN2;
   // points = base + factor * (log odds(good) - log base_odds)  =>  odds(good) = base_odds * exp((points - base) / factor)
   const pAt = (pts: number): number => 1 / (1 + s.base_odds * Math.exp((pts - s.base_points) / factor));
@@ -26,6 +35,9 @@ export function pBadRange(s: PointsScale): { readonly low: number; readonly high
  * [min_points, max_points] instead of 1,882 or -1,107.
  */
 export function points(pBad: number, s: PointsScale): number {
+  const lo = s.min_points ?? 300;
+  const hi = s.max_points ?? 850;
+  if (s.scale === 'minmax') return Math.min(Math.max(Math.round(hi - (hi - lo) * pBad), lo), hi);
   const { low, high } = pBadRange(s);
   const p = Math.min(Math.max(pBad, low), high);
   const factor = s.pdo / Math.LN2;

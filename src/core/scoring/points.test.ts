@@ -53,4 +53,12 @@ describe('a real tree champion, whose leaves answer p(bad) 0 and 1', () => {
     expect(rows.filter((r) => Number(r[p]) === 0).every((r) => Number(r[at]) === 850)).toBe(true);
     expect(rows.some((r) => Number(r[p]) === 0)).toBe(true);
   });
+
+  it('on a min-max scale other families get points linear in p(bad), max_points at 0 and min_points at 1', () => {
+    const M = { ...S, scale: 'minmax' as const, min_points: 0, max_points: 1000 };
+    expect(points(0, M)).toBe(1000);
+    expect(points(1, M)).toBe(0);
+    expect(points(0.25, M)).toBe(750);
+    expect(pBadRange(M)).toEqual({ low: 0, high: 1 });
+  });
 });
