@@ -8,7 +8,8 @@ import { evaluate, type TestMetrics } from '../core/metrics/classification.js';
 import { QUICK_GRIDS, type Candidate, type Family } from '../core/params/grids.js';
 import type { Params } from '../core/params/params.js';
 import { BUNDLE_FORMAT, sealBundle } from '../core/registry/bundle.js';
-import { prepareFolds, prepareTraining } from '../core/search/folds.js';
+import type { TrainingSet } from '../core/search/folds.js';
+import { prepareFoldsOnPool, prepareTrainingOnPool } from './search/prepare.js';
 import { candidateResult, foldScore, leaderboard, type CandidateResult } from '../core/search/leaderboard.js';
 import { seededSplit, splitFromJson, type Split } from '../core/search/split.js';
 import { learnerSeed } from '../core/search/task.js';
@@ -191,7 +192,8 @@ export async function* train(project: Project, store: RunStore, params: Params, 
 
     const needSmote = [...plan.grids.values()].some((cs) => cs.some((c) => c['smote'] === true));
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };
-    const prepared = prepareFolds(train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed);
+    let prepId = -1_000_000;
+    const prepared = await prepareFoldsOnPool(pool, train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed, () => prepId--);
 
     const deadline = plan.time === null ? Infinity : t0 + plan.time * 1000;
     const cv = new CrossValidation({
@@ -229,11 +231,11 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     // Refit each family's best on all training rows and score it on the test rows.
     const board = leaderboard(finalists);
     yield { type: 'stage', message: `refitting ${board.length} family winners on ${train.rows} rows` };
-    const sets = new Map<boolean, ReturnType<typeof prepareTraining>>();
-    const setFor = (smote: boolean) => {
-      if (!sets.has(smote)) sets.set(smote, prepareTraining(train, params.preprocessing, smote, params.preprocessing.smote_k, params.seed));
-      return sets.get(smote)!;
-    };
+    const sets = new Map<boolean, TrainingSet>();
+    for (const smote of new Set(board.map((b) => b.params['smote'] === true))) {
+      sets.set(smote, await prepareTrainingOnPool(pool, train, params.preprocessing, smote, params.preprocessing.smote_k, params.seed, () => cv.nextTaskId()));
+    }
+    const setFor = (smote: boolean): TrainingSet => sets.get(smote)!;
     const refits = await Promise.all(board.map((b) => {
       const set = setFor(b.params['smote'] === true);
       const fit = cv.fitRows(b.family, set.X, set.y, 'refit', b.params['smote'] === true ? 'smoted' : 'train');

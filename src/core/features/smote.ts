@@ -1,4 +1,4 @@
-import type { Matrix } from '../matrix.js';
+import { takeMatrixRows, type Matrix } from '../matrix.js';
 import { Rng } from '../random.js';
 
 export interface SmoteOptions {
@@ -8,31 +8,52 @@ export interface SmoteOptions {
   readonly oneHotGroups?: readonly (readonly [number, number])[];
 }
 
+/** The rows of the minority class (the smaller, ties: the bad class 1), in index order. */
+export function minorityRows(y: Uint8Array): number[] {
+  let pos = 0;
+  for (const v of y) pos += v;
+  const minority = pos * 2 <= y.length ? 1 : 0;
+  const rows: number[] = [];
+  for (let i = 0; i < y.length; i++) if (y[i] === minority) rows.push(i);
+  return rows;
+}
+
 /**
- * Indices of the k nearest other minority rows for each minority row (Euclidean), nearest first, ties by
- * index. A running top-k (insertion into k slots) replaces sorting all m distances per row: the same
- * neighbours in the same order, without an m log m sort per row (at 24,000 bad rows that sort cost minutes).
+ * For the query rows `from`..`to` of `M` (the minority rows, one per matrix row), the indices of their k
+ * nearest other rows of `M` (Euclidean), nearest first, ties by index. A running top-k (insertion into k
+ * slots) replaces sorting all m distances per row. Ranges are independent, so a pool can split one search
+ * over its workers and the joined table is the same as one call over every row.
  */
-function nearestNeighbours(X: Matrix, rows: readonly number[], k: number): Int32Array {
-  const m = rows.length;
-  const p = X.cols;
-  const out = new Int32Array(m * k);
+export function nearestNeighbours(M: Matrix, k: number, from = 0, to = M.rows): Int32Array {
+  const m = M.rows;
+  const p = M.cols;
+  const out = new Int32Array((to - from) * k);
   const bestD = new Float64Array(k);
   const bestI = new Int32Array(k);
-  for (let a = 0; a < m; a++) {
-    const oa = rows[a]! * p;
+  const data = M.data;
+  for (let a = from; a < to; a++) {
+    const oa = a * p;
     bestD.fill(Infinity);
     bestI.fill(-1);
     for (let b = 0; b < m; b++) {
       if (b === a) continue;
-      const ob = rows[b]! * p;
+      const ob = b * p;
+      // A sum of squares only grows: once a partial sum reaches the k-th best, the row cannot enter the list,
+      // so the scan stops there (checked every 8 columns). The distances that are completed are the same
+      // sums in the same order as a full scan, so the neighbours are bit for bit those of the full scan.
+      const bound = bestI[k - 1] === -1 ? Infinity : bestD[k - 1]!;
       let s = 0;
-      for (let j = 0; j < p; j++) {
-        const d = X.data[oa + j]! - X.data[ob + j]!;
-        s += d * d;
+      let j = 0;
+      while (j < p) {
+        const end = Math.min(p, j + 8);
+        for (; j < end; j++) {
+          const d = data[oa + j]! - data[ob + j]!;
+          s += d * d;
+        }
+        if (s >= bound) break;
       }
       // Rows come in index order, so an equal distance never displaces an earlier row (the sort's tie-break).
-      if (!(s < bestD[k - 1]!) && bestI[k - 1] !== -1) continue;
+      if (!(s < bound)) continue;
       let t = k - 1;
       while (t > 0 && (bestI[t - 1] === -1 || bestD[t - 1]! > s)) {
         bestD[t] = bestD[t - 1]!;
@@ -42,9 +63,14 @@ function nearestNeighbours(X: Matrix, rows: readonly number[], k: number): Int32
       bestD[t] = s;
       bestI[t] = b;
     }
-    for (let t = 0; t < k; t++) out[a * k + t] = bestI[t]!;
+    out.set(bestI, (a - from) * k);
   }
   return out;
+}
+
+/** SMOTE's neighbour count for `minority` rows: k, or fewer when there are not k other rows. */
+export function smoteK(k: number, minority: number): number {
+  return Math.min(k, minority - 1);
 }
 
 /**
@@ -52,17 +78,16 @@ function nearestNeighbours(X: Matrix, rows: readonly number[], k: number): Int32
  * segment between a minority row and one of its k nearest minority neighbours. One-hot blocks are not
  * interpolated (that would invent half-categories): a synthetic row takes the whole block from whichever end
  * of the segment it lies nearer to. Call it on training rows only; validation and test rows never see it.
+ * `neighbours` is the table of `nearestNeighbours` over the minority rows when it was computed elsewhere
+ * (split over a pool's workers).
  */
-export function smote(X: Matrix, y: Uint8Array, opts: SmoteOptions): { X: Matrix; y: Uint8Array } {
-  let pos = 0;
-  for (const v of y) pos += v;
-  const minority = pos * 2 <= y.length ? 1 : 0;
-  const rows: number[] = [];
-  for (let i = 0; i < y.length; i++) if (y[i] === minority) rows.push(i);
+export function smote(X: Matrix, y: Uint8Array, opts: SmoteOptions, neighbours?: Int32Array): { X: Matrix; y: Uint8Array } {
+  const rows = minorityRows(y);
+  const minority = y[rows[0] ?? 0]!;
   const need = y.length - 2 * rows.length;
   if (need <= 0 || rows.length < 2) return { X, y };
-  const k = Math.min(opts.k, rows.length - 1);
-  const nn = nearestNeighbours(X, rows, k);
+  const k = smoteK(opts.k, rows.length);
+  const nn = neighbours ?? nearestNeighbours(takeMatrixRows(X, rows), k);
   const p = X.cols;
   const inGroup = new Int32Array(p).fill(-1);
   (opts.oneHotGroups ?? []).forEach(([s, e], g) => {

@@ -12,6 +12,8 @@ export interface PreparedFold {
   readonly yval: Uint8Array;
   /** Training rows plus SMOTE rows; validation rows are never resampled. */
   readonly smoted: { readonly X: Matrix; readonly y: Uint8Array } | null;
+  /** The fold's one-hot blocks (SMOTE copies them whole). */
+  readonly oneHotGroups: readonly (readonly [number, number])[];
 }
 
 export interface TrainingSet {
@@ -38,6 +40,6 @@ export function prepareFolds(train: Dataset, folds: readonly (readonly number[])
     const prep = fitPreprocessor(tr, prepOptions);
     const X = transform(prep, tr);
     const smoted = needSmote ? smote(X, tr.target, { k: smoteK, seed: seed + k, oneHotGroups: prep.oneHotGroups }) : null;
-    return { X, y: tr.target, Xval: transform(prep, va), yval: va.target, smoted };
+    return { X, y: tr.target, Xval: transform(prep, va), yval: va.target, smoted, oneHotGroups: prep.oneHotGroups };
   });
 }

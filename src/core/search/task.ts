@@ -1,4 +1,5 @@
 import type { Matrix } from '../matrix.js';
+import { nearestNeighbours } from '../features/smote.js';
 import { ENGINES } from '../models/engines.js';
 import type { ModelState } from '../models/model.js';
 import { Rng } from '../random.js';
@@ -33,11 +34,22 @@ export interface RefitTask {
   readonly test: Matrix;
 }
 
-export type SearchTask = FoldTask | RefitTask;
+/** SMOTE's neighbour search for the query rows from..to of the minority rows `M` (one slice of one search). */
+export interface NeighbourTask {
+  readonly kind: 'neighbours';
+  readonly id: number;
+  readonly M: Matrix;
+  readonly k: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export type SearchTask = FoldTask | RefitTask | NeighbourTask;
 
 export type TaskResult =
   | { readonly kind: 'fold'; readonly id: number; readonly probs: Float64Array[][]; readonly seconds: number }
-  | { readonly kind: 'refit'; readonly id: number; readonly state: ModelState; readonly testProba: Float64Array; readonly seconds: number };
+  | { readonly kind: 'refit'; readonly id: number; readonly state: ModelState; readonly testProba: Float64Array; readonly seconds: number }
+  | { readonly kind: 'neighbours'; readonly id: number; readonly neighbours: Int32Array; readonly seconds: number };
 
 /** The seed a family's learner gets on a fold: fixed per (seed, family, fold), independent of scheduling. */
 export function learnerSeed(seed: number, family: Family, fold: number | 'refit'): number {
@@ -47,6 +59,10 @@ export function learnerSeed(seed: number, family: Family, fold: number | 'refit'
 /** Runs one task; the same function serves worker threads and the in-process path. */
 export function executeTask(task: SearchTask): TaskResult {
   const t0 = performance.now();
+  if (task.kind === 'neighbours') {
+    const neighbours = nearestNeighbours(task.M, task.k, task.from, task.to);
+    return { kind: 'neighbours', id: task.id, neighbours, seconds: (performance.now() - t0) / 1000 };
+  }
   const engine = ENGINES[task.family];
   if (task.kind === 'fold') {
     const probs = engine.fitGroup(task.candidates, task.X, task.y, task.evals, task.seed, { rankOnly: task.rankOnly });
