@@ -146,6 +146,7 @@ export function calibratedModel(model: Model, c: Calibrator | undefined): Model 
     predictProba: (X) => model.predictProba(X).map((p) => calibrate(c, p)),
     contributions: (X, row, baseline) => model.contributions(X, row, baseline),
     ...(model.explain ? { explain: (X: Matrix, baseline: ArrayLike<number>, contribs: Float64Array) => model.explain!(X, baseline, contribs).map((p) => calibrate(c, p)) } : {}),
+    ...(model.treeExplainer ? { treeExplainer: (refs: Matrix | null) => model.treeExplainer!(refs) } : {}),
     toJSON: () => model.toJSON(),
   };
 }

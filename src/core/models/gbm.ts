@@ -1,3 +1,4 @@
+import { TreeExplainer } from '../explain/tree-explainer.js';
 import type { Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
@@ -476,6 +477,10 @@ class BoostedTrees implements Model {
     const out = new Float64Array(this.cols);
     for (const t of this.trees) pathContributions(t, X.data, row * X.cols, out);
     return out;
+  }
+
+  treeExplainer(references: Matrix | null): TreeExplainer {
+    return new TreeExplainer(this.trees, 1, this.cols, references);
   }
 
   toJSON(): ModelState {

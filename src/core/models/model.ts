@@ -1,3 +1,4 @@
+import type { TreeExplainer } from '../explain/tree-explainer.js';
 import type { Matrix } from '../matrix.js';
 import type { Candidate, Family } from '../params/grids.js';
 
@@ -16,6 +17,11 @@ export interface Model {
    * caller) with every row's `contributions`, for engines that get both from one pass over the model.
    */
   explain?(X: Matrix, baseline: ArrayLike<number>, contribs: Float64Array): Float64Array;
+  /**
+   * Tree families: exact TreeSHAP of f (log-odds for xgboost, p(bad) for the forests), interventional against
+   * `references` (transformed rows), path-dependent when null. Built once per scorer: it indexes the references.
+   */
+  treeExplainer?(references: Matrix | null): TreeExplainer;
   toJSON(): ModelState;
 }
 

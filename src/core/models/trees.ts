@@ -1,3 +1,4 @@
+import { TreeExplainer } from '../explain/tree-explainer.js';
 import { balancedWeights, type Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
@@ -39,6 +40,10 @@ class TreeEnsemble implements Model {
     const out = new Float64Array(this.cols);
     for (const t of this.trees) pathContributions(t, X.data, row * X.cols, out, 1 / this.trees.length);
     return out;
+  }
+
+  treeExplainer(references: Matrix | null): TreeExplainer {
+    return new TreeExplainer(this.trees, 1 / this.trees.length, this.cols, references);
   }
 
   toJSON(): ModelState {
