@@ -10,6 +10,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerDrift } from './commands/drift.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
+import { registerStore } from './commands/store.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerFairness } from './commands/fairness.js';
@@ -55,6 +56,7 @@ Examples:
   registerScore(program);
   registerDrift(program);
   registerServe(program, VERSION);
+  registerStore(program);
   registerDashboard(program);
   registerMonitor(program);
   registerFairness(program);

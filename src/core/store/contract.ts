@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import type { StoreTable, TableRow } from './store-tables.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
 
 /** Which backend a store is and where it lives, safe to print: a path, or host:port/database (never a password). */
@@ -69,6 +70,15 @@ export interface RunStoreContract {
    * bundle), else null (SQLite: the file on disk is the artifact). The caller verifies the hash.
    */
   artifactBytes(sha256: string): Uint8Array | null;
+  /** Every row of one shared table, in a fixed order (store-tables.ts): what `store copy` reads. */
+  dumpTable(table: StoreTable): TableRow[];
+  /** Rows dumped from another store, ids and times kept; the caller wraps the whole copy in `atomically`. */
+  loadTable(table: StoreTable, rows: readonly TableRow[]): void;
+  /**
+   * Keeps an artifact's bytes in the store when it keeps bytes (PostgreSQL; true), else false (SQLite: the
+   * caller writes the file). The caller has checked that the bytes hash to `sha256`.
+   */
+  keepBytes(sha256: string, bytes: Uint8Array): boolean;
   /**
    * Runs `fn` with each statement bounded to `ms` (connecting again included): what a long-lived process polls
    * with, so a server that is down or hung costs it at most about `ms` per statement, then StoreUnavailableError.

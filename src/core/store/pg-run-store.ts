@@ -9,6 +9,7 @@ import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
 import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
+import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { pgTarget, type PgTarget } from './store-url.js';
 
 export { pgTarget, type PgTarget };
@@ -390,6 +391,26 @@ export class PgRunStore implements RunStoreContract {
     const bytes = readFileSync(path);
     if (createHash('sha256').update(bytes).digest('hex') !== sha256) return;
     this.q('INSERT INTO artifact_blobs (sha256, bytes, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, bytes, bytes.length, Date.now()]);
+  }
+
+  keepBytes(sha256: string, bytes: Uint8Array): boolean {
+    this.q('INSERT INTO artifact_blobs (sha256, bytes, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, Buffer.from(bytes), bytes.length, Date.now()]);
+    return true;
+  }
+
+  dumpTable(table: StoreTable): TableRow[] {
+    return this.q<TableRow>(`SELECT ${STORE_TABLES[table].join(', ')} FROM ${table} ORDER BY ${dumpOrder(table, 'seq')}`);
+  }
+
+  /** Batched under PostgreSQL's 65,535 bind parameters; serial counters move past the copied ids. */
+  loadTable(table: StoreTable, rows: readonly TableRow[]): void {
+    const cols = STORE_TABLES[table];
+    const per = Math.floor(60_000 / cols.length);
+    for (let i = 0; i < rows.length; i += per) {
+      this.insertMany(`INSERT INTO ${table} (${cols.join(', ')})`, '', rows.slice(i, i + per).map((r) => cols.map((c) => r[c] ?? null)));
+    }
+    const serial = table === 'experiments' ? 'experiment_id' : table === 'datasets' ? 'dataset_id' : null;
+    if (serial) this.q(`SELECT setval(pg_get_serial_sequence('${table}', '${serial}'), COALESCE((SELECT MAX(${serial}) FROM ${table}), 0) + 1, false)`);
   }
 
   artifactBytes(sha256: string): Uint8Array | null {

@@ -5,6 +5,7 @@ import type { ColumnSchema } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
 import type { RunStoreContract, StoreLocation } from './contract.js';
+import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { MIGRATIONS } from './migrations.js';
 import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 
@@ -350,7 +351,8 @@ export class SqliteRunStore implements RunStoreContract {
     const rows = (name
       ? this.db.prepare('SELECT * FROM model_versions WHERE name = ? ORDER BY version DESC').all(name)
       : this.db.prepare('SELECT * FROM model_versions ORDER BY name, version DESC').all()) as Record<string, unknown>[];
-    const aliases = this.db.prepare('SELECT name, alias, version FROM model_aliases').all() as { name: string; alias: string; version: number }[];
+    // By alias, as on PostgreSQL: both stores list a version's aliases in the same order.
+    const aliases = this.db.prepare('SELECT name, alias, version FROM model_aliases ORDER BY alias').all() as { name: string; alias: string; version: number }[];
     return modelVersionRows(rows, aliases);
   }
 
@@ -390,6 +392,20 @@ export class SqliteRunStore implements RunStoreContract {
   }
 
   /** runs.db keeps no artifact bytes: bundles live in models/ beside it. */
+  dumpTable(table: StoreTable): TableRow[] {
+    return this.db.prepare(`SELECT ${STORE_TABLES[table].join(', ')} FROM ${table} ORDER BY ${dumpOrder(table, 'rowid')}`).all() as TableRow[];
+  }
+
+  loadTable(table: StoreTable, rows: readonly TableRow[]): void {
+    const cols = STORE_TABLES[table];
+    const insert = this.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    for (const r of rows) insert.run(...cols.map((c) => r[c] ?? null));
+  }
+
+  keepBytes(_sha256: string, _bytes: Uint8Array): boolean {
+    return false;
+  }
+
   bounded<T>(_ms: number, fn: () => T): T {
     return fn();
   }
