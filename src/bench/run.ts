@@ -7,6 +7,7 @@
  *   npm run bench -- serve        # the HTTP service against FastAPI + uvicorn
  *   npm run bench -- search       # grid vs halving vs TPE, brf vs imbalanced-learn, the recall-policy anchor
  *   npm run bench -- startup      # --help and the TUI's first frame
+ *   npm run bench -- store        # register, list, alias, log-metric latency on runs.db and a private PostgreSQL 15
  *   npm run bench -- dashboard    # the dashboard's runs page with 1,000 runs (target < 300 ms)
  *   npm run bench -- onnx         # the exported ONNX model in ONNX Runtime vs credit-tui's scorer, 1M rows
  *   npm run bench -- mlp          # the MLP grid over 5 seeds on 3 data sets, ours and scikit-learn's (minutes)
@@ -24,6 +25,7 @@ import { benchScale } from './scale-bench.js';
 import { benchSearch } from './search-bench.js';
 import { benchServe } from './serve-bench.js';
 import { benchStartup } from './startup-bench.js';
+import { benchStore } from './store-bench.js';
 import { benchTraining } from './train-bench.js';
 
 const DATA_DIR = process.env['CREDIT_TUI_DATA'] ?? join(process.cwd(), '..', 'shared', 'data');
@@ -40,6 +42,7 @@ if (want('onnx')) await benchOnnx(DATA_DIR);
 if (want('search')) await benchSearch(DATA_DIR, REFERENCE_DIR);
 if (want('startup')) await benchStartup();
 if (want('dashboard')) await benchDashboard();
+if (want('store')) await benchStore();
 // Five seeds × three data sets × two libraries: only on request.
 if (sections.includes('mlp')) await benchMlp(DATA_DIR, REFERENCE_DIR);
 // 10M logged predictions write ~6 GB: only on request.
