@@ -53,8 +53,11 @@ async function serveHere(project: Project, store: RunStore, params: Params, opts
   let poll: NodeJS.Timeout;
   const next = (): void => {
     poll = setTimeout(() => {
-      served.refresh();
-      next();
+      try {
+        served.refresh();
+      } finally {
+        next();
+      }
     }, served.storeHealth.status === 'ok' ? pollMs : Math.max(pollMs, DEGRADED_POLL_MS));
     poll.unref();
   };
@@ -85,12 +88,13 @@ export async function serve(project: Project, store: RunStore, params: Params, o
   const perWorker = new Map<number, StatsSnapshot>();
   const total = (): ServeStats => (opts.workers > 1 ? ServeStats.sum([...perWorker.values()]) : local);
   let step = 0;
-  // The serving run's record is best effort: a store that is down must not stop the service.
+  // The serving run's record is best effort: a store that is down or refuses a write must not stop the
+  // service (the model's own /health says when the store is degraded).
   const record = (): void => {
     try {
       store.bounded(POLL_TIMEOUT_MS, () => store.logMetrics(runId, total().metrics(), ++step));
-    } catch (e) {
-      if (!(e instanceof StoreUnavailableError)) throw e;
+    } catch {
+      // the next record carries the totals so far
     }
   };
   const recorder = setInterval(record, 5000);

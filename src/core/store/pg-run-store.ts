@@ -92,10 +92,10 @@ export class PgRunStore implements RunStoreContract {
       if (reconnect) this.lost = false;
       return rows;
     } catch (e) {
-      // A server that went away mid-command (SQLSTATE class 08 or 57P, or no SQLSTATE: the socket closed or
-      // the answer timed out) is the user's to fix, in one line; a statement the server rejected is a bug and
-      // keeps its message.
-      if (e instanceof PgQueryError && (e.code === undefined || e.code.startsWith('08') || e.code.startsWith('57P'))) {
+      // A server that went away mid-command (SQLSTATE class 08 or 57P, a socket error such as ECONNREFUSED on
+      // connecting again, or no code: the socket closed or the answer timed out) is the user's to fix, in one
+      // line; a statement the server rejected is a bug and keeps its message. (Every SQLSTATE has a digit.)
+      if (e instanceof PgQueryError && (e.code === undefined || e.code.startsWith('08') || e.code.startsWith('57P') || /^E[A-Z]+$/.test(e.code))) {
         this.lost = true;
         const t = this.target;
         throw new StoreUnavailableError(`lost the PostgreSQL store at host ${t.host}, port ${t.port}, database ${t.database}: ${e.message}`, 'check the server, then run the command again');
