@@ -81,10 +81,10 @@ export class ServedModel {
   /** Records whether the store answered; a change is an event (said once, not at every poll). */
   private storeAnswered(failure: StoreUnavailableError | null): void {
     if (failure && this.health.status === 'ok') {
-      this.health = { status: 'degraded', message: failure.message, since: new Date().toISOString() };
-      this.onEvent({ type: 'store-lost', message: failure.message });
+      this.health = { status: 'degraded', message: failure.detail, since: new Date().toISOString() };
+      this.onEvent({ type: 'store-lost', message: failure.detail });
     } else if (failure && this.health.status === 'degraded') {
-      this.health = { ...this.health, message: failure.message };
+      this.health = { ...this.health, message: failure.detail };
     } else if (!failure && this.health.status === 'degraded') {
       const after = Date.now() - Date.parse(this.health.since);
       this.health = { status: 'ok' };

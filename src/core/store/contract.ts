@@ -14,9 +14,12 @@ export interface StoreLocation {
  * and tries again instead of giving up. One line naming host, port and database, never a password.
  */
 export class StoreUnavailableError extends UserError {
+  /** The message without the hint a command prints after it: what a long-lived process reports. */
+  readonly detail: string;
   constructor(message: string, hint?: string) {
     super(message, {}, hint);
     this.name = 'StoreUnavailableError';
+    this.detail = message;
   }
 }
 
