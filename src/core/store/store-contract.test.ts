@@ -11,6 +11,7 @@ import { PgBridge } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import { PgRunStore } from './pg-run-store.js';
 import { RunStore, type NewDataset } from './run-store.js';
+import { TABLE_ORDER } from './store-tables.js';
 
 let pg: PgServer | undefined;
 /** PgRunStore bundled for a plain `node` child (next to node_modules, so `pg` resolves). */
@@ -133,6 +134,37 @@ describe.each(backends)('store contract on %s', (kind, open) => {
     expect(s.upsertOutcomes([{ id: 'a', bad: 0, observed_at: null }, { id: 'b', bad: 0, observed_at: '2024-01-01' }], 'h')).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
     expect([...s.outcomeMap()].sort()).toEqual([['a', 0], ['b', 0]]);
     expect(s.integrityCheck()).toBe('ok');
+    s.close();
+  });
+
+  it.skipIf(!HAS_POSTGRES)('dumps every shared table and loads it into an empty store of either kind unchanged, ids kept, counters moved past them', () => {
+    const s = open();
+    const parent = s.startRun('train', 'search');
+    const child = s.startRun('train', 'candidate', parent);
+    s.logParams(child, { C: 1 });
+    s.logMetrics(child, { roc_auc: 0.71 }, 1);
+    s.logMetrics(child, { roc_auc: 0.74 }, 2);
+    s.setTags(child, { family: 'logreg' });
+    const d = s.addDataset(dataset, 1);
+    s.logInput(parent, d.dataset_id);
+    s.logArtifact(parent, '/m/bundle.json', 'sha', 42);
+    s.registerModelVersion({ name: 'credit', run_id: parent, family: 'logreg', path: '/m/bundle.json', sha256: 'sha', dataset_digest: 'abc', metrics: { roc_auc: 0.74 } }, ['champion', 'challenger']);
+    s.upsertOutcomes([{ id: 'a', bad: 1, observed_at: null }], 'h');
+    const dumped = Object.fromEntries(TABLE_ORDER.map((t) => [t, s.dumpTable(t)]));
+    expect(dumped['metrics']!.map((m) => m['value'])).toEqual([0.71, 0.74]);
+    for (const [, openTarget] of backends) {
+      const t = openTarget();
+      t.atomically(() => {
+        for (const table of TABLE_ORDER) t.loadTable(table, dumped[table]!);
+      });
+      expect(Object.fromEntries(TABLE_ORDER.map((table) => [table, t.dumpTable(table)]))).toEqual(dumped);
+      expect(t.resolveModelVersion('credit', 'champion').version).toBe(1);
+      expect(t.metricHistory(child)).toEqual(s.metricHistory(child));
+      // New rows after a copy get ids past the copied ones.
+      expect(t.experimentId('new')).toBeGreaterThan(Math.max(...dumped['experiments']!.map((e) => Number(e['experiment_id']))));
+      expect(t.addDataset({ ...dataset, digest: 'other' }, 2).dataset_id).toBeGreaterThan(d.dataset_id);
+      t.close();
+    }
     s.close();
   });
 });
