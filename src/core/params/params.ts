@@ -136,6 +136,8 @@ export interface Params {
   readonly store?: {
     /** postgresql://user@host:port/db, or sqlite:PATH; null = runs.db in the project directory. */
     readonly url: string | null;
+    /** With PostgreSQL: a directory the machines share for artifact bytes; null = in the database. */
+    readonly artifacts?: string | null;
   };
 }
 
@@ -178,7 +180,7 @@ export const DEFAULT_PARAMS: Params = {
   fairness: { attributes: null },
   monitor: { thresholds: {} },
   planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000 },
-  store: { url: null },
+  store: { url: null, artifacts: null },
 };
 
 type Obj = Record<string, unknown>;
@@ -292,7 +294,8 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
   const reasons = r.section(raw, 'reasons', ['method']);
   const monitor = r.section(raw, 'monitor', ['thresholds']);
   const planner = r.section(raw, 'planner', Object.keys(D.planner));
-  const storeUrl = r.strOrNull(r.section(raw, 'store', ['url']), 'store.url', null);
+  const storeSection = r.section(raw, 'store', ['url', 'artifacts']);
+  const storeUrl = r.strOrNull(storeSection, 'store.url', null);
   if (storeUrl !== null && !isStoreUrl(storeUrl)) r.fail('store.url', 'postgresql://user@host:port/database or sqlite:PATH', redactStoreUrl(storeUrl));
   const rowLimit = (n: number) => Number.isInteger(n) && n >= 100;
   const fairness = r.section(raw, 'fairness', ['attributes']);
@@ -381,7 +384,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       mlp_row_epochs: r.num(planner, 'planner.mlp_row_epochs', D.planner.mlp_row_epochs, rowLimit, 'a whole number >= 100'),
       probe_rows: r.num(planner, 'planner.probe_rows', D.planner.probe_rows, rowLimit, 'a whole number of rows >= 100'),
     },
-    store: { url: storeUrl },
+    store: { url: storeUrl, artifacts: r.strOrNull(storeSection, 'store.artifacts', null) },
   };
 }
 

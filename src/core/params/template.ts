@@ -127,7 +127,10 @@ planner:
 # Where runs, datasets and the model registry live (README: "Teams: PostgreSQL store"). null = runs.db in the
 # project directory; postgresql://user@host:5432/database = a server the whole team shares (put the password in
 # PGPASSWORD or ~/.pgpass, not in this file); sqlite:PATH = another runs.db. --store and CREDIT_TUI_STORE win.
+# artifacts: with PostgreSQL, a directory every machine mounts for model bundles, processed Parquet and
+# prediction-log segments (null = inside the database). --artifacts and CREDIT_TUI_ARTIFACTS win.
 store:
   url: null
+  artifacts: null
 `;
 }
