@@ -29,10 +29,10 @@ import { crashPoint } from './crash-points.js';
 import { CrossValidation, withoutSmote } from './search/cv-step.js';
 import { gridSearch } from './search/grid.js';
 import { halvingSearch } from './search/halving.js';
-import { searchPlan } from './search/plan.js';
+import { asHalving, searchPlan } from './search/plan.js';
 import { tpeSearch } from './search/tpe.js';
 import { probePlan } from './search/probe.js';
-import { MLP_DEFAULT_MAX_ITER, planAdaptations, type PlanEstimate } from '../core/search/planner.js';
+import { approxDuration, MLP_DEFAULT_MAX_ITER, planAdaptations, type PlanEstimate } from '../core/search/planner.js';
 import { writeFileAtomic, type Project } from './project.js';
 import { recordModelIdentity, repeatPromotion, sameModelVersion } from './same-model.js';
 
@@ -113,8 +113,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Columns the model may not use ("fairness through unawareness"); default params.yaml data.exclude. */
   readonly exclude?: readonly string[];
-  /** grid, halving or tpe; default params.yaml search.strategy. */
-  readonly search?: SearchStrategy;
+  /** auto, grid, halving or tpe; default params.yaml search.strategy. */
+  readonly search?: SearchStrategy | 'auto';
   /** tpe: trials (default search.trials) or a time budget in seconds (default search.time). */
   readonly trials?: number;
   readonly time?: number;
@@ -161,8 +161,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
   params = bindMonotoneParams(params, () => takeRows(ds, split.train));
   const folds = split.folds.length;
   const workers = Math.max(1, opts.workers ?? (params.search.workers || availableParallelism()));
-  const plan = searchPlan(params, opts, split.train.length, folds, workers);
-  const strategy = plan.strategy;
+  let plan = searchPlan(params, opts, split.train.length, folds, workers);
   const perFamily = Object.fromEntries([...plan.grids].map(([f, c]) => [f, c.length]));
 
   const runId = store.startRun('train', `search ${row.name}@${row.version}`);
@@ -184,11 +183,25 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const mlpIters = plan.entries.filter((e) => e.family === 'mlp').map((e) => (typeof e.params['max_iter'] === 'number' ? e.params['max_iter'] : MLP_DEFAULT_MAX_ITER));
     const adaptations = planAdaptations([...plan.grids.keys()], Math.round((train.rows * (folds - 1)) / folds), mlpIters, params.planner);
     let probeId = -1;
-    const estimate = await probePlan({ pool, train, params, plan, adaptations, rankOnly, nextTaskId: () => probeId-- });
+    const probe = await probePlan({ pool, train, params, plan, adaptations, rankOnly, nextTaskId: () => probeId-- });
     if (opts.signal?.aborted) throw new CancelledError('search cancelled');
-    store.logParams(runId, { planner: params.planner, adaptations: estimate.adaptations, estimate_seconds: Math.round(estimate.seconds), time_budget: plan.time ?? '' });
+    let estimate = probe.estimate;
+    // `auto`: a grid past the planner's budget runs as successive halving over the same grid.
+    const budget = params.planner.grid_budget;
+    const choice: string[] = [];
+    if (plan.requested === 'auto' && plan.time === null && budget !== null && estimate.seconds > budget) {
+      const halving = asHalving(params, opts, plan);
+      const halvingEstimate = probe.estimateFor(halving);
+      if (halvingEstimate.seconds < estimate.seconds) {
+        choice.push(`the grid (${plan.evaluations} candidates on every row) is estimated at ${approxDuration(estimate.seconds)}, over planner.grid_budget ${approxDuration(budget)}: successive halving over the same grid instead (each rung keeps the best third on 3× the rows), estimated at ${approxDuration(halvingEstimate.seconds)}; --search grid runs every candidate on every row`);
+        plan = halving;
+        estimate = halvingEstimate;
+      }
+    }
+    const strategy = plan.strategy;
+    store.logParams(runId, { planner: params.planner, adaptations: estimate.adaptations, estimate_seconds: Math.round(estimate.seconds), time_budget: plan.time ?? '', strategy, strategy_requested: plan.requested, strategy_reason: choice[0] ?? '' });
     yield { type: 'started', runId, dataset: `${row.name}@${row.version}`, families: [...plan.grids.keys()], candidates: plan.evaluations, fits: plan.evaluations * folds, folds, workers, split: split.source, perFamily, strategy, estimate };
-    for (const line of [...estimate.adaptations, ...estimate.notes]) yield { type: 'stage', message: `planner: ${line}` };
+    for (const line of [...choice, ...estimate.adaptations, ...estimate.notes]) yield { type: 'stage', message: `planner: ${line}` };
 
     const needSmote = [...plan.grids.values()].some((cs) => cs.some((c) => c['smote'] === true));
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };

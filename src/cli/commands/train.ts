@@ -50,7 +50,7 @@ export function registerTrain(program: Command): void {
     .option('--split-file <json>', 'exact train/test rows and folds, e.g. ../shared/reference/split_statlog_german.json')
     .option('--exclude <cols>', 'comma-separated columns the models may not use (fairness through unawareness), e.g. age,personal_status,foreign_worker')
     .option('--workers <n>', 'worker threads (default: params search.workers, 0 = one per core)')
-    .option('--search <strategy>', 'grid (every candidate) | halving (successive halving over the grid) | tpe (Parzen estimator over search.spaces); default params search.strategy')
+    .option('--search <strategy>', 'auto (grid, or halving when the grid is estimated over planner.grid_budget) | grid (every candidate) | halving (successive halving over the grid) | tpe (Parzen estimator over search.spaces); default params search.strategy')
     .option('--trials <n>', 'tpe: number of trials (default params search.trials)')
     .option('--time <duration>', 'start no trial (tpe) or fold fit (grid, halving) after this long, e.g. 60s or 5m')
     .option('--promote <when>', "always | if-better (beat the current champion on the same test rows) | never (default: params decision.promote)")
@@ -73,7 +73,7 @@ Examples:
         workers = Number(flags.workers);
         if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UserError(`invalid --workers ${JSON.stringify(flags.workers)}`, {}, 'an integer from 0 to 64');
       }
-      if (flags.search !== undefined && !['grid', 'halving', 'tpe'].includes(flags.search)) throw new UserError(`invalid --search ${JSON.stringify(flags.search)}`, {}, 'grid, halving or tpe');
+      if (flags.search !== undefined && !['auto', 'grid', 'halving', 'tpe'].includes(flags.search)) throw new UserError(`invalid --search ${JSON.stringify(flags.search)}`, {}, 'auto, grid, halving or tpe');
       const trials = flags.trials === undefined ? undefined : Number(flags.trials);
       if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1 && trials <= 10_000)) throw new UserError(`invalid --trials ${JSON.stringify(flags.trials)}`, {}, 'an integer from 1 to 10000');
       const time = flags.time === undefined ? undefined : parseDuration(flags.time);
@@ -98,7 +98,7 @@ Examples:
             ...(flags.exclude ? { exclude: flags.exclude.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
             ...(flags.promote ? { promote: flags.promote as PromotePolicy } : {}),
             ...(flags.force ? { force: true } : {}),
-            ...(flags.search ? { search: flags.search as SearchStrategy } : {}),
+            ...(flags.search ? { search: flags.search as SearchStrategy | 'auto' } : {}),
             ...(trials !== undefined ? { trials } : {}),
             ...(time !== undefined ? { time } : {}),
             signal: controller.signal,

@@ -10,6 +10,9 @@ export interface CartOptions {
   readonly maxFeatures: number;
 }
 
+/** Narrow features histogrammed in one pass over a node's rows. */
+const BATCH = 8;
+
 /** Scratch buffers reused across nodes and trees of one fit (allocation dominated the profile otherwise). */
 export class CartScratch {
   /** Per bin, the weight of good (2b) and bad (2b + 1) rows: indexed by the label, so no branch on it. */
@@ -25,6 +28,17 @@ export class CartScratch {
   readonly nodeW: Float64Array;
   /** Per feature, its codes as bytes when it has at most 256 bins (half the cache lines per gather), else null. */
   readonly narrow: (Uint8Array | null)[];
+  /**
+   * The narrow codes again, row-major (row i's at i × cols): deep in a tree a node's rows are scattered, and a
+   * column-major gather misses the cache once per row and feature; row-major, one line serves every feature.
+   */
+  readonly rowCodes: Uint8Array | null;
+  /** Per-slot histograms of a batch of narrow features (slot s at s × 256), their bins reached, their counts. */
+  readonly batchW: Float64Array;
+  readonly batchCount: Int32Array;
+  readonly batchTouched: Int32Array;
+  readonly batchNonEmpty: Int32Array;
+  readonly batchFeatures: Int32Array;
 
   constructor(maxBins: number, cols: number, rows: number, B?: BinnedMatrix) {
     this.wClass = new Float64Array(2 * maxBins);
@@ -35,6 +49,18 @@ export class CartScratch {
     this.nodeY = new Uint8Array(rows);
     this.nodeW = new Float64Array(rows);
     this.narrow = Array.from({ length: cols }, (_, f) => (B && B.bins[f]! <= 256 ? Uint8Array.from(B.codes.subarray(f * rows, (f + 1) * rows)) : null));
+    if (B && this.narrow.some((c) => c !== null)) {
+      const rc = new Uint8Array(rows * cols);
+      this.narrow.forEach((c, f) => {
+        if (c) for (let i = 0; i < rows; i++) rc[i * cols + f] = c[i]!;
+      });
+      this.rowCodes = rc;
+    } else this.rowCodes = null;
+    this.batchW = new Float64Array(2 * 256 * BATCH);
+    this.batchCount = new Int32Array(256 * BATCH);
+    this.batchTouched = new Int32Array(257 * BATCH);
+    this.batchNonEmpty = new Int32Array(BATCH);
+    this.batchFeatures = new Int32Array(BATCH);
   }
 }
 
@@ -52,11 +78,12 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
   const tree = emptyTree();
   const n = B.rows;
   const order = scratch.featureOrder;
-  const queue: ({ readonly idx: Int32Array; readonly depth: number; readonly node: number; readonly wp: number; readonly wn: number } | null)[] = [];
+  // `constant`: features already seen constant on an ancestor's rows (so on these rows too), or null.
+  const queue: ({ readonly idx: Int32Array; readonly depth: number; readonly node: number; readonly wp: number; readonly wn: number; readonly constant: Uint8Array | null } | null)[] = [];
 
   const classWeight = new Float64Array(2);
   /** A new node; queued for splitting unless it is a leaf by purity, size or depth. */
-  const make = (idx: Int32Array, depth: number): number => {
+  const make = (idx: Int32Array, depth: number, constant: Uint8Array | null): number => {
     classWeight[0] = 0;
     classWeight[1] = 0;
     for (let r = 0; r < idx.length; r++) {
@@ -68,13 +95,16 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     const W = wp + wn;
     const node = addNode(tree, W > 0 ? wp / W : 0, W);
     if (wp === 0 || wn === 0 || idx.length < 2 * opts.minSamplesLeaf || (opts.maxDepth !== null && depth >= opts.maxDepth)) return node;
-    queue.push({ idx, depth, node, wp, wn });
+    queue.push({ idx, depth, node, wp, wn, constant });
     return node;
   };
 
-  make(rows, 0);
+  make(rows, 0, null);
   for (let q = 0; q < queue.length; q++) {
-    const { idx, depth, node, wp, wn } = queue[q]!;
+    const { idx, depth, node, wp, wn, constant } = queue[q]!;
+    // A feature constant on these rows is constant on every subset of them: deep in a tree most one-hot
+    // columns are, and skipping them unscanned changes nothing (a constant feature is never counted or chosen).
+    let found: Uint8Array | null = null;
     queue[q] = null; // a level's row lists are freed as it is split
     const W = wp + wn;
     const parentScore = (wp * wp + wn * wn) / W;
@@ -94,11 +124,107 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
       order[k] = t;
     }
     let examined = 0;
-    for (let oj = 0; oj < B.cols; oj++) {
-      if (examined >= opts.maxFeatures && bestF >= 0) break;
+    // One feature's split scan over its histogram (wClass/count at `h`, bins reached in touched at `t`):
+    // the best gain so far moves only on a strictly larger gain, so features are weighed in draw order.
+    const scan = (f: number, nb: number, nonEmpty: number, wClass: Float64Array, count: Int32Array, h: number, touched: Int32Array, t: number): void => {
+      // Empty bins add nothing: walking the listed bins in order is the full scan, term for term.
+      const sparse = nonEmpty * 8 < nb;
+      if (sparse) touched.subarray(t, t + nonEmpty).sort();
+      let lp = 0;
+      let ln = 0;
+      let lc = 0;
+      for (let e = 0, b = 0; sparse ? e < nonEmpty : b < nb - 1; e++, b++) {
+        if (sparse) b = touched[t + e]!;
+        else if (count[h + b] === 0) continue;
+        lp += wClass[2 * (h + b) + 1]!;
+        ln += wClass[2 * (h + b)]!;
+        lc += count[h + b]!;
+        const rc = idx.length - lc;
+        if (rc === 0) break;
+        if (lc < opts.minSamplesLeaf || rc < opts.minSamplesLeaf) continue;
+        const lw = lp + ln;
+        const rp = wp - lp;
+        const rn = wn - ln;
+        const rw = rp + rn;
+        if (lw <= 0 || rw <= 0) continue;
+        const gain = (lp * lp + ln * ln) / lw + (rp * rp + rn * rn) / rw - parentScore;
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestF = f;
+          bestBin = b;
+        }
+      }
+    };
+    const markConstant = (f: number): void => {
+      found ??= constant ? constant.slice() : new Uint8Array(B.cols);
+      found[f] = 1;
+    };
+    const { rowCodes } = scratch;
+    const cols = B.cols;
+    let oj = 0;
+    while (oj < cols && !(examined >= opts.maxFeatures && bestF >= 0)) {
       const f = order[oj]!;
       const nb = B.bins[f]!;
-      if (nb < 2) continue;
+      if (nb < 2 || (constant !== null && constant[f] === 1)) {
+        oj++;
+        continue;
+      }
+      if (rowCodes && narrow[f]) {
+        // The next narrow features the draw order would reach (at most what max_features still needs), all
+        // histogrammed in one pass over the node's rows, then weighed one by one in that order: the same
+        // features, sums and comparisons as one at a time (a batch member past the stopping point is unused).
+        const { batchW, batchCount, batchTouched, batchNonEmpty, batchFeatures } = scratch;
+        const want = Math.max(1, Math.min(BATCH, opts.maxFeatures - examined));
+        let S = 0;
+        let next = oj;
+        while (next < cols && S < want) {
+          const g = order[next]!;
+          if (B.bins[g]! < 2 || (constant !== null && constant[g] === 1)) {
+            next++;
+            continue;
+          }
+          if (!narrow[g]) break;
+          batchFeatures[S++] = g;
+          next++;
+        }
+        batchNonEmpty.fill(0, 0, S);
+        for (let r = 0; r < idx.length; r++) {
+          const o = idx[r]! * cols;
+          const yr = nodeY[r]!;
+          const wr = nodeW[r]!;
+          for (let k = 0; k < S; k++) {
+            const hb = (k << 8) + rowCodes[o + batchFeatures[k]!]!;
+            batchTouched[k * 257 + batchNonEmpty[k]!] = hb & 255;
+            batchNonEmpty[k]! += +(batchCount[hb]!++ === 0);
+            batchW[2 * hb + yr]! += wr;
+          }
+        }
+        let k = 0;
+        for (; k < S; k++) {
+          if (examined >= opts.maxFeatures && bestF >= 0) break;
+          const g = batchFeatures[k]!;
+          const nonEmpty = batchNonEmpty[k]!;
+          if (nonEmpty >= 2) {
+            examined++; // a feature constant here does not count toward max_features
+            scan(g, B.bins[g]!, nonEmpty, batchW, batchCount, k << 8, batchTouched, k * 257);
+          } else markConstant(g);
+        }
+        for (let c = 0; c < S; c++) {
+          for (let e = 0; e < batchNonEmpty[c]!; e++) {
+            const hb = (c << 8) + batchTouched[c * 257 + e]!;
+            batchCount[hb] = 0;
+            batchW[2 * hb] = 0;
+            batchW[2 * hb + 1] = 0;
+          }
+        }
+        // Resume after the last feature weighed (skipped features between them are skipped again cheaply).
+        if (k === S) oj = next;
+        else {
+          while (order[oj] !== batchFeatures[k]) oj++;
+        }
+        continue;
+      }
+      oj++;
       const { wClass, count, touched } = scratch;
       const base = f * n;
       // The label indexes the accumulator: a branch on it mispredicts on about a third of rows. The bins
@@ -123,33 +249,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
       }
       if (nonEmpty >= 2) {
         examined++; // a feature constant here does not count toward max_features
-        // Empty bins add nothing: walking the listed bins in order is the full scan, term for term.
-        const sparse = nonEmpty * 8 < nb;
-        if (sparse) touched.subarray(0, nonEmpty).sort();
-        let lp = 0;
-        let ln = 0;
-        let lc = 0;
-        for (let e = 0, b = 0; sparse ? e < nonEmpty : b < nb - 1; e++, b++) {
-          if (sparse) b = touched[e]!;
-          else if (count[b] === 0) continue;
-          lp += wClass[2 * b + 1]!;
-          ln += wClass[2 * b]!;
-          lc += count[b]!;
-          const rc = idx.length - lc;
-          if (rc === 0) break;
-          if (lc < opts.minSamplesLeaf || rc < opts.minSamplesLeaf) continue;
-          const lw = lp + ln;
-          const rp = wp - lp;
-          const rn = wn - ln;
-          const rw = rp + rn;
-          if (lw <= 0 || rw <= 0) continue;
-          const gain = (lp * lp + ln * ln) / lw + (rp * rp + rn * rn) / rw - parentScore;
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestF = f;
-            bestBin = b;
-          }
-        }
+        scan(f, nb, nonEmpty, wClass, count, 0, touched, 0);
       }
       for (let e = 0; e < nonEmpty; e++) {
         const b = touched[e]!;
@@ -157,6 +257,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
         wClass[2 * b] = 0;
         wClass[2 * b + 1] = 0;
       }
+      if (nonEmpty < 2) markConstant(f);
     }
     if (bestF < 0) continue;
     // Threshold: midpoint between this bin and the next non-empty one, as sklearn's.
@@ -185,8 +286,8 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     const th = B.thresholds[bestF]!;
     tree.feature[node] = bestF;
     tree.threshold[node] = (th[bestBin]! + th[nextBin - 1]!) / 2;
-    tree.left[node] = make(L, depth + 1);
-    tree.right[node] = make(R, depth + 1);
+    tree.left[node] = make(L, depth + 1, found ?? constant);
+    tree.right[node] = make(R, depth + 1, found ?? constant);
   }
   return tree;
 }

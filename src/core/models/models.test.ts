@@ -175,3 +175,15 @@ describe('balanced random forest (imbalanced-learn >= 0.13 defaults)', () => {
     expect(forest.reduce((a, t) => a + t.value[0]!, 0) / 25).toBeLessThan(0.4);
   });
 });
+
+describe("random forest max_samples (scikit-learn's bootstrap size)", () => {
+  it('each tree draws max_samples rows with replacement: a whole number of rows or a share of them', () => {
+    const { X, y } = clouds(200);
+    const covers = (c: Candidate) => (ENGINES.forest.fit({ n_estimators: 20, ...c }, X, y, 5).toJSON()['trees'] as { cover: number[] }[]).map((t) => t.cover[0]!);
+    expect(covers({}).every((c) => c === X.rows)).toBe(true);
+    expect(covers({ max_samples: 50 }).every((c) => c === 50)).toBe(true);
+    expect(covers({ max_samples: 0.25 }).every((c) => c === Math.round(0.25 * X.rows))).toBe(true);
+    // More rows than there are: every row, as without the key.
+    expect(covers({ max_samples: 10 * X.rows })).toEqual(covers({}));
+  });
+});

@@ -82,6 +82,16 @@ function maxFeatures(c: Candidate, cols: number): number {
 }
 
 /**
+ * Rows each tree's bootstrap draws: scikit-learn's `max_samples` (null: as many as there are rows; a whole
+ * number: that many, at most the rows; a share in (0, 1]: round(share × rows), at least one).
+ */
+export function bootstrapDraws(c: Candidate, rows: number): number {
+  const v = c['max_samples'];
+  if (typeof v !== 'number') return rows;
+  return Number.isInteger(v) && v > 1 ? Math.min(rows, v) : Math.max(1, Math.round(v * rows));
+}
+
+/**
  * Random forest as scikit-learn's: bootstrap rows (as integer weights), random features per split,
  * trees averaged. Tree k depends only on (seed, k), so a 300-tree fit also answers for its first 100.
  * `balanced` is imbalanced-learn's BalancedRandomForestClassifier (≥ 0.13 defaults: sampling_strategy
@@ -99,11 +109,12 @@ function growForest(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed
   // Reused from tree to tree: a row's weight is read only when the row is drawn, and then it is written.
   const rowsList = new Int32Array(X.rows);
   const w = new Float64Array(X.rows);
+  const draws = bootstrapDraws(c, X.rows);
   for (let k = 0; k < nTrees; k++) {
     const rng = Rng.derive(seed, balanced ? 'brf-tree' : 'forest-tree', k);
     counts.fill(0);
     if (balanced) for (const rows of byClass) for (let s = 0; s < minority; s++) counts[rows[rng.int(rows.length)]!]!++;
-    else for (let s = 0; s < X.rows; s++) counts[rng.int(X.rows)]!++;
+    else for (let s = 0; s < draws; s++) counts[rng.int(X.rows)]!++;
     let m = 0;
     for (let i = 0; i < X.rows; i++) {
       rowsList[m] = i;

@@ -72,6 +72,7 @@ const FOREST_SPEC: Readonly<Record<string, ParamSpec>> = {
   max_depth: DEPTH,
   max_features: { check: either(oneOf('sqrt', 'log2'), unitInterval), allowed: "'sqrt', 'log2' or a share in (0, 1]" },
   min_samples_leaf: { check: posInt, allowed: 'a positive integer' },
+  max_samples: { check: either(oneOf(null), unitInterval, (v) => Number.isInteger(v) && (v as number) > 1), allowed: 'null, a share in (0, 1] or a whole number of rows' },
   class_weight: CLASS_WEIGHT,
   smote: SMOTE,
 };
@@ -118,8 +119,8 @@ export const GRID_SPECS: Readonly<Record<Family, Readonly<Record<string, ParamSp
     max_iter: { check: posInt, allowed: 'a positive integer (epochs)' },
     smote: SMOTE,
   },
-  // The balanced random forest takes the forest's keys except class_weight (its sampling balances the classes).
-  brf: (({ class_weight: _unused, ...keys }) => keys)(FOREST_SPEC),
+  // The balanced random forest takes the forest's keys except class_weight and max_samples (its sampling balances the classes, with no bootstrap).
+  brf: (({ class_weight: _unused, max_samples: _none, ...keys }) => keys)(FOREST_SPEC),
   scorecard: {
     C: { check: positive, allowed: 'a positive number' },
     min_bin_size: { check: either(oneOf(null), (v) => isNum(v) && (v as number) > 0 && (v as number) <= 0.5), allowed: 'a share in (0, 0.5] or null' },

@@ -55,8 +55,11 @@ export interface Params {
     /** Worker threads for the grid search; 0 = one per core. */
     readonly workers: number;
     readonly grids: Readonly<Record<Family, Grid>>;
-    /** grid: every candidate; halving: successive halving over the grid; tpe: Tree-structured Parzen Estimator over `spaces`. */
-    readonly strategy: SearchStrategy;
+    /**
+     * grid: every candidate; halving: successive halving over the grid; tpe: Tree-structured Parzen Estimator
+     * over `spaces`; auto: grid, or halving when the grid's estimate exceeds `planner.grid_budget`.
+     */
+    readonly strategy: SearchStrategy | 'auto';
     /** tpe: trials to run (ignored when `time` is set). */
     readonly trials: number;
     /** tpe: stop starting trials after this many seconds (null = use `trials`). */
@@ -160,7 +163,7 @@ export const DEFAULT_PARAMS: Params = {
     power_transform: false,
     smote_k: 5,
   },
-  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'grid', trials: 40, time: null, spaces: DEFAULT_SPACES },
+  search: { families: [...DEFAULT_FAMILIES], selection_metric: 'roc_auc', workers: 0, grids: DEFAULT_GRIDS, strategy: 'auto', trials: 40, time: null, spaces: DEFAULT_SPACES },
   cost: { bad_predicted_good: 5, good_predicted_bad: 1 },
   scoring: { base_points: 600, base_odds: 19, pdo: 50, min_points: 300, max_points: 850, scale: 'pdo' },
   binning: { max_prebins: 20, min_prebin_size: 0.05, min_bin_size: null, trend: 'auto', special: {} },
@@ -179,7 +182,7 @@ export const DEFAULT_PARAMS: Params = {
   decision: { policy: 'cost', target: null, calibration: 'none', promote: 'if-better' },
   fairness: { attributes: null },
   monitor: { thresholds: {} },
-  planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000 },
+  planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000, grid_budget: 600 },
   store: { url: null, artifacts: null },
 };
 
@@ -334,7 +337,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       selection_metric: r.choice(search, 'search.selection_metric', D.search.selection_metric, ['roc_auc', 'gini', 'ks', 'brier', 'cost', 'f1', 'g_mean'] as const),
       workers: r.num(search, 'search.workers', D.search.workers, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'an integer from 0 (one per core) to 64'),
       grids: readGrids(r, search['grids']),
-      strategy: r.choice(search, 'search.strategy', D.search.strategy, ['grid', 'halving', 'tpe'] as const),
+      strategy: r.choice(search, 'search.strategy', D.search.strategy, ['auto', 'grid', 'halving', 'tpe'] as const),
       trials: r.num(search, 'search.trials', D.search.trials, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
       time: search['time'] === undefined || search['time'] === null ? null : r.num(search, 'search.time', 0, (n) => n > 0, 'a positive number of seconds'),
       spaces: readSpaces(r, search['spaces']),
@@ -383,6 +386,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       knn_max_rows: r.num(planner, 'planner.knn_max_rows', D.planner.knn_max_rows, rowLimit, 'a whole number of rows >= 100'),
       mlp_row_epochs: r.num(planner, 'planner.mlp_row_epochs', D.planner.mlp_row_epochs, rowLimit, 'a whole number >= 100'),
       probe_rows: r.num(planner, 'planner.probe_rows', D.planner.probe_rows, rowLimit, 'a whole number of rows >= 100'),
+      grid_budget: planner['grid_budget'] === null ? null : r.num(planner, 'planner.grid_budget', D.planner.grid_budget ?? 600, (n) => n > 0, 'a positive number of seconds or null'),
     },
     store: { url: storeUrl, artifacts: r.strOrNull(storeSection, 'store.artifacts', null) },
   };

@@ -42,7 +42,7 @@ search:
   families: [${D.search.families.join(', ')}]   # also available: ${FAMILIES.filter((f) => !D.search.families.includes(f)).join(', ')} (balanced random forest)
   selection_metric: roc_auc  # roc_auc | gini | ks | brier | cost | f1 | g_mean (mean over CV folds)
   workers: 0                 # worker threads; 0 = one per core
-  strategy: ${D.search.strategy}             # grid (every candidate) | halving (successive halving over the grid, factor 3) | tpe (ranges below)
+  strategy: ${D.search.strategy}             # auto (grid, or halving when the grid's estimate exceeds planner.grid_budget) | grid (every candidate) | halving (successive halving over the grid, factor 3) | tpe (ranges below)
   trials: ${D.search.trials}                 # tpe: trials to run
   time: null                 # tpe: seconds after which no new trial starts (overrides trials)
   # tpe ranges per family (a family listed replaces its default space), e.g.
@@ -123,6 +123,7 @@ planner:
   knn_max_rows: ${D.planner.knn_max_rows}          # more fold-training rows: KNN's neighbours come from a seeded subsample of this size
   mlp_row_epochs: ${D.planner.mlp_row_epochs}      # the MLP's max_iter is capped at this / fold-training rows
   probe_rows: ${D.planner.probe_rows}           # rows of the timing probe (at most a quarter of the training rows)
+  grid_budget: ${D.planner.grid_budget}          # seconds: with search.strategy auto, a grid estimated longer runs as successive halving (null: never)
 
 # Where runs, datasets and the model registry live (README: "Teams: PostgreSQL store"). null = runs.db in the
 # project directory; postgresql://user@host:5432/database = a server the whole team shares (put the password in

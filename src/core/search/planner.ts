@@ -10,6 +10,11 @@ export interface PlannerParams {
   readonly mlp_row_epochs: number;
   /** Rows of the calibration probe (at most a quarter of the training rows). */
   readonly probe_rows: number;
+  /**
+   * Seconds: under `search.strategy: auto`, a grid estimated to take longer runs as successive halving over
+   * the same grid (null: always the grid).
+   */
+  readonly grid_budget: number | null;
 }
 
 /** What the planner changes for one family so that its cost stops growing faster than the rows. */

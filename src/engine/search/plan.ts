@@ -8,7 +8,7 @@ import type { Entry } from './cv-step.js';
 export interface PlanOptions {
   readonly families?: readonly Family[];
   readonly quick?: boolean;
-  readonly search?: SearchStrategy;
+  readonly search?: SearchStrategy | 'auto';
   readonly trials?: number;
   readonly time?: number;
 }
@@ -16,6 +16,8 @@ export interface PlanOptions {
 /** The search before any fit: which candidates, which strategy and budget, how many evaluations to expect. */
 export interface SearchPlan {
   readonly strategy: SearchStrategy;
+  /** What was asked for: `auto` lets the planner choose halving over a grid estimated past its budget. */
+  readonly requested: SearchStrategy | 'auto';
   readonly grids: ReadonlyMap<Family, readonly Candidate[]>;
   /** Every grid point of every family, in family then grid order. */
   readonly entries: readonly Entry[];
@@ -46,7 +48,8 @@ export function planGrids(params: Params, opts: PlanOptions): Map<Family, Candid
 
 export function searchPlan(params: Params, opts: PlanOptions, trainRows: number, folds: number, workers: number): SearchPlan {
   const grids = planGrids(params, opts);
-  const strategy = opts.search ?? params.search.strategy;
+  const requested = opts.search ?? params.search.strategy;
+  const strategy: SearchStrategy = requested === 'auto' ? 'grid' : requested;
   const halving = new Map([...grids].map(([f, c]) => [f, halvingSchedule(c.length, trainRows, folds)]));
   const time = opts.time ?? params.search.time;
   const trials = time === null ? (opts.trials ?? params.search.trials) : Infinity;
@@ -55,5 +58,10 @@ export function searchPlan(params: Params, opts: PlanOptions, trainRows: number,
     : strategy === 'halving' ? [...halving.values()].reduce((a, rs) => a + rs.reduce((b, r) => b + r.candidates, 0), 0)
     : time === null ? trials : workers;
   const entries = [...grids].flatMap(([family, cands]) => cands.map((c, index) => ({ family, index, params: c })));
-  return { strategy, grids, entries, folds, trainRows, workers, halving, evaluations, trials, time };
+  return { strategy, requested, grids, entries, folds, trainRows, workers, halving, evaluations, trials, time };
+}
+
+/** The same search as successive halving over the same grid (the planner's choice for a grid past its budget). */
+export function asHalving(params: Params, opts: PlanOptions, plan: SearchPlan): SearchPlan {
+  return { ...searchPlan(params, { ...opts, search: 'halving' }, plan.trainRows, plan.folds, plan.workers), requested: plan.requested };
 }

@@ -35,6 +35,9 @@ describe('the search on the 1,000 Statlog rows: planner leaves it alone, strateg
     expect(s.estimate.seconds).toBeGreaterThan(0);
     expect(Number.isFinite(s.estimate.seconds)).toBe(true);
     expect(events.some((e) => e.type === 'stage' && e.message.startsWith('planner:'))).toBe(false);
+    // `auto` (the default strategy) keeps the grid well within planner.grid_budget.
+    expect(DEFAULT_PARAMS.search.strategy).toBe('auto');
+    expect(s.strategy).toBe('grid');
 
     // The same folds, fitted here without the search machinery.
     const store = openStore(project);
@@ -42,6 +45,7 @@ describe('the search on the 1,000 Statlog rows: planner leaves it alone, strateg
     const runParams = store.params(summary.run_id);
     store.close();
     expect(JSON.parse(runParams['adaptations']!)).toEqual([]);
+    expect([runParams['strategy'], runParams['strategy_requested'], runParams['strategy_reason']]).toEqual(['grid', 'auto', '']);
     const ds = loadStoredDataset(row);
     const split = resolveSplit(ds, DEFAULT_PARAMS, {});
     const folds = prepareFolds(takeRows(ds, split.train), split.folds, DEFAULT_PARAMS.preprocessing, false, 5, DEFAULT_PARAMS.seed);
@@ -108,4 +112,33 @@ describe('a 50,000-row search: the planner approximates the RBF SVM and says so'
     // Still a model of the data: it ranks the 10,000 test applicants.
     expect(summary.champion.test.roc_auc).toBeGreaterThan(0.7);
   }, 180_000);
+
+  it('auto: a grid estimated past planner.grid_budget runs as successive halving over the same grid, said once and recorded', async () => {
+    const params: Params = {
+      ...DEFAULT_PARAMS,
+      split: { ...DEFAULT_PARAMS.split, cv_folds: 3 },
+      fairness: { attributes: [] },
+      search: { ...DEFAULT_PARAMS.search, grids: { ...DEFAULT_PARAMS.search.grids, tree: { max_depth: [3, 5, 8, 12, null], min_samples_leaf: [1, 5, 20, 50], class_weight: [null, 'balanced'], smote: [false] } } },
+      planner: { ...DEFAULT_PARAMS.planner, probe_rows: 400, grid_budget: 1 },
+    };
+    const { events, summary } = await runTrain(project, params, { dataset: 'synth50k', families: ['tree'], workers: 2, promote: 'never' });
+    const s = started(events);
+    expect(s.strategy).toBe('halving');
+    const said = events.flatMap((e) => (e.type === 'stage' && e.message.startsWith('planner: the grid') ? [e.message] : []));
+    expect(said).toHaveLength(1);
+    const m = /^planner: the grid \(40 candidates on every row\) is estimated at (\S+), over planner\.grid_budget 1s: successive halving over the same grid instead .*, estimated at (\S+); --search grid runs every candidate on every row$/.exec(said[0]!);
+    expect(m).not.toBeNull();
+    // Four rungs (40, 14, 5, 2 candidates on 1/27, 1/9, 1/3 and all of the rows), each candidate once per fold.
+    expect(events.filter((e) => e.type === 'stage' && / rung \d of 4, /.test(e.message))).toHaveLength(4);
+    expect(summary.fits).toBe((40 + 14 + 5 + 2) * 3);
+    const store = openStore(project);
+    const runParams = store.params(summary.run_id);
+    store.close();
+    expect([runParams['strategy'], runParams['strategy_requested']]).toEqual(['halving', 'auto']);
+    expect(runParams['strategy_reason']).toBe(said[0]!.slice('planner: '.length));
+    // Asked for by name, the grid stays a grid whatever its estimate.
+    const grid = await runTrain(project, params, { dataset: 'synth50k', families: ['tree'], workers: 2, promote: 'never', search: 'grid', quick: true });
+    expect(started(grid.events).strategy).toBe('grid');
+  }, 300_000);
 });
+

@@ -25,6 +25,12 @@ export interface ProbeOptions {
   readonly nextTaskId: () => number;
 }
 
+/** The probe's measurements, as an estimate of the plan it ran for and of any other plan of the same data. */
+export interface PlanProbe {
+  readonly estimate: PlanEstimate;
+  readonly estimateFor: (plan: SearchPlan) => PlanEstimate;
+}
+
 /** Bootstrap resamples of the audit probe (the real audit runs 1,000). */
 const AUDIT_PROBE_RESAMPLES = 20;
 
@@ -36,7 +42,7 @@ const seconds = (t0: number): number => (performance.now() - t0) / 1000;
  * and its seconds are scaled to the real fold by the family's growth (`taskWork`). Preprocessing and SMOTE
  * are timed on the same subsample and scaled (SMOTE's neighbour search is quadratic in the bad rows).
  */
-export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
+export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
   const t0 = performance.now();
   const { train, params, plan, adaptations } = o;
   const folds = plan.folds;
@@ -154,31 +160,59 @@ export async function probePlan(o: ProbeOptions): Promise<PlanEstimate> {
   const prepRatio = fitRows / Math.max(1, set.X.rows);
   // Every fold's neighbour search runs at once, split over the workers (engine/search/prepare.ts).
   const smoteFold = smoted ? smoteBase * (fitRows / Math.max(1, smoteRows)) ** smoteExponent : 0;
-  const preprocessing = prepSeconds * prepRatio * (folds + 1) + (smoteFold * (folds + 1)) / Math.max(1, plan.workers);
   const probe = seconds(t0);
-  const workers = plan.workers;
-  // The grid's fold tasks go to the pool in this order (groups slowest family first, then folds) and each
-  // free worker takes the next: the same list scheduling, simulated, gives the wall time and, under a time
-  // budget, which tasks start at all (the last ones run to their end).
-  let cvWall: number;
-  let refitted: Family[];
-  const notes: string[] = [];
-  if (plan.strategy === 'grid') {
-    const budget = plan.time === null ? Infinity : plan.time - probe - preprocessing;
-    if (budget <= 0) notes.push(`the time budget (${approxDuration(plan.time ?? 0)}) is likely spent before the first fold fit: preprocessing is estimated at ${approxDuration(preprocessing)}; raise --time`);
-    const tasks = perGroupFold.flatMap((g, gi) => Array.from({ length: folds }, () => ({ ...g, gi })));
-    const run = schedule(tasks.map((t) => t.seconds), workers, budget);
-    cvWall = run.wall;
-    const started = new Set(tasks.filter((_, i) => run.started[i]).map((t) => t.gi));
-    refitted = [...new Set(perGroupFold.filter((_, gi) => started.has(gi)).map((g) => g.family))];
-  } else {
-    cvWall = cvSeconds(plan, perFamily, perCandidate) / workers;
-    refitted = [...perCandidate.keys()];
-  }
-  const refitSeconds = refitted.map(refitOf);
-  const refits = schedule(refitSeconds, workers, Infinity).wall;
-  const total = probe + preprocessing + cvWall + refits + finishing;
-  return { seconds: total, perFamily, preprocessing, probe, refits, finishing, adaptations: adaptations.map(adaptationLine), notes };
+  // A group's fold task when the fold keeps `share` of its rows (a halving rung), scaled as the family grows.
+  const foldSeconds = (t: (typeof timed)[number], share: number): number => {
+    const fit = Math.round(fitRows * share);
+    const realFit = fitRowsAfter(t.g.family, Math.round(fit * (t.g.smote ? smoteGrowth : 1)), adaptations);
+    return t.fixed + t.slope * taskWork(t.g.family, realFit, Math.round(valRows * share) + fitRowsAfter(t.g.family, fit, adaptations));
+  };
+
+  const estimateFor = (plan: SearchPlan): PlanEstimate => {
+    const workers = plan.workers;
+    const preprocessing = prepSeconds * prepRatio * (folds + 1) + (smoteFold * (folds + 1)) / Math.max(1, workers);
+    let cvWall = 0;
+    let refitted: Family[];
+    let championFolds = 0;
+    const notes: string[] = [];
+    if (plan.strategy === 'grid') {
+      // The grid's fold tasks go to the pool in this order (groups slowest family first, then folds) and each
+      // free worker takes the next: the same list scheduling, simulated, gives the wall time and, under a time
+      // budget, which tasks start at all (the last ones run to their end).
+      const budget = plan.time === null ? Infinity : plan.time - probe - preprocessing;
+      if (budget <= 0) notes.push(`the time budget (${approxDuration(plan.time ?? 0)}) is likely spent before the first fold fit: preprocessing is estimated at ${approxDuration(preprocessing)}; raise --time`);
+      const tasks = perGroupFold.flatMap((g, gi) => Array.from({ length: folds }, () => ({ ...g, gi })));
+      const run = schedule(tasks.map((t) => t.seconds), workers, budget);
+      cvWall = run.wall;
+      const started = new Set(tasks.filter((_, i) => run.started[i]).map((t) => t.gi));
+      refitted = [...new Set(perGroupFold.filter((_, gi) => started.has(gi)).map((g) => g.family))];
+    } else if (plan.strategy === 'halving') {
+      // Families run one after another and every rung waits for its last fold: each rung is scheduled on its
+      // own. Which candidates survive a rung is not known before it runs; the costliest groups are assumed
+      // to (larger models tend to rank higher), so a rung's estimate errs long rather than short.
+      for (const [family, rungs] of plan.halving) {
+        const own = timed.filter((t) => t.g.family === family);
+        const first = rungs[0]?.candidates ?? 1;
+        for (const rung of rungs) {
+          const share = rung.resource / plan.trainRows;
+          const groups = own.map((t) => foldSeconds(t, share)).sort((a, b) => b - a).slice(0, Math.max(1, Math.ceil((own.length * rung.candidates) / first)));
+          cvWall += schedule(groups.flatMap((d) => Array.from({ length: folds }, () => d)), workers, Infinity).wall;
+        }
+        // The last rung on a subsample leaves the champion without full-fold predictions: its folds are refitted.
+        const last = rungs[rungs.length - 1];
+        if (last && last.resource < plan.trainRows) championFolds = Math.max(championFolds, Math.max(0, ...own.map((t) => foldSeconds(t, 1))) * Math.ceil(folds / workers));
+      }
+      refitted = [...plan.halving.keys()];
+    } else {
+      cvWall = tpeSeconds(plan, perCandidate) / workers;
+      refitted = [...perCandidate.keys()];
+    }
+    const refitSeconds = refitted.map(refitOf);
+    const refits = schedule(refitSeconds, workers, Infinity).wall + championFolds;
+    const total = probe + preprocessing + cvWall + refits + finishing;
+    return { seconds: total, perFamily, preprocessing, probe, refits, finishing, adaptations: adaptations.map(adaptationLine), notes };
+  };
+  return { estimate: estimateFor(o.plan), estimateFor };
 }
 
 /** List scheduling of tasks in order on `workers`: the wall time and which tasks start before `budget`. */
@@ -200,25 +234,9 @@ function schedule(durations: readonly number[], workers: number, budget: number)
   return { wall, started };
 }
 
-/** Core-seconds of the cross-validation under the plan's strategy (halving and TPE). */
-function cvSeconds(plan: SearchPlan, perFamily: Readonly<Record<string, number>>, perCandidate: ReadonlyMap<Family, readonly number[]>): number {
-  const all = Object.values(perFamily).reduce((a, b) => a + b, 0);
-  switch (plan.strategy) {
-    case 'grid':
-      return plan.time === null ? all : Math.min(all, plan.time * plan.workers);
-    case 'halving': {
-      // Each rung runs its share of the candidates on its share of the rows (costs taken as linear in rows: a bound from below for SVM and KNN).
-      let sum = 0;
-      for (const [family, rungs] of plan.halving) {
-        const first = rungs[0]?.candidates ?? 1;
-        sum += (perFamily[family] ?? 0) * rungs.reduce((a, r) => a + (r.candidates / first) * (r.resource / plan.trainRows), 0);
-      }
-      return sum;
-    }
-    case 'tpe': {
-      const means = [...perCandidate.values()].flat();
-      const mean = means.reduce((a, b) => a + b, 0) / Math.max(1, means.length);
-      return plan.time !== null ? plan.time * plan.workers : plan.trials * mean * plan.folds;
-    }
-  }
+/** Core-seconds of a TPE search: its trials at the grid's mean candidate cost, or its time budget. */
+function tpeSeconds(plan: SearchPlan, perCandidate: ReadonlyMap<Family, readonly number[]>): number {
+  const means = [...perCandidate.values()].flat();
+  const mean = means.reduce((a, b) => a + b, 0) / Math.max(1, means.length);
+  return plan.time !== null ? plan.time * plan.workers : plan.trials * mean * plan.folds;
 }

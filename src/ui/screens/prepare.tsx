@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { approxDuration } from '../../core/search/planner.js';
 import { useKeys } from '../components/keys.js';
 import React, { useState } from 'react';
 import { stringify } from 'yaml';
@@ -44,7 +45,7 @@ const CHOICES: readonly Choice[] = [
   { key: 'policy', label: 'cut-off policy', options: Object.keys(POLICIES) },
   { key: 'calibration', label: 'calibration', options: ['none', 'sigmoid', 'isotonic', 'auto'] },
   { key: 'promote', label: 'promote winner', options: ['if-better', 'always', 'never'] },
-  { key: 'strategy', label: 'search strategy', options: ['grid', 'halving', 'tpe'] },
+  { key: 'strategy', label: 'search strategy', options: ['auto', 'grid', 'halving', 'tpe'] },
 ];
 
 function initial(p: Params): Record<string, string> {
@@ -107,7 +108,7 @@ export function PrepareScreen({ services, onBack, onTrain }: { readonly services
       <SelectList items={CHOICES.map((c) => ({ key: c.key, label: c.label.padEnd(24), detail: values[c.key] ?? '' }))} selected={sel} height={15} />
       <Box marginTop={1}>
         <Text wrap="truncate-end">
-          {params.search.strategy === 'grid' ? <>{params.search.families.length} families, {fitCount(params) / params.split.cv_folds} candidates × {params.split.cv_folds} folds = <Text bold>{fitCount(params)} fits</Text></> : trainPlan(params)}
+          {params.search.strategy === 'grid' || params.search.strategy === 'auto' ? <>{params.search.families.length} families, {fitCount(params) / params.split.cv_folds} candidates × {params.split.cv_folds} folds = <Text bold>{fitCount(params)} fits</Text>{params.search.strategy === 'auto' && params.planner.grid_budget !== null ? ` (successive halving if estimated over ${approxDuration(params.planner.grid_budget)})` : ''}</> : trainPlan(params)}
         </Text>
       </Box>
       {note ? <Text color="green">{note}</Text> : null}

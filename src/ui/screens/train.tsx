@@ -1,4 +1,5 @@
 import asciichart from 'asciichart';
+import { approxDuration } from '../../core/search/planner.js';
 import { Box, Text } from 'ink';
 import { useKeys } from '../components/keys.js';
 import React, { useEffect, useReducer, useRef, useState } from 'react';
@@ -117,7 +118,8 @@ export function trainPlan(p: Params): string {
   const families = `${p.search.families.length} families (${p.search.families.join(', ')})`;
   if (p.search.strategy === 'tpe') return `${families}, TPE: ${p.search.time === null ? `${p.search.trials} trials × ${p.split.cv_folds} folds = at most ${p.search.trials * p.split.cv_folds} fits` : `trials for ${p.search.time} s`}, folds pruned below the median`;
   if (p.search.strategy === 'halving') return `${families}, successive halving over ${candidates} candidates (factor 3, the best third advances on 3× the rows)`;
-  return `${families}, ${candidates} candidates × ${p.split.cv_folds} folds = ${candidates * p.split.cv_folds} fits`;
+  const grid = `${families}, ${candidates} candidates × ${p.split.cv_folds} folds = ${candidates * p.split.cv_folds} fits`;
+  return p.search.strategy === 'auto' && p.planner.grid_budget !== null ? `${grid} (successive halving if estimated over ${approxDuration(p.planner.grid_budget)})` : grid;
 }
 
 export function TrainScreen({ services, runParams, onBack }: { readonly services: Services; readonly runParams: Params | null; readonly onBack: () => void }): React.JSX.Element {
