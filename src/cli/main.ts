@@ -31,6 +31,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .option('--home <dir>', 'project directory for runs.db, data/ and models/ (default: $CREDIT_TUI_HOME or the current directory)')
     .option('--params <file>', 'params file (default: <home>/params.yaml, or built-in defaults)')
+    .option('--artifacts <dir>', 'with a PostgreSQL store: keep artifact bytes (model bundles, processed Parquet, prediction-log segments) in this directory the machines share instead of the database (default: $CREDIT_TUI_ARTIFACTS, else store.artifacts in params.yaml)')
     .option('--store <url>', 'where runs, datasets and the registry live: postgresql://user:password@host:port/db for a shared server, or sqlite:PATH (default: $CREDIT_TUI_STORE, else store.url in params.yaml, else <home>/runs.db)')
     .option('--verbose', 'print stack traces of internal errors')
     .showHelpAfterError('(run with --help for usage)')

@@ -6,6 +6,7 @@ import { DEFAULT_PARAMS, parseParams, type Params } from '../core/params/params.
 import { isProcessAlive } from '../core/process.js';
 import { PgRunStore, pgTarget } from '../core/store/pg-run-store.js';
 import { RunStore } from '../core/store/run-store.js';
+import { ArtifactDir } from './artifact-dir.js';
 import { parseStoreUrl, type StoreSpec } from '../core/store/store-url.js';
 
 /** Where everything a project writes lives: runs.db, data/, models/, params.yaml. */
@@ -55,7 +56,8 @@ export function projectAt(home: string): Project {
 export function openStore(p: Project, setting: StoreSetting = {}): RunStore {
   mkdirSync(p.home, { recursive: true });
   const spec = storeSpec(setting);
-  if (spec.kind === 'postgresql') return PgRunStore.open(spec.url, { cacheDir: join(p.home, 'data', 'cache') });
+  const dir = artifactsSetting(spec, setting);
+  if (spec.kind === 'postgresql') return PgRunStore.open(spec.url, { cacheDir: join(p.home, 'data', 'cache'), ...(dir ? { artifacts: ArtifactDir.open(dir) } : {}) });
   return RunStore.open(spec.path === null ? p.dbPath : resolve(p.home, spec.path));
 }
 
@@ -63,6 +65,22 @@ export function openStore(p: Project, setting: StoreSetting = {}): RunStore {
 export interface StoreSetting {
   readonly flag?: string | undefined;
   readonly params?: string | null | undefined;
+  /** `--artifacts DIR`, else CREDIT_TUI_ARTIFACTS, else `store.artifacts` of params.yaml. */
+  readonly artifacts?: string | undefined;
+  readonly artifactsParams?: string | null | undefined;
+}
+
+/**
+ * The shared artifacts directory of a PostgreSQL store, or null (bytes in the database). A runs.db keeps
+ * artifacts as the project's own files: `--artifacts` with it is an error, while the environment variable and
+ * params.yaml (set for the team's server) leave it alone.
+ */
+function artifactsSetting(spec: StoreSpec, setting: StoreSetting): string | null {
+  if (spec.kind === 'sqlite') {
+    if (setting.artifacts) throw new UserError('--artifacts needs a PostgreSQL store: runs.db keeps artifacts as the project\'s own files', {}, 'add --store postgresql://… (or drop --artifacts)');
+    return null;
+  }
+  return setting.artifacts || process.env['CREDIT_TUI_ARTIFACTS'] || setting.artifactsParams || null;
 }
 
 function storeSpec(setting: StoreSetting): StoreSpec {
@@ -74,7 +92,8 @@ export function describeStore(p: Project, setting: StoreSetting = {}): string {
   const spec = storeSpec(setting);
   if (spec.kind === 'sqlite') return `runs.db ${spec.path === null ? p.dbPath : resolve(p.home, spec.path)}`;
   const t = pgTarget(spec.url);
-  return `postgresql ${t.host}:${t.port}/${t.database}`;
+  const dir = artifactsSetting(spec, setting);
+  return `postgresql ${t.host}:${t.port}/${t.database}${dir ? `, artifacts ${resolve(dir)}` : ''}`;
 }
 
 /** params.yaml of the project, or the defaults when there is none. */

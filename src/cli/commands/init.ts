@@ -5,7 +5,7 @@ import { parseParams } from '../../core/params/params.js';
 import { paramsTemplate } from '../../core/params/template.js';
 import { redactStoreUrl } from '../../core/store/store-url.js';
 
-import { globals, out } from '../context.js';
+import { globals, out, storeSetting } from '../context.js';
 
 export function registerInit(program: Command): void {
   program
@@ -43,9 +43,9 @@ export function registerInit(program: Command): void {
         return;
       }
       // A password written into store.url is never printed.
-      const shown = params.store?.url ? { ...params, store: { url: redactStoreUrl(params.store.url) } } : params;
+      const shown = params.store?.url ? { ...params, store: { ...params.store, url: redactStoreUrl(params.store.url) } } : params;
       out(opts.json ? JSON.stringify(shown) : JSON.stringify(shown, null, 2));
       // Which store is in use (flag, environment and params.yaml resolved): a line after the JSON, never inside it.
-      if (!opts.json) out(`store: ${describeStore(project, { flag: g.store, params: params.store?.url })}`);
+      if (!opts.json) out(`store: ${describeStore(project, storeSetting(g, params))}`);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { parseStoreUrl } from '../../core/store/store-url.js';
-import { out, withContext } from '../context.js';
+import { globals, out, storeSetting, withContext } from '../context.js';
 
 export function registerStore(program: Command): void {
   const store = program.command('store').description('the run store: copy a project between runs.db and PostgreSQL');
@@ -19,7 +19,7 @@ Examples:
       if (Boolean(opts.to) === Boolean(opts.from)) throw new UserError('store copy needs exactly one of --to URL or --from URL');
       const other = (opts.to ?? opts.from)!;
       const spec = parseStoreUrl(other);
-      await withContext(cmd, async ({ project, store: current }) => {
+      await withContext(cmd, async ({ project, store: current, params }) => {
         const { copyStore } = await import('../../engine/store-copy.js');
         const { openStore, projectAt, refuseProjectFiles } = await import('../../engine/project.js');
         const { dirname, resolve } = await import('node:path');
@@ -27,7 +27,8 @@ Examples:
         const sqlitePath = spec.kind === 'sqlite' ? (spec.path === null ? project.dbPath : resolve(project.home, spec.path)) : null;
         if (opts.to && sqlitePath && sqlitePath !== project.dbPath) refuseProjectFiles(sqlitePath, project);
         const target = sqlitePath ? projectAt(dirname(sqlitePath)) : project;
-        const otherStore = openStore(target, { flag: sqlitePath ? `sqlite:${sqlitePath}` : other });
+        // The shared artifacts directory (flag, environment, params.yaml) applies to a PostgreSQL target too.
+        const otherStore = openStore(target, { ...storeSetting(globals(cmd), params), flag: sqlitePath ? `sqlite:${sqlitePath}` : other, ...(sqlitePath ? { artifacts: undefined } : {}) });
         try {
           const [from, to] = opts.to ? [current, otherStore] : [otherStore, current];
           const s = copyStore(from, to, opts.to ? target : project);

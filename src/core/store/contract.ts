@@ -24,6 +24,19 @@ export class StoreUnavailableError extends UserError {
 }
 
 /**
+ * Artifact bytes kept by content outside the database: a directory every machine of the team mounts
+ * (`--artifacts DIR`). Keys are sha256 hex strings; `get` verifies what it read against its key.
+ */
+export interface ArtifactBytes {
+  /** Where the bytes live, safe to print. */
+  readonly display: string;
+  /** Keeps bytes the caller has hashed to `sha256`; keeping what is already there is a no-op. */
+  put(sha256: string, bytes: Uint8Array): void;
+  /** The bytes, verified against `sha256`; null when absent; bytes that do not hash to it are a UserError. */
+  get(sha256: string): Uint8Array | null;
+}
+
+/**
  * The tracking store every engine function talks to, modelled on MLflow's AbstractStore: runs with their
  * params, metrics, tags, inputs and artifacts; datasets; the model registry with aliases; outcomes.
  * Two implementations: RunStore (SQLite, runs.db, the default) and PgRunStore (PostgreSQL 15). It is

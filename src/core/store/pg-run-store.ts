@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
-import { StoreUnavailableError, type RunStoreContract, type StoreLocation } from './contract.js';
+import { StoreUnavailableError, type ArtifactBytes, type RunStoreContract, type StoreLocation } from './contract.js';
 import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
@@ -32,13 +32,16 @@ export class PgRunStore implements RunStoreContract {
   private readonly target: PgTarget;
   private readonly cacheDir: string | null;
   private readonly connectTimeoutMs: number;
+  /** A shared directory that holds artifact bytes instead of artifact_blobs (`--artifacts DIR`), or null. */
+  private readonly artifactDir: ArtifactBytes | null;
   /** The connection was lost: the next statement outside a transaction connects again first. */
   private lost = false;
   /** Set by `bounded`: how long each statement (and a new connection) may take. */
   private limitMs: number | null = null;
 
-  private constructor(pg: PgBridge, target: PgTarget, cacheDir: string | null, connectTimeoutMs: number) {
+  private constructor(pg: PgBridge, target: PgTarget, cacheDir: string | null, connectTimeoutMs: number, artifactDir: ArtifactBytes | null) {
     this.pg = pg;
+    this.artifactDir = artifactDir;
     this.target = target;
     this.cacheDir = cacheDir;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -49,8 +52,9 @@ export class PgRunStore implements RunStoreContract {
   /**
    * `cacheDir`: where datasets registered on another machine are written back from the database (verified
    * by sha256) so the Parquet reader can open them; without it such a dataset stays "missing".
+   * `artifacts`: a directory the machines share that keeps artifact bytes instead of the database.
    */
-  static open(url: string, opts: { connectTimeoutMs?: number; cacheDir?: string } = {}): PgRunStore {
+  static open(url: string, opts: { connectTimeoutMs?: number; cacheDir?: string; artifacts?: ArtifactBytes } = {}): PgRunStore {
     const target = pgTarget(url);
     const bridge = new PgBridge(url, { connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 });
     try {
@@ -60,7 +64,7 @@ export class PgRunStore implements RunStoreContract {
       const reason = (e instanceof Error ? e.message : String(e)).split(decodeURIComponent(new URL(url).password) || '\u0000').join('***');
       throw new UserError(`cannot open the PostgreSQL store at host ${target.host}, port ${target.port}, database ${target.database}: ${reason}`, {}, 'check --store / CREDIT_TUI_STORE / store.url');
     }
-    const store = new PgRunStore(bridge, target, opts.cacheDir ?? null, opts.connectTimeoutMs ?? 10_000);
+    const store = new PgRunStore(bridge, target, opts.cacheDir ?? null, opts.connectTimeoutMs ?? 10_000, opts.artifacts ?? null);
     store.migrate();
     store.reapOrphans();
     return store;
@@ -390,11 +394,16 @@ export class PgRunStore implements RunStoreContract {
     if (!existsSync(path)) return;
     const bytes = readFileSync(path);
     if (createHash('sha256').update(bytes).digest('hex') !== sha256) return;
-    this.q('INSERT INTO artifact_blobs (sha256, bytes, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, bytes, bytes.length, Date.now()]);
+    this.keepBytes(sha256, bytes);
   }
 
+  /**
+   * Into the shared directory when there is one (written before the transaction commits: a rollback leaves
+   * an unreferenced file, never a version without its bytes), else into artifact_blobs in the transaction.
+   */
   keepBytes(sha256: string, bytes: Uint8Array): boolean {
-    this.q('INSERT INTO artifact_blobs (sha256, bytes, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, Buffer.from(bytes), bytes.length, Date.now()]);
+    if (this.artifactDir) this.artifactDir.put(sha256, bytes);
+    else this.q('INSERT INTO artifact_blobs (sha256, bytes, size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, Buffer.from(bytes), bytes.length, Date.now()]);
     return true;
   }
 
@@ -413,7 +422,10 @@ export class PgRunStore implements RunStoreContract {
     if (serial) this.q(`SELECT setval(pg_get_serial_sequence('${table}', '${serial}'), COALESCE((SELECT MAX(${serial}) FROM ${table}), 0) + 1, false)`);
   }
 
+  /** The shared directory first (verified there), then artifact_blobs (kept before the directory was set up). */
   artifactBytes(sha256: string): Uint8Array | null {
+    const fromDir = this.artifactDir?.get(sha256);
+    if (fromDir) return fromDir;
     return this.one<{ bytes: Uint8Array }>('SELECT bytes FROM artifact_blobs WHERE sha256 = $1', [sha256])?.bytes ?? null;
   }
 
