@@ -127,7 +127,7 @@ describe.skipIf(!HAS_POSTGRES)('--artifacts DIR: artifact bytes in a directory t
     const file = join(shared, champion.sha256.slice(0, 2), champion.sha256);
     const good = readFileSync(file);
     const bad = Buffer.from(good);
-    bad[bad.length >> 1] ^= 1;
+    bad.writeUInt8(bad.readUInt8(bad.length >> 1) ^ 1, bad.length >> 1);
     writeFileSync(file, bad);
     try {
       const home = tmpHome('credit-tui-d-');
