@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,10 @@ import { PgRunStore } from '../core/store/pg-run-store.js';
 import { SqliteRunStore } from '../core/store/run-store.js';
 
 const N = Number(process.env['CREDIT_TUI_BENCH_STORE_OPS'] ?? 200);
+/** Rows of the prediction-log index, in segments of SEGMENT_ROWS (what a busy serve writes every few seconds). */
+const PREDICTIONS = Number(process.env['CREDIT_TUI_BENCH_PREDICTIONS'] ?? 1_000_000);
+const SEGMENT_ROWS = 5_000;
+const QUERY_IDS = 10_000;
 const PG_BIN = process.env['CREDIT_TUI_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
 
 const quantile = (xs: readonly number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
@@ -74,20 +79,62 @@ function measure(store: RunStoreContract): Record<Op, number[]> {
   return out;
 }
 
+interface IndexFigures {
+  readonly seconds: number;
+  readonly since: number[];
+  readonly ids: number[];
+  readonly found: number;
+}
+
+/**
+ * The prediction log's index at PREDICTIONS rows over 30 days: insert throughput (segments of SEGMENT_ROWS,
+ * each one transaction), then the two queries monitoring makes, 20 times each: the segments holding the last
+ * day (what `monitor --since` reads), and which of QUERY_IDS outcome ids were logged (what `outcomes` reports).
+ * Segment bytes are a 64-byte placeholder: the index is measured, not the upload of NDJSON.
+ */
+function measureIndex(store: RunStoreContract): IndexFigures {
+  const start = Date.parse('2026-11-01T00:00:00Z');
+  const step = (30 * 86_400_000) / PREDICTIONS;
+  const iso = (i: number): string => new Date(start + i * step).toISOString();
+  const t0 = performance.now();
+  for (let first = 0, seg = 0; first < PREDICTIONS; first += SEGMENT_ROWS, seg++) {
+    const rows = Array.from({ length: Math.min(SEGMENT_ROWS, PREDICTIONS - first) }, (_, j) => {
+      const i = first + j;
+      return { ts: iso(i), model_version: 1 + (i % 3), batch: `serve ${iso(i).slice(0, 10)}`, id: `app-${i}`, p_bad: (i % 997) / 997, decision: i % 4 === 0 ? 'decline' : 'approve', score: 300 + (i % 550) };
+    });
+    const bytes = Buffer.from(`segment ${seg}`.padEnd(64));
+    store.logPredictionSegment({ host: 'bench', name: `${String(seg).padStart(6, '0')}.ndjson`, sha256: createHash('sha256').update(bytes).digest('hex'), rows: rows.length, bytes: bytes.length, first_ts: rows[0]!.ts, last_ts: rows.at(-1)!.ts }, rows, bytes);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const lastDay = iso(PREDICTIONS - 1).slice(0, 10);
+  // Outcome ids: half logged (spread over the month), half never seen.
+  const ids = Array.from({ length: QUERY_IDS }, (_, k) => (k % 2 === 0 ? `app-${Math.floor((k / QUERY_IDS) * PREDICTIONS)}` : `unknown-${k}`));
+  const time = (fn: () => void): number[] => Array.from({ length: 20 }, () => {
+    const t = performance.now();
+    fn();
+    return performance.now() - t;
+  });
+  let found = 0;
+  return { seconds, since: time(() => store.predictionSegments(lastDay)), ids: time(() => (found = store.loggedPredictionIds(ids).size)), found };
+}
+
 /** `npm run bench -- store`: register, list, alias and log-metric latency on runs.db and on a private PostgreSQL. */
 export async function benchStore(): Promise<void> {
   console.log(`\n== store: milliseconds per operation, ${N} operations each, one process ==`);
   const dir = mkdtempSync(join(tmpdir(), 'credit-tui-bench-store-'));
   const sqlite = SqliteRunStore.open(join(dir, 'runs.db'));
   const lite = measure(sqlite);
+  const liteIndex = PREDICTIONS > 0 ? measureIndex(sqlite) : null;
   sqlite.close();
   rmSync(dir, { recursive: true, force: true });
   const server = await privatePostgres();
   let pgTimes: Record<Op, number[]> | null = null;
+  let pgIndex: IndexFigures | null = null;
   if (server) {
     try {
       const store = PgRunStore.open(server.url);
       pgTimes = measure(store);
+      pgIndex = PREDICTIONS > 0 ? measureIndex(store) : null;
       store.close();
     } finally {
       server.stop();
@@ -98,5 +145,14 @@ export async function benchStore(): Promise<void> {
   console.log(row(['operation', 'sqlite median', 'sqlite p95', 'pg median', 'pg p95']));
   for (const op of ['register', 'list', 'alias', 'log-metric'] as const) console.log(row([op, ...cells(lite[op]), ...cells(pgTimes?.[op])]));
   console.log(`register: one version with one alias (no bundle bytes); list: all ${N + 5} versions with aliases; alias: one move; log-metric: two metrics.`);
+  if (liteIndex) {
+    console.log(`\n== prediction-log index: ${PREDICTIONS.toLocaleString('en')} predictions in segments of ${SEGMENT_ROWS} ==`);
+    const ix = (f: IndexFigures | null): string[] => (f ? [`${Math.round(PREDICTIONS / f.seconds).toLocaleString('en')} rows/s (${f.seconds.toFixed(1)} s)`, ...cells(f.since), ...cells(f.ids)] : ['-', '-', '-', '-', '-']);
+    const wide = (cols: readonly string[]): string => cols.map((c, i) => (i === 0 ? c.padEnd(12) : i === 1 ? c.padStart(28) : c.padStart(12))).join('');
+    console.log(wide(['store', 'insert', 'since med', 'since p95', 'ids med', 'ids p95']));
+    console.log(wide(['sqlite', ...ix(liteIndex)]));
+    console.log(wide(['postgresql', ...ix(pgIndex)]));
+    console.log(`since: the segments holding the last day (monitor --since), ms; ids: which of ${QUERY_IDS.toLocaleString('en')} outcome ids were logged (outcomes), ms, ${liteIndex.found} found.`);
+  }
   console.log(server ? 'postgresql: a private PostgreSQL 15 on 127.0.0.1 (fsync on), reached through the blocking worker bridge' : `postgresql: not measured (no ${join(PG_BIN, 'initdb')})`);
 }

@@ -113,7 +113,8 @@ export function runMonitor(project: Project, store: RunStore, params: Params, op
   const periods = new Map<string, PeriodState>();
   let logged = 0;
   let index = 0;
-  for (const p of readPredictionLog(project)) {
+  // Segments that end before --since are counted from the index, not read.
+  for (const p of readPredictionLog(project, store, { ...(opts.since ? { since: opts.since } : {}), skipped: (n) => (logged += n) })) {
     logged++;
     if (opts.since && p.ts < opts.since) continue;
     const row: MonitorRow = { ts: p.ts, batch: p.batch, id: p.id, inputs: p.inputs, p_bad: p.p_bad, decision: p.decision, bad: p.id !== null ? (outcomes.get(p.id) ?? null) : null };

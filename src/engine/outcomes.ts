@@ -5,7 +5,7 @@ import { detectTextFormat, isIdColumn, KNOWN_TARGETS, rawTableFromText, type Raw
 import { isParquet, readParquetRaw } from '../core/data/parquet.js';
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
-import { readPredictionLog } from './prediction-log.js';
+import { loggedIds } from './prediction-log.js';
 import { inputFile, type Project } from './project.js';
 
 export interface OutcomesOptions {
@@ -76,8 +76,7 @@ export function importOutcomes(project: Project, store: RunStore, file: string, 
   }
   if (records.length === 0) throw new UserError('no outcome rows', { file });
   const counts = store.upsertOutcomes(records, sha256);
-  const logged = new Set<string>();
-  for (const p of readPredictionLog(project)) if (p.id !== null && seen.has(p.id)) logged.add(p.id);
+  const logged = loggedIds(project, store, seen);
   const unknown = records.filter((r) => !logged.has(r.id)).map((r) => r.id);
   return {
     file, sha256, rows: records.length, bad: records.filter((r) => r.bad).length, ...counts,

@@ -1,5 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { IndexedPrediction, PredictionSegment } from '../core/store/contract.js';
+import type { RunStore } from '../core/store/run-store.js';
 import { cleanStalePartials, predictionsDir, writeFileAtomic, type Project } from './project.js';
 
 export { predictionsDir };
@@ -20,11 +25,30 @@ export interface LoggedPrediction {
 }
 
 
+/** How long indexing one segment may take on a long-lived process before it is retried at the next flush. */
+const INDEX_TIMEOUT_MS = 5_000;
+
+/** The index row and the segment entry of a segment's text (one NDJSON prediction per line). */
+function indexOf(name: string, text: string): { segment: PredictionSegment; rows: IndexedPrediction[] } {
+  const rows: IndexedPrediction[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const p = JSON.parse(line) as LoggedPrediction;
+    rows.push({ ts: p.ts, model_version: p.model_version, batch: p.batch, id: p.id, p_bad: p.p_bad, decision: p.decision, score: p.score });
+  }
+  const bytes = Buffer.byteLength(text);
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const ts = rows.map((r) => r.ts).sort();
+  return { segment: { host: hostname(), name, sha256, rows: rows.length, bytes, first_ts: ts[0] ?? '', last_ts: ts.at(-1) ?? '' }, rows };
+}
+
 /**
  * The prediction log: scored applicants are kept in memory and written as NDJSON segments
  * (`outputs/predictions/<time>-<pid>-<seq>.ndjson`), each written whole to a hidden partial file and renamed,
  * so a reader never sees half a segment. A segment is written every `flushMs` or `maxRows` rows and at close;
- * a process killed outright loses at most the rows since its last segment.
+ * a process killed outright loses at most the rows since its last segment. With a store, each segment is then
+ * indexed there (and on PostgreSQL its bytes kept), so `monitor` and `outcomes` on any machine see it; a
+ * segment the store could not take (server down) stays a file here and is indexed at a later flush.
  */
 export class PredictionLog {
   private lines: string[] = [];
@@ -32,8 +56,10 @@ export class PredictionLog {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly dir: string;
+  /** Segments written but not yet indexed in the store, oldest first. */
+  private unindexed: { name: string; text: string }[] = [];
 
-  constructor(project: Project, private readonly opts: { readonly flushMs?: number; readonly maxRows?: number } = {}) {
+  constructor(project: Project, private readonly opts: { readonly flushMs?: number; readonly maxRows?: number; readonly store?: RunStore | null } = {}) {
     this.dir = predictionsDir(project);
     cleanStalePartials(this.dir);
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 5000);
@@ -50,14 +76,39 @@ export class PredictionLog {
 
   /** Writes the rows held so far as one segment; returns its path, or null when there were none. */
   flush(): string | null {
-    if (this.lines.length === 0) return null;
+    if (this.lines.length === 0) {
+      this.index();
+      return null;
+    }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const path = join(this.dir, `${stamp}-${process.pid}-${String(this.seq++).padStart(5, '0')}.ndjson`);
+    const name = `${stamp}-${process.pid}-${String(this.seq++).padStart(5, '0')}.ndjson`;
+    const path = join(this.dir, name);
     const text = `${this.lines.join('\n')}\n`;
     this.lines = [];
     this.pending = 0;
     writeFileAtomic(path, text);
+    this.unindexed.push({ name, text });
+    this.index();
     return path;
+  }
+
+  /** Indexes the segments not yet in the store, in order; stops at the first the store cannot take. */
+  private index(): void {
+    const store = this.opts.store;
+    if (!store) {
+      this.unindexed = [];
+      return;
+    }
+    while (this.unindexed.length > 0) {
+      const { name, text } = this.unindexed[0]!;
+      const { segment, rows } = indexOf(name, text);
+      try {
+        store.bounded(INDEX_TIMEOUT_MS, () => store.logPredictionSegment(segment, rows, Buffer.from(text)));
+      } catch {
+        return; // the file is written; the next flush tries again
+      }
+      this.unindexed.shift();
+    }
   }
 
   /** Drops the rows not yet written (a cancelled or failed batch logs nothing more). */
@@ -75,15 +126,77 @@ export class PredictionLog {
   }
 }
 
-/** Every logged prediction, oldest segment first (segments sort by time in their names). */
-export function* readPredictionLog(project: Project): Generator<LoggedPrediction> {
-  let names: string[];
+/** A segment to read: indexed in the store (from any machine), or only a file here (not indexed yet). */
+interface SegmentRef {
+  readonly name: string;
+  readonly indexed: PredictionSegment | null;
+}
+
+/** This machine's segment files, by name (hidden partials left out). */
+function localSegments(project: Project): string[] {
   try {
-    names = readdirSync(predictionsDir(project)).filter((f) => f.endsWith('.ndjson') && !f.startsWith('.')).sort();
+    return readdirSync(predictionsDir(project)).filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'));
   } catch {
-    return;
+    return [];
   }
-  for (const f of names) {
-    for (const line of readFileSync(join(predictionsDir(project), f), 'utf8').split('\n')) if (line) yield JSON.parse(line) as LoggedPrediction;
+}
+
+/**
+ * Every segment of the log, oldest first (names start with their time): those the store indexes, wherever
+ * they were written, and this machine's files that are not indexed (written before the index existed, or
+ * while the store was unreachable). With `since`, indexed segments that end before it are left out.
+ */
+function segmentsOf(project: Project, store: RunStore, since?: string): { refs: SegmentRef[]; skippedRows: number } {
+  const here = hostname();
+  const all = store.predictionSegments();
+  const kept = since === undefined ? all : all.filter((s) => s.last_ts >= since);
+  const indexedHere = new Set(all.filter((s) => s.host === here).map((s) => s.name));
+  const refs: SegmentRef[] = kept.map((s) => ({ name: s.name, indexed: s }));
+  for (const name of localSegments(project)) if (!indexedHere.has(name)) refs.push({ name, indexed: null });
+  refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { refs, skippedRows: all.length === kept.length ? 0 : all.filter((s) => s.last_ts < since!).reduce((n, s) => n + s.rows, 0) };
+}
+
+/**
+ * A segment's text, verified by its sha256 when it is indexed: this machine's file when it wrote it and the
+ * file is intact, else the store's copy. A segment whose bytes are nowhere (a deleted file on runs.db) is
+ * skipped, as a deleted file always was; bytes that match nothing are one line naming the segment.
+ */
+function segmentText(project: Project, store: RunStore, ref: SegmentRef): string | null {
+  const path = join(predictionsDir(project), ref.name);
+  const s = ref.indexed;
+  const local = (s === null || s.host === hostname()) && existsSync(path) ? readFileSync(path) : null;
+  if (s === null) return local ? local.toString('utf8') : null;
+  if (local && createHash('sha256').update(local).digest('hex') === s.sha256) return local.toString('utf8');
+  const kept = store.artifactBytes(s.sha256);
+  if (kept && createHash('sha256').update(kept).digest('hex') === s.sha256) return Buffer.from(kept).toString('utf8');
+  if (local || kept) throw new UserError(`prediction-log segment ${s.name} (logged on ${s.host}) does not match its sha256`, { file: path }, 'restore it, or delete the file to drop its rows');
+  return null;
+}
+
+/** Every logged prediction, oldest segment first; `skipped` counts the rows of segments left out by `since`. */
+export function* readPredictionLog(project: Project, store: RunStore, opts: { since?: string; skipped?: (rows: number) => void } = {}): Generator<LoggedPrediction> {
+  const { refs, skippedRows } = segmentsOf(project, store, opts.since);
+  opts.skipped?.(skippedRows);
+  for (const ref of refs) {
+    const text = segmentText(project, store, ref);
+    if (text === null) continue;
+    for (const line of text.split('\n')) if (line) yield JSON.parse(line) as LoggedPrediction;
   }
+}
+
+/** Which of `ids` were logged: the store's index, plus this machine's segments it does not index yet. */
+export function loggedIds(project: Project, store: RunStore, ids: ReadonlySet<string>): Set<string> {
+  const found = store.loggedPredictionIds([...ids]);
+  const { refs } = segmentsOf(project, store);
+  for (const ref of refs) {
+    if (ref.indexed !== null) continue;
+    const text = segmentText(project, store, ref);
+    for (const line of text?.split('\n') ?? []) {
+      if (!line) continue;
+      const id = (JSON.parse(line) as LoggedPrediction).id;
+      if (id !== null && ids.has(id)) found.add(id);
+    }
+  }
+  return found;
 }

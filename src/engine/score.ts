@@ -240,7 +240,7 @@ export async function* scoreFile(project: Project, store: RunStore, opts: ScoreO
   const workers = input.kind === 'text' ? (opts.workers ?? (statSync(path).size >= THREADED_FROM_BYTES ? Math.min(4, availableParallelism()) : 1)) : 1;
   const runConfig: ScorerConfig = opts.logPredictions ? { ...config, log: { batch: `${basename(file)} ${runId.slice(0, 8)}`, model_version: loaded.version.version } } : config;
   const runScorer = opts.logPredictions ? new BatchScorer(bundle, loaded.model, runConfig) : scorer;
-  const log = opts.logPredictions ? new PredictionLog(project, { flushMs: 3_600_000 }) : null;
+  const log = opts.logPredictions ? new PredictionLog(project, { flushMs: 3_600_000, store }) : null;
   const inputs = new BufferPool(2 * workers + 2);
   const runner = input.kind === 'text' ? (workers > 1 ? threadScorer(workers, bundle, runConfig, inputs) : inProcessScorer(runScorer, inputs)) : null;
   const lines = input.kind === 'text' ? new LineChunks(path, { skipHeader: input.skipHeader, pool: inputs, ...(opts.chunkBytes ? { chunkBytes: opts.chunkBytes } : {}) }) : null;

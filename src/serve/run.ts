@@ -62,7 +62,7 @@ async function serveHere(project: Project, store: RunStore, params: Params, opts
     poll.unref();
   };
   next();
-  const log = opts.logPredictions ? new PredictionLog(project) : null;
+  const log = opts.logPredictions ? new PredictionLog(project, { store }) : null;
   const app = await buildServer({ project, served, version: opts.version, bodyLimit: opts.bodyLimit, log, stats, ...(opts.token ? { token: opts.token } : {}) });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const model = served.current ? `model v${served.current.version.version}, ${served.current.bundle.family}` : 'no model yet';

@@ -36,6 +36,30 @@ export interface ArtifactBytes {
   get(sha256: string): Uint8Array | null;
 }
 
+/** One segment of the prediction log as the store indexes it (its bytes: the file, or the store's copy). */
+export interface PredictionSegment {
+  /** The machine that wrote it, and its file name there (unique per host). */
+  readonly host: string;
+  readonly name: string;
+  readonly sha256: string;
+  readonly rows: number;
+  readonly bytes: number;
+  /** ISO times of its first and last prediction. */
+  readonly first_ts: string;
+  readonly last_ts: string;
+}
+
+/** What the index keeps of one logged prediction (its inputs stay in the segment). */
+export interface IndexedPrediction {
+  readonly ts: string;
+  readonly model_version: number;
+  readonly batch: string;
+  readonly id: string | null;
+  readonly p_bad: number;
+  readonly decision: string;
+  readonly score: number;
+}
+
 /**
  * The tracking store every engine function talks to, modelled on MLflow's AbstractStore: runs with their
  * params, metrics, tags, inputs and artifacts; datasets; the model registry with aliases; outcomes.
@@ -101,6 +125,16 @@ export interface RunStoreContract {
    * SQLite is a local file that cannot hang on a network: it just runs `fn`.
    */
   bounded<T>(ms: number, fn: () => T): T;
+  /**
+   * Indexes one prediction-log segment and each of its rows (line order), in one transaction; the bytes are
+   * kept where the store keeps bytes (PostgreSQL: artifact_blobs or the artifacts directory; SQLite: the
+   * segment file is the copy). A segment already indexed (same host and name) is left as it is.
+   */
+  logPredictionSegment(segment: PredictionSegment, rows: readonly IndexedPrediction[], bytes: Uint8Array): void;
+  /** Indexed segments, oldest first; with `since`, only those holding a prediction at or after it. */
+  predictionSegments(since?: string): PredictionSegment[];
+  /** Which of `ids` appear in the indexed prediction log (what `outcomes` reports as known). */
+  loggedPredictionIds(ids: readonly string[]): Set<string>;
   /** 'ok' when the store is consistent (SQLite's integrity_check; a live round trip on PostgreSQL). */
   integrityCheck(): string;
 }

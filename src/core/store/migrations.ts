@@ -108,4 +108,35 @@ export const MIGRATIONS: readonly string[] = [
     imported_at INTEGER NOT NULL
   );
   `,
+  `
+  -- The prediction log's index: one row per segment (the NDJSON file, or its bytes where the store keeps
+  -- them) and one per logged prediction, so monitor and outcomes find rows without reading every segment.
+  CREATE TABLE prediction_segments (
+    segment_id INTEGER PRIMARY KEY,
+    host TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    first_ts TEXT NOT NULL,
+    last_ts TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (host, name)
+  );
+  CREATE INDEX prediction_segments_last_ts ON prediction_segments(last_ts);
+  CREATE TABLE predictions (
+    segment_id INTEGER NOT NULL REFERENCES prediction_segments(segment_id),
+    line INTEGER NOT NULL,
+    ts TEXT NOT NULL,
+    model_version INTEGER NOT NULL,
+    batch TEXT NOT NULL,
+    id TEXT,
+    p_bad REAL NOT NULL,
+    decision TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (segment_id, line)
+  ) WITHOUT ROWID;
+  CREATE INDEX predictions_ts ON predictions(ts);
+  CREATE INDEX predictions_id ON predictions(id) WHERE id IS NOT NULL;
+  `,
 ];

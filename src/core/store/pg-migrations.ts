@@ -119,4 +119,35 @@ export const PG_MIGRATIONS: readonly string[] = [
     created_at BIGINT NOT NULL
   );
   `,
+  `
+  -- The prediction log's index (segments' bytes in artifact_blobs or the artifacts directory), so monitor
+  -- and outcomes on any machine see predictions logged on every other.
+  CREATE TABLE prediction_segments (
+    segment_id BIGSERIAL PRIMARY KEY,
+    host TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    bytes BIGINT NOT NULL,
+    first_ts TEXT NOT NULL,
+    last_ts TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (host, name)
+  );
+  CREATE INDEX prediction_segments_last_ts ON prediction_segments(last_ts);
+  CREATE TABLE predictions (
+    segment_id BIGINT NOT NULL REFERENCES prediction_segments(segment_id),
+    line INTEGER NOT NULL,
+    ts TEXT NOT NULL,
+    model_version INTEGER NOT NULL,
+    batch TEXT NOT NULL,
+    id TEXT,
+    p_bad DOUBLE PRECISION NOT NULL,
+    decision TEXT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (segment_id, line)
+  );
+  CREATE INDEX predictions_ts ON predictions(ts);
+  CREATE INDEX predictions_id ON predictions(id) WHERE id IS NOT NULL;
+  `,
 ];

@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
-import { StoreUnavailableError, type ArtifactBytes, type RunStoreContract, type StoreLocation } from './contract.js';
+import { StoreUnavailableError, type ArtifactBytes, type IndexedPrediction, type PredictionSegment, type RunStoreContract, type StoreLocation } from './contract.js';
 import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
@@ -427,6 +427,44 @@ export class PgRunStore implements RunStoreContract {
     const fromDir = this.artifactDir?.get(sha256);
     if (fromDir) return fromDir;
     return this.one<{ bytes: Uint8Array }>('SELECT bytes FROM artifact_blobs WHERE sha256 = $1', [sha256])?.bytes ?? null;
+  }
+
+  /**
+   * The segment's row, its bytes and its predictions in one transaction; the rows go as one array per
+   * column (unnest), so a segment of 50,000 predictions is one statement, not one per row.
+   */
+  logPredictionSegment(segment: PredictionSegment, rows: readonly IndexedPrediction[], bytes: Uint8Array): void {
+    this.atomically(() => {
+      const s = segment;
+      const inserted = this.one<{ segment_id: number }>(
+        `INSERT INTO prediction_segments (host, name, sha256, rows, bytes, first_ts, last_ts, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (host, name) DO NOTHING RETURNING segment_id`,
+        [s.host, s.name, s.sha256, s.rows, s.bytes, s.first_ts, s.last_ts, Date.now()],
+      );
+      if (!inserted) return;
+      this.keepBytes(s.sha256, bytes);
+      // Batches keep each statement's arrays to a size the bridge's buffer and the server parse quickly.
+      for (let i = 0; i < rows.length; i += 20_000) {
+        const b = rows.slice(i, i + 20_000);
+        this.q(
+          `INSERT INTO predictions (segment_id, line, ts, model_version, batch, id, p_bad, decision, score)
+           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::float8[])`,
+          [inserted.segment_id, b.map((_, j) => i + j), b.map((p) => p.ts), b.map((p) => p.model_version), b.map((p) => p.batch), b.map((p) => p.id), b.map((p) => p.p_bad), b.map((p) => p.decision), b.map((p) => p.score)],
+        );
+      }
+    });
+  }
+
+  predictionSegments(since?: string): PredictionSegment[] {
+    const cols = 'host, name, sha256, rows, bytes::float8 AS bytes, first_ts, last_ts';
+    return since === undefined
+      ? this.q<PredictionSegment>(`SELECT ${cols} FROM prediction_segments ORDER BY first_ts, name, host`)
+      : this.q<PredictionSegment>(`SELECT ${cols} FROM prediction_segments WHERE last_ts >= $1 ORDER BY first_ts, name, host`, [since]);
+  }
+
+  loggedPredictionIds(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    return new Set(this.q<{ id: string }>('SELECT DISTINCT id FROM predictions WHERE id = ANY($1::text[])', [ids]).map((r) => r.id));
   }
 
   /** One upsert: readers see the old version or the new one, never no alias. */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { ColumnSchema } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import { isProcessAlive } from '../process.js';
-import type { RunStoreContract, StoreLocation } from './contract.js';
+import type { IndexedPrediction, PredictionSegment, RunStoreContract, StoreLocation } from './contract.js';
 import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { MIGRATIONS } from './migrations.js';
 import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
@@ -412,6 +412,33 @@ export class SqliteRunStore implements RunStoreContract {
 
   artifactBytes(_sha256: string): Uint8Array | null {
     return null;
+  }
+
+  logPredictionSegment(segment: PredictionSegment, rows: readonly IndexedPrediction[], _bytes: Uint8Array): void {
+    this.db.transaction(() => {
+      const s = segment;
+      const r = this.db.prepare(
+        `INSERT INTO prediction_segments (host, name, sha256, rows, bytes, first_ts, last_ts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (host, name) DO NOTHING`,
+      ).run(s.host, s.name, s.sha256, s.rows, s.bytes, s.first_ts, s.last_ts, Date.now());
+      if (r.changes === 0) return;
+      const segmentId = Number(r.lastInsertRowid);
+      const insert = this.db.prepare('INSERT INTO predictions (segment_id, line, ts, model_version, batch, id, p_bad, decision, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      rows.forEach((p, line) => insert.run(segmentId, line, p.ts, p.model_version, p.batch, p.id, p.p_bad, p.decision, p.score));
+    })();
+  }
+
+  predictionSegments(since?: string): PredictionSegment[] {
+    const cols = 'host, name, sha256, rows, bytes, first_ts, last_ts';
+    return (since === undefined
+      ? this.db.prepare(`SELECT ${cols} FROM prediction_segments ORDER BY first_ts, name, host`).all()
+      : this.db.prepare(`SELECT ${cols} FROM prediction_segments WHERE last_ts >= ? ORDER BY first_ts, name, host`).all(since)) as PredictionSegment[];
+  }
+
+  loggedPredictionIds(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.db.prepare('SELECT DISTINCT p.id AS id FROM predictions p WHERE p.id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
   }
 
   integrityCheck(): string {
