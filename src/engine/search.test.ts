@@ -20,7 +20,10 @@ describe.skipIf(!HAS_REAL_DATA)('search strategies in train (Statlog, reference 
     const b = await run(p, DEFAULT_PARAMS, { families: ['logreg', 'tree'], search: 'halving' });
     expect(board(b.summary)).toEqual(board(a.summary));
     expect(a.summary.strategy).toBe('halving');
-    const schedules = [halvingSchedule(16, 800, 5), halvingSchedule(24, 800, 5)];
+    const schedules = [halvingSchedule(16, 800, 5, 3, true), halvingSchedule(24, 800, 5, 3, true)];
+    // scikit-learn's last rung is 792 of the 800 rows; ours takes all of them (the champion needs whole folds).
+    expect(halvingSchedule(16, 800, 5).map((r) => r.resource)).toEqual([88, 264, 792]);
+    expect(schedules[0]!.map((r) => r.resource)).toEqual([88, 264, 800]);
     const evaluations = schedules.flat().reduce((n, r) => n + r.candidates, 0);
     expect(a.events.filter((e) => e.type === 'candidate')).toHaveLength(evaluations);
     expect(a.summary.fits).toBe(evaluations * 5);

@@ -21,7 +21,7 @@ function floorLog(n: number, factor: number): number {
  * aggressive elimination: start as high as lets the last required rung use (about) every row, keep the best
  * ceil(n / factor) candidates each rung.
  */
-export function halvingSchedule(nCandidates: number, maxResources: number, folds: number, factor = 3): Rung[] {
+export function halvingSchedule(nCandidates: number, maxResources: number, folds: number, factor = 3, wholeLast = false): Rung[] {
   const smallest = folds * 2 * 2; // n_splits × 2 × n_classes
   const required = 1 + floorLog(nCandidates, factor);
   const minResources = Math.max(smallest, Math.floor(maxResources / factor ** (required - 1)));
@@ -32,6 +32,11 @@ export function halvingSchedule(nCandidates: number, maxResources: number, folds
     rungs.push({ rung: i, resource: Math.min(Math.floor(factor ** i * minResources), maxResources), candidates });
     candidates = Math.ceil(candidates / factor);
   }
+  // `wholeLast`: a last rung short of every row only by the schedule's rounding (792 of 800, 79,992 of
+  // 80,000) takes every row, so its finalists are scored on whole folds (the champion's out-of-fold
+  // predictions need them; otherwise its five folds are fitted again).
+  const last = rungs[rungs.length - 1];
+  if (wholeLast && last && last.resource < maxResources && maxResources - last.resource < factor ** last.rung) rungs[rungs.length - 1] = { ...last, resource: maxResources };
   return rungs;
 }
 

@@ -15,12 +15,15 @@ export interface PlannerParams {
    * the same grid (null: always the grid).
    */
   readonly grid_budget: number | null;
+  /** Above this many fold-training rows each random-forest tree bootstraps this many rows (scikit-learn's max_samples). */
+  readonly forest_max_samples: number;
 }
 
 /** What the planner changes for one family so that its cost stops growing faster than the rows. */
 export type Adaptation =
   | { readonly family: Family; readonly kind: 'subsample'; readonly rows: number; readonly of: number; readonly limit: keyof PlannerParams }
-  | { readonly family: Family; readonly kind: 'epochs'; readonly max_iter: number; readonly rows: number };
+  | { readonly family: Family; readonly kind: 'epochs'; readonly max_iter: number; readonly rows: number }
+  | { readonly family: Family; readonly kind: 'bootstrap'; readonly max_samples: number; readonly of: number };
 
 /** The MLP's max_iter when a candidate does not set it (see models/mlp.ts). */
 export const MLP_DEFAULT_MAX_ITER = 500;
@@ -35,6 +38,7 @@ export function planAdaptations(families: readonly Family[], fitRows: number, ml
   for (const family of families) {
     if (family === 'svm' && fitRows > p.svm_max_rows) out.push({ family, kind: 'subsample', rows: p.svm_max_rows, of: fitRows, limit: 'svm_max_rows' });
     if (family === 'knn' && fitRows > p.knn_max_rows) out.push({ family, kind: 'subsample', rows: p.knn_max_rows, of: fitRows, limit: 'knn_max_rows' });
+    if (family === 'forest' && fitRows > p.forest_max_samples) out.push({ family, kind: 'bootstrap', max_samples: p.forest_max_samples, of: fitRows });
     if (family === 'mlp') {
       const cap = Math.max(1, Math.floor(p.mlp_row_epochs / fitRows));
       if (mlpMaxIters.some((m) => m > cap)) out.push({ family, kind: 'epochs', max_iter: cap, rows: fitRows });
@@ -53,13 +57,20 @@ export function adaptationLine(a: Adaptation): string {
         : `${a.family}: ${n(a.of)} training rows per fold exceed planner.${a.limit} ${n(a.rows)}: neighbours come from a seeded subsample of ${n(a.rows)} rows (refit too); validation uses every row`;
     case 'epochs':
       return `mlp: ${n(a.rows)} training rows per fold: at most ${a.max_iter} epochs per fit (planner.mlp_row_epochs / rows), early stopping as before`;
+    case 'bootstrap':
+      return `forest: ${n(a.of)} training rows per fold exceed planner.forest_max_samples ${n(a.max_samples)}: each tree bootstraps ${n(a.max_samples)} rows (scikit-learn's max_samples; refit too), not ${n(a.of)}; a candidate that sets max_samples keeps its own`;
   }
 }
 
 /** A candidate as the planner runs it (the MLP's max_iter capped); unchanged when nothing applies. */
 export function adaptCandidate(c: Candidate, a: readonly Adaptation[], family: Family): Candidate {
   for (const x of a) {
-    if (x.family !== family || x.kind !== 'epochs') continue;
+    if (x.family !== family) continue;
+    if (x.kind === 'bootstrap') {
+      if (c['max_samples'] === undefined || c['max_samples'] === null) return { ...c, max_samples: x.max_samples };
+      continue;
+    }
+    if (x.kind !== 'epochs') continue;
     const current = typeof c['max_iter'] === 'number' ? c['max_iter'] : MLP_DEFAULT_MAX_ITER;
     if (current > x.max_iter) return { ...c, max_iter: x.max_iter };
   }
@@ -70,6 +81,13 @@ export function adaptCandidate(c: Candidate, a: readonly Adaptation[], family: F
 export function fitRowsAfter(family: Family, rows: number, a: readonly Adaptation[]): number {
   const s = a.find((x) => x.family === family && x.kind === 'subsample');
   return s && s.kind === 'subsample' ? Math.min(rows, s.rows) : rows;
+}
+
+/** The rows a family's learner grows on (a forest's trees draw at most the planner's bootstrap size). */
+export function grownRows(family: Family, rows: number, a: readonly Adaptation[]): number {
+  const b = a.find((x) => x.family === family && x.kind === 'bootstrap');
+  const n = fitRowsAfter(family, rows, a);
+  return b && b.kind === 'bootstrap' ? Math.min(n, b.max_samples) : n;
 }
 
 /**

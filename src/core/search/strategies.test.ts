@@ -16,6 +16,13 @@ describe('successive halving schedule', () => {
     expect(s.map((r) => r.resource)).toEqual(resources);
     expect(s.map((r) => r.candidates)).toEqual(candidates);
   });
+
+  it('wholeLast: a last rung short of every row only by rounding takes every row; one far short stays', () => {
+    expect(halvingSchedule(16, 800, 5, 3, true).map((r) => r.resource)).toEqual([88, 264, 800]);
+    expect(halvingSchedule(8, 800, 5, 3, true).map((r) => r.resource)).toEqual([266, 800]);
+    expect(halvingSchedule(104, 800, 5, 3, true).map((r) => r.resource)).toEqual([20, 60, 180, 540]);
+    expect(halvingSchedule(16, 80_000, 5, 3, true).map((r) => r.resource)).toEqual([8888, 26664, 80_000]);
+  });
 });
 
 describe('TPE (Optuna defaults)', () => {

@@ -50,7 +50,7 @@ export function searchPlan(params: Params, opts: PlanOptions, trainRows: number,
   const grids = planGrids(params, opts);
   const requested = opts.search ?? params.search.strategy;
   const strategy: SearchStrategy = requested === 'auto' ? 'grid' : requested;
-  const halving = new Map([...grids].map(([f, c]) => [f, halvingSchedule(c.length, trainRows, folds)]));
+  const halving = new Map([...grids].map(([f, c]) => [f, halvingSchedule(c.length, trainRows, folds, 3, true)]));
   const time = opts.time ?? params.search.time;
   const trials = time === null ? (opts.trials ?? params.search.trials) : Infinity;
   const candidates = [...grids.values()].reduce((a, c) => a + c.length, 0);

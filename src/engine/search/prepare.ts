@@ -17,7 +17,7 @@ export async function smoteOnPool(pool: TaskPool, X: Matrix, y: Uint8Array, opts
   const rows = minorityRows(y);
   if (y.length - 2 * rows.length <= 0 || rows.length < 2) return { X, y };
   const k = smoteK(opts.k, rows.length);
-  const M = takeMatrixRows(X, rows);
+  const M = shared(takeMatrixRows(X, rows));
   const slices: Promise<Int32Array>[] = [];
   for (let from = 0; from < M.rows; from += chunk) {
     const to = Math.min(M.rows, from + chunk);
@@ -32,19 +32,32 @@ export async function smoteOnPool(pool: TaskPool, X: Matrix, y: Uint8Array, opts
   return smote(X, y, opts, neighbours);
 }
 
-/** `prepareFolds`, with every fold's SMOTE neighbour search running at once on the pool. */
+/**
+ * The matrix in memory every worker thread reads without a copy: a task posted to a worker clones its
+ * matrices, and at 200,000 rows each of the two workers held its own 78 MB copy of the fold it was fitting
+ * (and of the rows it scored). Same values, so every result is unchanged.
+ */
+export function shared(m: Matrix): Matrix {
+  if (m.data.buffer instanceof SharedArrayBuffer) return m;
+  const data = new Float64Array(new SharedArrayBuffer(m.data.byteLength));
+  data.set(m.data);
+  return { rows: m.rows, cols: m.cols, data };
+}
+
+/** `prepareFolds`, with every fold's SMOTE neighbour search running at once on the pool; matrices shared. */
 export async function prepareFoldsOnPool(pool: TaskPool, train: Dataset, folds: readonly (readonly number[])[], prepOptions: PrepOptions, needSmote: boolean, k: number, seed: number, nextTaskId: () => number): Promise<PreparedFold[]> {
-  const plain = prepareFolds(train, folds, prepOptions, false, k, seed);
+  const plain = prepareFolds(train, folds, prepOptions, false, k, seed).map((f) => ({ ...f, X: shared(f.X), Xval: shared(f.Xval) }));
   if (!needSmote) return plain;
   // Fold k's SMOTE seed is seed + k, as prepareFolds gives it.
   const smoted = await Promise.all(plain.map((f, i) => smoteOnPool(pool, f.X, f.y, { k, seed: seed + i, oneHotGroups: f.oneHotGroups }, nextTaskId)));
-  return plain.map((f, i) => ({ ...f, smoted: smoted[i]! }));
+  return plain.map((f, i) => ({ ...f, smoted: { X: shared(smoted[i]!.X), y: smoted[i]!.y } }));
 }
 
 /** `prepareTraining`, with SMOTE's neighbour search on the pool. */
 export async function prepareTrainingOnPool(pool: TaskPool, ds: Dataset, prepOptions: PrepOptions, useSmote: boolean, k: number, seed: number, nextTaskId: () => number): Promise<TrainingSet> {
-  const set = prepareTraining(ds, prepOptions, false, k, seed);
+  const plain = prepareTraining(ds, prepOptions, false, k, seed);
+  const set = { ...plain, X: shared(plain.X) };
   if (!useSmote) return set;
   const s = await smoteOnPool(pool, set.X, set.y, { k, seed, oneHotGroups: set.prep.oneHotGroups }, nextTaskId);
-  return { prep: set.prep, X: s.X, y: s.y };
+  return { prep: set.prep, X: shared(s.X), y: s.y };
 }

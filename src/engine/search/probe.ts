@@ -7,7 +7,7 @@ import { takeMatrixRows, type Matrix } from '../../core/matrix.js';
 import type { Params } from '../../core/params/params.js';
 import { subsample } from '../../core/search/halving.js';
 import { prepareTraining } from '../../core/search/folds.js';
-import { adaptCandidate, adaptationLine, approxDuration, fitRowsAfter, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
+import { adaptCandidate, adaptationLine, approxDuration, fitRowsAfter, grownRows, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
 import { learnerSeed } from '../../core/search/task.js';
 import { Rng } from '../../core/random.js';
 import { audit, DEFAULT_ATTRIBUTES } from '../../core/fairness/audit.js';
@@ -127,7 +127,7 @@ export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
   const perCandidate = new Map<Family, number[]>();
   const perGroupFold: { family: Family; seconds: number }[] = [];
   for (const t of timed) {
-    const realFit = fitRowsAfter(t.g.family, Math.round(fitRows * (t.g.smote ? smoteGrowth : 1)), adaptations);
+    const realFit = grownRows(t.g.family, Math.round(fitRows * (t.g.smote ? smoteGrowth : 1)), adaptations);
     const own = fitRowsAfter(t.g.family, fitRows, adaptations);
     const perFold = t.fixed + t.slope * taskWork(t.g.family, realFit, valRows + own);
     perFamily[t.g.family] = (perFamily[t.g.family] ?? 0) + perFold * folds;
@@ -140,8 +140,8 @@ export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
   const refitOf = (family: Family): number => {
     const xs = perGroupFold.filter((g) => g.family === family).map((g) => g.seconds);
     const mean = xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
-    const fitWork = taskWork(family, fitRowsAfter(family, fitRows, adaptations), valRows + fitRows);
-    return mean * (taskWork(family, fitRowsAfter(family, plan.trainRows, adaptations), valRows) / fitWork);
+    const fitWork = taskWork(family, grownRows(family, fitRows, adaptations), valRows + fitRows);
+    return mean * (taskWork(family, grownRows(family, plan.trainRows, adaptations), valRows) / fitWork);
   };
   // After the search the champion's fairness audit bootstraps its test rows (1,000 resamples): timed here at
   // two sizes with a few resamples (after a warm-up) and extended along the line through them.
@@ -164,7 +164,7 @@ export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
   // A group's fold task when the fold keeps `share` of its rows (a halving rung), scaled as the family grows.
   const foldSeconds = (t: (typeof timed)[number], share: number): number => {
     const fit = Math.round(fitRows * share);
-    const realFit = fitRowsAfter(t.g.family, Math.round(fit * (t.g.smote ? smoteGrowth : 1)), adaptations);
+    const realFit = grownRows(t.g.family, Math.round(fit * (t.g.smote ? smoteGrowth : 1)), adaptations);
     return t.fixed + t.slope * taskWork(t.g.family, realFit, Math.round(valRows * share) + fitRowsAfter(t.g.family, fit, adaptations));
   };
 
