@@ -17,7 +17,7 @@ import type { DatasetRow, RunStore } from '../core/store/run-store.js';
 import { ENGINES } from '../core/models/engines.js';
 import { bindMonotoneParams } from '../core/models/monotone.js';
 import { inputProfile } from '../core/scoring/profile.js';
-import { reasonReference, withReasonReference } from '../core/scoring/reason-reference.js';
+import { reasonReference, reasonReferenceRows, withReasonReference } from '../core/scoring/reason-reference.js';
 import { calibrate } from '../core/decision/calibration.js';
 import { audit, DEFAULT_ATTRIBUTES, type AttributeFigures } from '../core/fairness/audit.js';
 import type { DecisionRecord } from '../core/decision/policy.js';
@@ -305,7 +305,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const { text, sha256 } = sealBundle({
       format: BUNDLE_FORMAT, created_at: new Date().toISOString(), code_version: CODE_VERSION, family: champ.family, candidate: champ.params,
       dataset: { name: row.name, version: row.version, digest: row.digest },
-      schema: schemaOf(ds), preprocessor: champSet.prep, input: withReasonReference(inputProfile(train, trainX), reference, params.reasons.method), model: champRefit.state, threshold, test_metrics: testMetrics,
+      schema: schemaOf(ds), preprocessor: champSet.prep, input: withReasonReference(inputProfile(train, trainX), reference, params.reasons.method, reasonReferenceRows(trainX, oof.map((p) => calibrate(cut.calibrator, p)), threshold, params.reasons.method, params.seed)), model: champRefit.state, threshold, test_metrics: testMetrics,
       cv: { metric: params.search.selection_metric, mean: champ.selection, std: champ.cv_auc_std }, params, train_run_id: runId,
       calibration: cut.calibrator, decision: cut.decision,
     });

@@ -2,6 +2,17 @@ import type { Matrix } from '../matrix.js';
 import type { TreeState } from '../models/tree-structure.js';
 import { expectedValue, pathDependentShap } from './tree-shap.js';
 
+/**
+ * Most (leaf, reference) pairs an explainer takes on: a declined row costs up to one leaf visit per pair, so a
+ * large ensemble uses fewer of the reference rows (the first ones: a cut-off set nearest the cut-off first, an
+ * average set in random order). 100 xgboost trees of depth 3 keep all 100 rows; 100 forest trees of depth 8
+ * (~7,000 leaves) keep 14. README: Reason codes.
+ */
+export const REFERENCE_BUDGET = 100_000;
+
+/** Paths with at most this many distinct features get a cover table (2^n bytes per node) for pruning. */
+const COVER_BITS = 10;
+
 /** (a − 1)! b! / (a + b)! needs factorials up to the deepest path's feature count. */
 const FACT = (() => {
   const f = [1];
@@ -37,10 +48,30 @@ export class TreeExplainer {
   /** The distinct features of the current path, in order. */
   private readonly pathFeatures: Int32Array;
   private depth = 0;
+  /** Per tree: its leaves' path features and reference masks (null: a path too deep for a 30-bit mask, walked per pair). */
+  private readonly leafTables: (LeafTable | null)[];
+  /** Each leaf's position in its tree's LeafTable (by global node index). */
+  private readonly leafSlot: Int32Array;
+  /** Split nodes: the bit of their feature among their path's distinct features. Leaves: their path's count. */
+  private readonly bit: Int32Array;
+  private readonly pathLength: Int32Array;
+  /** Per node, where its cover table starts in `covered` (-1: path longer than COVER_BITS, never pruned). */
+  private readonly coverAt: Int32Array;
+  private coverParts: Uint8Array[] = [];
+  private coverBase = 0;
+  private covered = new Uint8Array(0);
+  /** The mask walk's stack: (node, failed bits) pairs. */
+  private readonly stack: Int32Array;
+  /** How many reference rows are used (0: path-dependent). */
+  readonly referenceRows: number;
   /** E over the references (or the cover) of f: what attributions are measured from. */
   readonly expected: number;
 
-  constructor(private readonly trees: readonly TreeState[], private readonly scale: number, cols: number, references: Matrix | null) {
+  /**
+   * `maskBits`: the most distinct features a leaf's path may have for its tree to use leaf masks (at most 30,
+   * a 31-bit integer); a tree with a longer path walks each (x, reference) pair instead. @default 30
+   */
+  constructor(private readonly trees: readonly TreeState[], private readonly scale: number, cols: number, references: Matrix | null, private readonly maskBits = 30) {
     const total = trees.reduce((s, t) => s + t.feature.length, 0);
     this.feature = new Int32Array(total);
     this.threshold = new Float64Array(total);
@@ -60,7 +91,11 @@ export class TreeExplainer {
       }
       at += t.feature.length;
     });
-    this.refs = references && references.rows > 0 ? references : null;
+    // The first rows of the reference set, as many as the budget allows for this many leaves.
+    const leafCount = trees.reduce((n, t) => n + t.feature.filter((f) => f < 0).length, 0);
+    const keep = references ? Math.max(1, Math.min(references.rows, Math.floor(REFERENCE_BUDGET / Math.max(1, leafCount)))) : 0;
+    this.refs = references && references.rows > 0 ? { rows: keep, cols: references.cols, data: references.data.subarray(0, keep * references.cols) } : null;
+    this.referenceRows = this.refs?.rows ?? 0;
     const R = this.refs?.rows ?? 0;
     this.refLeaf = new Int32Array(trees.length * R);
     let mean = 0;
@@ -76,6 +111,198 @@ export class TreeExplainer {
     this.xOk = new Uint8Array(cols);
     this.rOk = new Uint8Array(cols);
     this.pathFeatures = new Int32Array(Math.max(1, cols));
+    this.leafSlot = new Int32Array(total);
+    this.bit = new Int32Array(total);
+    this.pathLength = new Int32Array(total);
+    this.stack = new Int32Array(2 * total + 2);
+    this.coverAt = new Int32Array(total).fill(-1);
+    this.leafTables = this.refs ? trees.map((_, t) => this.leafTable(t)) : [];
+    // The trees' cover tables in one array (indexCover fills one part per tree).
+    this.covered = new Uint8Array(this.coverBase);
+    let from = 0;
+    for (const part of this.coverParts) {
+      this.covered.set(part, from);
+      from += part.length;
+    }
+    this.coverParts = [];
+  }
+
+  /**
+   * Tree t's leaves, each with the distinct features of its path and, per reference, the bit mask of those
+   * features whose every split on the path the reference passes, counted per distinct mask. A leaf's part of
+   * a row's attributions then depends on the row only through its own mask. Each split
+   * node gets its feature's bit position on its (unique) path, so a walk finds a leaf's mask in O(1) a node.
+   */
+  private leafTable(t: number): LeafTable | null {
+    const leaves: number[] = [];
+    const features: Int32Array[] = [];
+    let tooDeep = false;
+    const nodes: number[] = [];
+    const index = (j: number): void => {
+      const d = this.feature[j]!;
+      nodes.push(j);
+      this.pathLength[j] = this.depth;
+      if (d < 0) {
+        if (this.depth > Math.min(30, this.maskBits)) tooDeep = true;
+        this.leafSlot[j] = leaves.length;
+        leaves.push(j);
+        features.push(this.pathFeatures.slice(0, this.depth));
+        return;
+      }
+      const seen = this.onPath[d]!;
+      if (!seen) {
+        this.onPath[d] = 1;
+        this.pathFeatures[this.depth++] = d;
+      }
+      this.bit[j] = this.pathFeatures.subarray(0, this.depth).indexOf(d);
+      index(this.left[j]!);
+      index(this.right[j]!);
+      if (!seen) {
+        this.onPath[d] = 0;
+        this.depth--;
+      }
+    };
+    this.depth = 0;
+    index(this.roots[t]!);
+    if (tooDeep) return null;
+    const counts = leaves.map(() => new Map<number, number>());
+    const refs = this.refs!;
+    this.indexCover(t, nodes);
+    for (let r = 0; r < refs.rows; r++) {
+      this.walkMasks(t, refs.data, r * refs.cols, false, (leaf, mask) => {
+        const c = counts[this.leafSlot[leaf]!]!;
+        c.set(mask, (c.get(mask) ?? 0) + 1);
+      });
+    }
+    // Flat arrays, leaf by leaf: the scoring loop reads them in order instead of chasing an object per leaf.
+    const featStart = new Int32Array(leaves.length + 1);
+    const groupStart = new Int32Array(leaves.length + 1);
+    features.forEach((f, k) => (featStart[k + 1] = featStart[k]! + f.length));
+    counts.forEach((c, k) => (groupStart[k + 1] = groupStart[k]! + c.size));
+    const feats = new Int32Array(featStart[leaves.length]!);
+    features.forEach((f, k) => feats.set(f, featStart[k]!));
+    const groupMask = new Int32Array(groupStart[leaves.length]!);
+    const groupCount = new Float64Array(groupStart[leaves.length]!);
+    counts.forEach((c, k) => {
+      let g = groupStart[k]!;
+      for (const [mask, n] of c) {
+        groupMask[g] = mask;
+        groupCount[g++] = n;
+      }
+    });
+    return { featStart, feats, groupStart, groupMask, groupCount };
+  }
+
+  /**
+   * Every leaf of tree t with the mask of its path features whose every split row `x[off..]` passes: a walk
+   * carrying the bits of the features x has failed so far (the child x does not go to adds its bit).
+   */
+  private walkMasks(t: number, x: Float64Array, off: number, prune: boolean, visit: (leaf: number, mask: number) => void): void {
+    const stack = this.stack;
+    const { covered, coverAt } = this;
+    let top = 0;
+    stack[top++] = this.roots[t]!;
+    stack[top++] = 0;
+    while (top > 0) {
+      const fail = stack[--top]!;
+      const j = stack[--top]!;
+      // No reference passes every feature x has failed on the way here: no leaf below is worth anything.
+      if (prune && coverAt[j]! >= 0 && covered[coverAt[j]! + fail] === 0) continue;
+      const d = this.feature[j]!;
+      if (d < 0) {
+        visit(j, ~fail & ((1 << this.pathLength[j]!) - 1));
+        continue;
+      }
+      const b = 1 << this.bit[j]!;
+      const xLeft = x[off + d]! <= this.threshold[j]!;
+      stack[top++] = this.left[j]!;
+      stack[top++] = xLeft ? fail : fail | b;
+      stack[top++] = this.right[j]!;
+      stack[top++] = xLeft ? fail | b : fail;
+    }
+  }
+
+  /**
+   * Per node of tree t with a short enough path: covered[F] = 1 when some reference passes every split, on
+   * the way to the node, of each path feature in F (F a mask of the node's path features). A row's walk
+   * skips a subtree whose failed features no reference covers: a leaf's references must pass them all.
+   * Marked for each reference's own pass mask, then closed under subsets.
+   */
+  private indexCover(t: number, nodes: readonly number[]): void {
+    let size = 0;
+    for (const j of nodes) if (this.pathLength[j]! <= COVER_BITS) size += 1 << this.pathLength[j]!;
+    const covered = new Uint8Array(size);
+    let at = 0;
+    for (const j of nodes) {
+      if (this.pathLength[j]! > COVER_BITS) continue;
+      this.coverAt[j] = this.coverBase + at;
+      at += 1 << this.pathLength[j]!;
+    }
+    const refs = this.refs!;
+    const stack = this.stack;
+    for (let r = 0; r < refs.rows; r++) {
+      const off = r * refs.cols;
+      let top = 0;
+      stack[top++] = this.roots[t]!;
+      stack[top++] = 0;
+      while (top > 0) {
+        const fail = stack[--top]!;
+        const j = stack[--top]!;
+        const n = this.pathLength[j]!;
+        if (n <= COVER_BITS) covered[this.coverAt[j]! - this.coverBase + (~fail & ((1 << n) - 1))] = 1;
+        const d = this.feature[j]!;
+        if (d < 0) continue;
+        const b = 1 << this.bit[j]!;
+        const left = refs.data[off + d]! <= this.threshold[j]!;
+        stack[top++] = this.left[j]!;
+        stack[top++] = left ? fail : fail | b;
+        stack[top++] = this.right[j]!;
+        stack[top++] = left ? fail | b : fail;
+      }
+    }
+    for (const j of nodes) {
+      const n = this.pathLength[j]!;
+      if (n > COVER_BITS) continue;
+      const base = this.coverAt[j]! - this.coverBase;
+      for (let k = 0; k < n; k++) {
+        const bit = 1 << k;
+        for (let m = 0; m < 1 << n; m++) if (m & bit && covered[base + m]) covered[base + (m & ~bit)] = 1;
+      }
+    }
+    this.coverParts.push(covered);
+    this.coverBase += size;
+  }
+
+  /**
+   * Adds a leaf's part of the attributions of a row with mask mx: over the references' masks mr where every
+   * path feature is passed by x or r, A = mx \ mr (x only) gets v·(|A|−1)!|B|!/(|A|+|B|)! each and
+   * B = mr \ mx (r only) minus v·|A|!(|B|−1)!/(|A|+|B|)! each, weighted by the masks' counts (v: the leaf
+   * value times scale / R).
+   */
+  private addLeaf(table: LeafTable, slot: number, leaf: number, mx: number, w: number, phi: Float64Array): void {
+    const f0 = table.featStart[slot]!;
+    const nf = table.featStart[slot + 1]! - f0;
+    const full = (1 << nf) - 1;
+    const need = ~mx & full;
+    const v = this.value[leaf]! * w;
+    const end = table.groupStart[slot + 1]!;
+    for (let g = table.groupStart[slot]!; g < end; g++) {
+      const mr = table.groupMask[g]!;
+      // Every feature x fails must be passed by r: B is exactly those.
+      if ((mr & need) !== need) continue;
+      const A = mx & ~mr;
+      const a = popcount(A);
+      const b = popcount(need);
+      if (a + b === 0) continue;
+      const vc = v * table.groupCount[g]!;
+      const wa = a > 0 ? (vc * FACT[a - 1]! * FACT[b]!) / FACT[a + b]! : 0;
+      const wb = b > 0 ? (vc * FACT[a]! * FACT[b - 1]!) / FACT[a + b]! : 0;
+      for (let k = 0; k < nf; k++) {
+        const bit = 1 << k;
+        if (A & bit) phi[table.feats[f0 + k]!]! += wa;
+        else if (need & bit) phi[table.feats[f0 + k]!]! -= wb;
+      }
+    }
   }
 
   /** The global index of the leaf row `x[off..]` reaches in tree t (x <= threshold goes left, NaN right). */
@@ -105,6 +332,11 @@ export class TreeExplainer {
     for (let t = 0; t < this.trees.length; t++) {
       const leafX = this.leafOf(t, x, off);
       fx += this.value[leafX]!;
+      const table = this.leafTables[t];
+      if (table) {
+        this.walkMasks(t, x, off, true, (leaf, mx) => this.addLeaf(table, this.leafSlot[leaf]!, leaf, mx, w, phi));
+        continue;
+      }
       for (let r = 0; r < R; r++) {
         if (this.refLeaf[t * R + r] === leafX) continue;
         this.depth = 0;
@@ -170,4 +402,19 @@ export class TreeExplainer {
       this.rOk[d] = hadR;
     }
   }
+}
+
+/** One tree's leaves for interventional TreeSHAP, flat: leaf k's path features and reference mask groups. */
+interface LeafTable {
+  readonly featStart: Int32Array;
+  readonly feats: Int32Array;
+  readonly groupStart: Int32Array;
+  readonly groupMask: Int32Array;
+  readonly groupCount: Float64Array;
+}
+
+function popcount(m: number): number {
+  let n = 0;
+  for (let v = m >>> 0; v !== 0; v &= v - 1) n++;
+  return n;
 }

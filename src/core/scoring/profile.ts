@@ -34,6 +34,11 @@ export interface InputProfile {
   readonly reason_method?: string;
   /** The reference applicant of that method (transformed features), used in place of `feature_means`. */
   readonly reason_reference?: readonly number[];
+  /**
+   * The reference set of that method as rows of transformed features (at most 100): tree families' reasons
+   * are interventional TreeSHAP against it. Absent in older bundles: their tree reasons are path-dependent.
+   */
+  readonly reason_reference_rows?: readonly (readonly number[])[];
 }
 
 function codesFor(name: string): Readonly<Record<string, string>> {
