@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type { Params } from '../core/params/params.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { PredictionLog } from '../engine/prediction-log.js';
-import type { Project } from '../engine/project.js';
+import type { Project, StoreSetting } from '../engine/project.js';
 import { clearServerStatus, writeServerStatus, type ServerStatus } from './status.js';
 import { POLL_TIMEOUT_MS, ServedModel, type ModelEvent } from '../engine/serving.js';
 import { StoreUnavailableError } from '../core/store/contract.js';
@@ -20,6 +20,8 @@ export interface ServeOptions {
   readonly version: string;
   /** How often the registry is asked whether the followed alias moved (ms). */
   readonly pollMs?: number;
+  /** The store settings of the command line and params.yaml, for the /dashboard pages' own connection. */
+  readonly store?: StoreSetting;
 }
 
 type WorkerMessage = { readonly type: 'listening'; readonly url: string; readonly model: string } | { readonly type: 'stats'; readonly stats: StatsSnapshot } | { readonly type: 'event'; readonly line: string };
@@ -63,7 +65,7 @@ async function serveHere(project: Project, store: RunStore, params: Params, opts
   };
   next();
   const log = opts.logPredictions ? new PredictionLog(project, { store }) : null;
-  const app = await buildServer({ project, served, version: opts.version, bodyLimit: opts.bodyLimit, log, stats, ...(opts.token ? { token: opts.token } : {}) });
+  const app = await buildServer({ project, served, version: opts.version, bodyLimit: opts.bodyLimit, log, stats, ...(opts.token ? { token: opts.token } : {}), ...(opts.store ? { store: opts.store } : {}) });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const model = served.current ? `model v${served.current.version.version}, ${served.current.bundle.family}` : 'no model yet';
   const close = async (): Promise<void> => {

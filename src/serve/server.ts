@@ -5,7 +5,7 @@ import { isIdColumn } from '../core/data/formats.js';
 import { humanMessage } from '../core/human-errors.js';
 import type { ScoredRow } from '../core/scoring/batch-scorer.js';
 import { PredictionLog } from '../engine/prediction-log.js';
-import type { Project } from '../engine/project.js';
+import type { Project, StoreSetting } from '../engine/project.js';
 import type { Cell, ServedModel } from '../engine/serving.js';
 import { REGISTERED_MODEL } from '../engine/train.js';
 import { isDashboardPath, registerDashboard } from './dashboard/routes.js';
@@ -23,6 +23,8 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   readonly log?: PredictionLog | null;
   readonly stats?: ServeStats;
+  /** Which store the /dashboard pages read (the same as the service's). */
+  readonly store?: StoreSetting;
 }
 
 /** An error answered in MLflow's shape: `{"error_code","message"}` with its HTTP status. */
@@ -226,6 +228,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return reply.type('text/html; charset=utf-8').send(formPage(m, { tokenRequired: Boolean(opts.token) }));
   });
 
-  await registerDashboard(app, { project: opts.project, ...(opts.token ? { token: opts.token } : {}) });
+  await registerDashboard(app, { project: opts.project, ...(opts.token ? { token: opts.token } : {}), ...(opts.store ? { store: opts.store } : {}) });
   return app;
 }

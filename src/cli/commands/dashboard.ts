@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { err, globals } from '../context.js';
+import { err, globals, storeSetting } from '../context.js';
 
 function portFlag(value: string): number {
   const n = Number(value);
@@ -24,11 +24,12 @@ Examples:
     .action(async (flags: { host: string; port: string; token?: string }, cmd: Command) => {
       const port = portFlag(flags.port);
       const token = flags.token ?? process.env['CREDIT_TUI_TOKEN'];
-      const { projectAt, resolveHome } = await import('../../engine/project.js');
+      const { loadParams, projectAt, resolveHome } = await import('../../engine/project.js');
       const { buildDashboardServer } = await import('../../serve/dashboard/app.js');
       const { clearDashboardStatus, writeDashboardStatus } = await import('../../serve/dashboard/status.js');
-      const project = projectAt(resolveHome(globals(cmd).home));
-      const app = await buildDashboardServer({ project, ...(token ? { token } : {}) });
+      const g = globals(cmd);
+      const project = projectAt(resolveHome(g.home));
+      const app = await buildDashboardServer({ project, ...(token ? { token } : {}), store: storeSetting(g, loadParams(project, g.params)) });
       const address = (await app.listen({ host: flags.host, port })).replace('[::1]', 'localhost');
       const url = `${address}/dashboard`;
       writeDashboardStatus(project, { pid: process.pid, url });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { err, withContext } from '../context.js';
+import { err, globals, storeSetting, withContext } from '../context.js';
 
 interface ServeFlags {
   host: string;
@@ -45,7 +45,7 @@ Examples:
       const token = flags.token ?? process.env['CREDIT_TUI_TOKEN'];
       await withContext(cmd, async ({ project, store, params }) => {
         const { serve } = await import('../../serve/run.js');
-        await serve(project, store, params, { host: flags.host, port, model: flags.model, workers, logPredictions: Boolean(flags.logPredictions), bodyLimit, version, ...(token ? { token } : {}) }, (line) => err(line));
+        await serve(project, store, params, { host: flags.host, port, model: flags.model, workers, logPredictions: Boolean(flags.logPredictions), bodyLimit, version, store: storeSetting(globals(cmd), params), ...(token ? { token } : {}) }, (line) => err(line));
       });
     });
 }

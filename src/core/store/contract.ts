@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import type { RunFilterOptions, RunFilters, RunSummary } from './run-summaries.js';
 import type { StoreTable, TableRow } from './store-tables.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
 
@@ -135,6 +136,13 @@ export interface RunStoreContract {
   predictionSegments(since?: string): PredictionSegment[];
   /** Which of `ids` appear in the indexed prediction log (what `outcomes` reports as known). */
   loggedPredictionIds(ids: readonly string[]): Set<string>;
+  /**
+   * The dashboard's runs page: top-level runs newest first with datasets, families, headline metrics and
+   * top-10 leaderboards, in three statements whatever the number of runs.
+   */
+  runSummaries(f: RunFilters): RunSummary[];
+  /** Every experiment, dataset, family and status the runs page's filters offer. */
+  runFilterOptions(): RunFilterOptions;
   /** 'ok' when the store is consistent (SQLite's integrity_check; a live round trip on PostgreSQL). */
   integrityCheck(): string;
 }

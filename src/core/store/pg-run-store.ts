@@ -8,6 +8,7 @@ import { StoreUnavailableError, type ArtifactBytes, type IndexedPrediction, type
 import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
+import { assembleRunSummaries, HEADLINE_METRICS, RUN_STATUSES, runFilterWhere, type CandidateRow, type RunFilterOptions, type RunFilters, type RunSummary, type SummaryRow } from './run-summaries.js';
 import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { pgTarget, type PgTarget } from './store-url.js';
@@ -453,6 +454,53 @@ export class PgRunStore implements RunStoreContract {
         );
       }
     });
+  }
+
+  /** The runs page's three statements; lists aggregated in the order SQLite's group_concat gives them. */
+  runSummaries(f: RunFilters): RunSummary[] {
+    const args: (string | number)[] = [];
+    const where = runFilterWhere(f, (v) => (args.push(v), `$${args.length}`));
+    args.push(f.limit);
+    const rows = this.q<SummaryRow>(
+      `SELECT r.run_id, r.name, e.name AS experiment, r.status, r.start_time, r.end_time, r.error,
+         (SELECT string_agg(d.name || '@' || d.version, ',' ORDER BY i.dataset_id, i.context) FROM inputs i JOIN datasets d USING (dataset_id) WHERE i.run_id = r.run_id) AS datasets,
+         (SELECT string_agg(p.value, ',' ORDER BY p.key) FROM params p WHERE p.run_id = r.run_id AND p.key IN ('families', 'family')) AS families,
+         (SELECT COUNT(*) FROM runs c WHERE c.parent_run_id = r.run_id) AS children
+       FROM runs r JOIN experiments e USING (experiment_id)
+       WHERE ${where.join(' AND ')}
+       ORDER BY r.start_time DESC, r.seq DESC LIMIT $${args.length}`,
+      args,
+    );
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.run_id);
+    const metrics = this.q<{ run_id: string; key: string; value: number }>(
+      'SELECT run_id, key, value FROM metrics WHERE step = 0 AND run_id = ANY($1::text[]) AND key = ANY($2::text[]) ORDER BY seq',
+      [ids, [...HEADLINE_METRICS]],
+    );
+    const candidates = this.q<CandidateRow>(
+      `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
+         MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
+         MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
+         MAX(CASE WHEN m.key = 'cv_auc_std' THEN m.value END) AS cv_auc_std
+       FROM runs c
+       LEFT JOIN params p ON p.run_id = c.run_id AND p.key = 'family'
+       LEFT JOIN metrics m ON m.run_id = c.run_id AND m.key IN ('selection', 'cv_auc_mean', 'cv_auc_std') AND m.step = 0
+       WHERE c.parent_run_id = ANY($1::text[])
+       GROUP BY c.run_id, c.parent_run_id, c.name, p.value`,
+      [ids],
+    );
+    return assembleRunSummaries(rows, metrics, candidates);
+  }
+
+  runFilterOptions(): RunFilterOptions {
+    const col = (sql: string): string[] => this.q<{ v: string }>(sql).map((r) => r.v);
+    return {
+      // Byte order, as SQLite sorts text, whatever the database's locale.
+      experiments: col('SELECT name AS v FROM experiments ORDER BY name COLLATE "C"'),
+      datasets: col('SELECT DISTINCT name COLLATE "C" AS v FROM datasets ORDER BY v'),
+      families: col(`SELECT DISTINCT value COLLATE "C" AS v FROM params WHERE key = 'family' ORDER BY v`),
+      statuses: [...RUN_STATUSES],
+    };
   }
 
   predictionSegments(since?: string): PredictionSegment[] {

@@ -7,6 +7,7 @@ import { isProcessAlive } from '../process.js';
 import type { IndexedPrediction, PredictionSegment, RunStoreContract, StoreLocation } from './contract.js';
 import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { MIGRATIONS } from './migrations.js';
+import { assembleRunSummaries, HEADLINE_METRICS, RUN_STATUSES, runFilterWhere, type CandidateRow, type RunFilterOptions, type RunFilters, type RunSummary, type SummaryRow } from './run-summaries.js';
 import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
@@ -414,6 +415,48 @@ export class SqliteRunStore implements RunStoreContract {
     return null;
   }
 
+  runSummaries(f: RunFilters): RunSummary[] {
+    const args: (string | number)[] = [];
+    const where = runFilterWhere(f, (v) => (args.push(v), '?'));
+    const rows = this.db.prepare(
+      `SELECT r.run_id, r.name, e.name AS experiment, r.status, r.start_time, r.end_time, r.error,
+         (SELECT group_concat(d.name || '@' || d.version, ',') FROM inputs i JOIN datasets d USING (dataset_id) WHERE i.run_id = r.run_id) AS datasets,
+         (SELECT group_concat(p.value, ',') FROM params p WHERE p.run_id = r.run_id AND p.key IN ('families', 'family')) AS families,
+         (SELECT COUNT(*) FROM runs c WHERE c.parent_run_id = r.run_id) AS children
+       FROM runs r JOIN experiments e USING (experiment_id)
+       WHERE ${where.join(' AND ')}
+       ORDER BY r.start_time DESC, r.rowid DESC LIMIT ?`,
+    ).all(...args, f.limit) as SummaryRow[];
+    if (rows.length === 0) return [];
+    const ids = JSON.stringify(rows.map((r) => r.run_id));
+    const metrics = this.db.prepare(
+      `SELECT run_id, key, value FROM metrics WHERE step = 0 AND run_id IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    ).iterate(ids, JSON.stringify(HEADLINE_METRICS)) as Iterable<{ run_id: string; key: string; value: number }>;
+    // Candidates of the listed searches with their figures pivoted in one pass over the metrics index.
+    const candidates = this.db.prepare(
+      `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
+         MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
+         MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
+         MAX(CASE WHEN m.key = 'cv_auc_std' THEN m.value END) AS cv_auc_std
+       FROM runs c
+       LEFT JOIN params p ON p.run_id = c.run_id AND p.key = 'family'
+       LEFT JOIN metrics m ON m.run_id = c.run_id AND m.key IN ('selection', 'cv_auc_mean', 'cv_auc_std') AND m.step = 0
+       WHERE c.parent_run_id IN (SELECT value FROM json_each(?))
+       GROUP BY c.run_id`,
+    ).all(ids) as CandidateRow[];
+    return assembleRunSummaries(rows, metrics, candidates);
+  }
+
+  runFilterOptions(): RunFilterOptions {
+    const col = (sql: string): string[] => (this.db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
+    return {
+      experiments: col('SELECT name AS v FROM experiments ORDER BY name'),
+      datasets: col('SELECT DISTINCT name AS v FROM datasets ORDER BY name'),
+      families: col(`SELECT DISTINCT value AS v FROM params WHERE key = 'family' ORDER BY value`),
+      statuses: [...RUN_STATUSES],
+    };
+  }
+
   logPredictionSegment(segment: PredictionSegment, rows: readonly IndexedPrediction[], _bytes: Uint8Array): void {
     this.db.transaction(() => {
       const s = segment;
@@ -452,12 +495,3 @@ export class SqliteRunStore implements RunStoreContract {
  */
 export type RunStore = RunStoreContract;
 export const RunStore = SqliteRunStore;
-
-/**
- * The SQLite handle behind a store, for the few read paths written as one hand-tuned SQLite query (the
- * dashboard's runs page); on PostgreSQL they say so in one line instead of failing on SQLite syntax.
- */
-export function sqliteDb(store: RunStoreContract, what: string): Database.Database {
-  if (store instanceof SqliteRunStore) return store.db;
-  throw new UserError(`${what} is not available on a PostgreSQL store yet (${store.location.display})`, {}, 'use runs.db for it, or credit-tui runs list');
-}

@@ -5,7 +5,7 @@ import { parsePeriodBy } from '../../core/monitor/periods.js';
 import type { RunStatus, RunStore } from '../../core/store/run-store.js';
 import { REGISTERED_MODEL } from '../../core/registry/bundle.js';
 import { lastDriftReport } from '../../engine/drift-archive.js';
-import { loadParams, openStore, type Project } from '../../engine/project.js';
+import { loadParams, openStore, type Project, type StoreSetting } from '../../engine/project.js';
 import { compareView } from './compare-view.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
@@ -21,6 +21,8 @@ export interface DashboardOptions {
   readonly project: Project;
   /** The API's bearer token; the pages require it too (header, or once as ?token= which sets a cookie). */
   readonly token?: string;
+  /** Which store to read (`--store`, `--artifacts`, params.yaml); the environment is read by openStore. */
+  readonly store?: StoreSetting;
 }
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -53,7 +55,7 @@ interface View<T> {
  */
 export async function registerDashboard(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
   let store: RunStore | null = null;
-  const db = (): RunStore => (store ??= openStore(opts.project));
+  const db = (): RunStore => (store ??= openStore(opts.project, opts.store));
   app.addHook('onClose', async () => store?.close());
   // Figures of a version are recomputed from its bundle and test rows; a version never changes, so keep a few.
   const figures = new Map<string, ModelFigures>();
