@@ -286,23 +286,23 @@ export class TreeExplainer {
     const need = ~mx & full;
     const v = this.value[leaf]! * w;
     const end = table.groupStart[slot + 1]!;
+    const b = popcount(need);
+    // Every feature in B (= need) gets the same share from a group: summed here, added once per feature below.
+    let sumB = 0;
     for (let g = table.groupStart[slot]!; g < end; g++) {
       const mr = table.groupMask[g]!;
       // Every feature x fails must be passed by r: B is exactly those.
       if ((mr & need) !== need) continue;
-      const A = mx & ~mr;
+      let A = mx & ~mr;
       const a = popcount(A);
-      const b = popcount(need);
       if (a + b === 0) continue;
       const vc = v * table.groupCount[g]!;
-      const wa = a > 0 ? (vc * FACT[a - 1]! * FACT[b]!) / FACT[a + b]! : 0;
-      const wb = b > 0 ? (vc * FACT[a]! * FACT[b - 1]!) / FACT[a + b]! : 0;
-      for (let k = 0; k < nf; k++) {
-        const bit = 1 << k;
-        if (A & bit) phi[table.feats[f0 + k]!]! += wa;
-        else if (need & bit) phi[table.feats[f0 + k]!]! -= wb;
-      }
+      if (b > 0) sumB += (vc * FACT[a]! * FACT[b - 1]!) / FACT[a + b]!;
+      if (a === 0) continue;
+      const wa = (vc * FACT[a - 1]! * FACT[b]!) / FACT[a + b]!;
+      for (; A !== 0; A &= A - 1) phi[table.feats[f0 + 31 - Math.clz32(A & -A)]!]! += wa;
     }
+    if (sumB !== 0) for (let B = need; B !== 0; B &= B - 1) phi[table.feats[f0 + 31 - Math.clz32(B & -B)]!]! -= sumB;
   }
 
   /** The global index of the leaf row `x[off..]` reaches in tree t (x <= threshold goes left, NaN right). */
@@ -414,7 +414,7 @@ interface LeafTable {
 }
 
 function popcount(m: number): number {
-  let n = 0;
-  for (let v = m >>> 0; v !== 0; v &= v - 1) n++;
-  return n;
+  let v = m - ((m >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
