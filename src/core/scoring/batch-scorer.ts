@@ -104,8 +104,20 @@ export class BatchScorer {
   private readonly reasonEffects = new Float64Array(BATCH * REASONS);
   private readonly reasonCount = new Uint8Array(BATCH);
   private readonly withReasons: boolean;
-  /** TreeSHAP of the tree families (null: the model's own attributions, or no reasons). */
-  private readonly explainer: TreeExplainer | null;
+  /** Tree families' reasons are TreeSHAP (else the model's own attributions, or no reasons). */
+  private readonly usesTreeShap: boolean;
+  private treeShap: TreeExplainer | null = null;
+
+  /**
+   * Exact TreeSHAP against the bundle's reference rows (path-dependent in bundles without them), built when a
+   * declined row first needs it: indexing the references costs a large forest a few hundred ms.
+   */
+  private get explainer(): TreeExplainer {
+    if (this.treeShap) return this.treeShap;
+    const refs = this.bundle.input.reason_reference_rows;
+    const matrix = refs && refs.length > 0 ? { rows: refs.length, cols: refs[0]!.length, data: Float64Array.from(refs.flat()) } : null;
+    return (this.treeShap = this.model.treeExplainer!(matrix));
+  }
   private readonly scanner: FieldScanner;
   private n = 0;
   private result: ChunkResult;
@@ -131,10 +143,7 @@ export class BatchScorer {
     );
     this.dataset = { name: 'score', features, target: new Uint8Array(BATCH), targetName: bundle.input.target, rows: 0 };
     this.withReasons = config.reasons ?? true;
-    // Tree families: exact TreeSHAP against the bundle's reference rows (path-dependent in bundles without them).
-    const refs = bundle.input.reason_reference_rows;
-    const refMatrix = refs && refs.length > 0 ? { rows: refs.length, cols: refs[0]!.length, data: Float64Array.from(refs.flat()) } : null;
-    this.explainer = this.withReasons && model.treeExplainer ? model.treeExplainer(refMatrix) : null;
+    this.usesTreeShap = this.withReasons && model.treeExplainer !== undefined;
     this.scanner = new FieldScanner(config.delimiter, config.header.length);
     this.result = emptyChunkResult(config.format);
   }
@@ -225,7 +234,7 @@ export class BatchScorer {
     if (!this.withReasons) {
       p = this.model.predictProba(X);
       this.reasonCount.fill(0);
-    } else if (this.explainer) {
+    } else if (this.usesTreeShap) {
       p = this.model.predictProba(X);
       const contribs = this.contribScratch.length >= X.cols ? this.contribScratch.subarray(0, X.cols) : (this.contribScratch = new Float64Array(X.cols));
       for (let i = 0; i < n; i++) {
