@@ -80,6 +80,17 @@ describe.skipIf(!HAS_POSTGRES)('--artifacts DIR: artifact bytes in a directory t
     const scored = join(dirB, 'scored.csv');
     const score = runCli([...flags, 'score', SAMPLE_STATLOG, '-o', scored], { home: dirB });
     expect(score.status, score.stderr).toBe(0);
+    // B's logged predictions: the segment's bytes in the directory too, indexed in the database.
+    const logged = runCli([...flags, 'score', SAMPLE_STATLOG, '--log-predictions', '-o', join(dirB, 'logged.csv')], { home: dirB });
+    expect(logged.status, logged.stderr).toBe(0);
+    const db = new PgBridge(url);
+    try {
+      const [seg] = db.query('SELECT sha256, rows FROM prediction_segments').rows;
+      expect(seg!['rows']).toBe(1000);
+      expect(sharedFiles().has(String(seg!['sha256']))).toBe(true);
+    } finally {
+      db.close();
+    }
     const b = runCli([...flags, ...TRAIN], { home: dirB });
     expect(b.status, b.stderr).toBe(0);
     // B's training read A's Parquet, written back from the directory into its cache, byte for byte.
@@ -90,6 +101,10 @@ describe.skipIf(!HAS_POSTGRES)('--artifacts DIR: artifact bytes in a directory t
       const versions = again.listModelVersions('credit-risk');
       // The same data and seed: B's train is A's version 1 again, or a new version whose bundle is in the directory.
       for (const v of versions) expect(sharedFiles().has(v.sha256)).toBe(true);
+      // D, with no file of A's or B's, monitors B's logged predictions from the directory.
+      const monitor = runCli([...flags, 'monitor', '--json'], { home: tmpHome('credit-tui-d-') });
+      expect([0, 3], monitor.stderr).toContain(monitor.status);
+      expect((JSON.parse(monitor.stdout) as { rows_logged: number }).rows_logged).toBe(1000);
     } finally {
       again.close();
     }

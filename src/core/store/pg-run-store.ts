@@ -512,7 +512,8 @@ export class PgRunStore implements RunStoreContract {
 
   loggedPredictionIds(ids: readonly string[]): Set<string> {
     if (ids.length === 0) return new Set();
-    return new Set(this.q<{ id: string }>('SELECT DISTINCT id FROM predictions WHERE id = ANY($1::text[])', [ids]).map((r) => r.id));
+    // One index probe per asked id (the planner may otherwise scan the whole log for a long ANY list).
+    return new Set(this.q<{ id: string }>('SELECT u.id FROM unnest($1::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM predictions p WHERE p.id = u.id)', [ids]).map((r) => r.id));
   }
 
   /** One upsert: readers see the old version or the new one, never no alias. */
