@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
 import { PgBridge } from '../core/store/pg-bridge.js';
+import { projectAt } from '../engine/project.js';
+import { buildDashboardServer } from '../serve/dashboard/app.js';
 import { BIN, runCli, SAMPLE_STATLOG, tmpHome } from '../test-support/helpers.js';
 import { HAS_POSTGRES, startPostgres, type PgServer } from '../test-support/postgres.js';
 
@@ -98,6 +100,15 @@ describe.skipIf(!HAS_POSTGRES)('the prediction log indexed in PostgreSQL: monito
     // With outcomes in, B's monitor realises the AUC of A's scored batch from rows it never had.
     const labelled = JSON.parse(runCli(['monitor', '--json', '--by', 'batch'], { home: dirB, env }).stdout) as { periods: { rows: number; labeled: number; auc: number | null }[] };
     expect(labelled.periods.map((p) => p.labeled).sort((x, y) => x - y)).toEqual([50, 200]);
+    // The dashboard's monitoring page in B reads the same log through the store.
+    const dash = await buildDashboardServer({ project: projectAt(dirB), store: { flag: url } });
+    try {
+      const page = JSON.parse((await dash.inject({ url: '/dashboard/monitor.json?by=batch' })).body) as { report?: { rows_logged: number; periods: { labeled: number }[] } };
+      expect(page.report?.rows_logged).toBe(250);
+      expect(page.report!.periods.map((p) => p.labeled).sort((x, y) => x - y)).toEqual([50, 200]);
+    } finally {
+      await dash.close();
+    }
     const since = runCli(['monitor', '--json', '--since', '2999-01-01'], { home: dirB, env });
     expect(since.status).toBe(1);
     expect(since.stderr).toMatch(/no logged predictions since 2999-01-01/);
