@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATLOG_COLUMNS } from '../core/data/codebooks.js';
@@ -113,6 +113,42 @@ describe.skipIf(!HAS_POSTGRES)('the prediction log indexed in PostgreSQL: monito
     expect(since.status).toBe(1);
     expect(since.stderr).toMatch(/no logged predictions since 2999-01-01/);
   }, 90_000);
+
+  it('serve logging while PostgreSQL is stopped keeps the segment as a file and indexes it once the server is back', async () => {
+    const home = tmpHome('credit-tui-d-');
+    const proc = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--workers', '1', '--log-predictions'], { env: { ...process.env, ...env, NO_COLOR: '1', CREDIT_TUI_TOKEN: '' } });
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const dir = join(home, 'outputs', 'predictions');
+    const until = async (what: string, ok: () => boolean, ms: number): Promise<void> => {
+      const t0 = Date.now();
+      while (!ok()) {
+        if (Date.now() - t0 > ms) throw new Error(`${what} within ${ms} ms: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await until('serve started', () => /listening on (\S+)/.test(stderr), 30_000);
+      const base = /listening on (\S+)/.exec(stderr)![1]!;
+      const before = Number(sql('SELECT COUNT(*)::int AS n FROM prediction_segments')[0]!['n']);
+      pg!.halt();
+      try {
+        const records = lines.slice(300, 310).map((l, i) => ({ id: `down-${i}`, ...Object.fromEntries(l.slice(0, 20).map((v, j) => [columns[j]!, /^\d+$/.test(v) ? Number(v) : v])) }));
+        const res = await fetch(`${base}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: records }) });
+        expect(res.status).toBe(200);
+        // Flushed every 5 s: the file is written although the store cannot take it.
+        await until('a segment file', () => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.ndjson')), 15_000);
+      } finally {
+        pg!.restart();
+      }
+      await until('the segment indexed', () => Number(sql('SELECT COUNT(*)::int AS n FROM prediction_segments')[0]!['n']) === before + 1, 20_000);
+      expect(sql(`SELECT COUNT(*)::int AS n FROM predictions WHERE id LIKE 'down-%'`)).toEqual([{ n: 10 }]);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
+  }, 60_000);
 
   it('a segment whose kept bytes were altered is one line naming it, not rows read from a wrong copy', () => {
     const [s] = sql(`SELECT name, sha256 FROM prediction_segments ORDER BY first_ts LIMIT 1`);
