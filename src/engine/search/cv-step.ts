@@ -75,9 +75,12 @@ export class CrossValidation {
   readonly fitsOf = new Map<Family, number>();
   private taskId = 0;
   private readonly folds: number;
+  /** Under a time budget, one worker's turn per task across every concurrent call (halving runs families side by side). */
+  private readonly slots: Slots;
 
   constructor(private readonly o: CrossValidationOptions) {
     this.folds = o.prepared.length;
+    this.slots = new Slots(o.pool.size);
   }
 
   /** A fresh task id (the refits after the search draw from the same sequence). */
@@ -175,7 +178,7 @@ export class CrossValidation {
     };
     const pending: Promise<{ group: Group; fold: number; result: TaskResult | null }>[] = [];
     const deadline = this.o.deadline;
-    const slots = new Slots(this.o.pool.size);
+    const slots = this.slots;
     for (const group of groups) {
       for (let k = 0; k < this.folds; k++) {
         const task = this.foldTask(group.family, k, group.members.map((m) => m.params), view(group.family, k, group.smote));

@@ -1,21 +1,46 @@
 import { topK } from '../../core/search/halving.js';
 import type { CandidateResult } from '../../core/search/leaderboard.js';
+import type { Family } from '../../core/params/grids.js';
 import type { CrossValidation, SearchEvent } from './cv-step.js';
 import type { SearchPlan } from './plan.js';
 
-/** Successive halving per family, as HalvingGridSearchCV per estimator; the last rung's results stand. */
-export async function* halvingSearch(plan: SearchPlan, cv: CrossValidation): AsyncGenerator<SearchEvent, CandidateResult[]> {
-  const finalists: CandidateResult[] = [];
-  for (const family of plan.grids.keys()) {
-    const rungs = plan.halving.get(family)!;
-    let entries = plan.entries.filter((e) => e.family === family);
-    for (const rung of rungs) {
-      yield { type: 'stage', message: `${family}: rung ${rung.rung + 1} of ${rungs.length}, ${entries.length} candidates on ${rung.resource} of ${plan.trainRows} rows` };
-      const rungResults = yield* cv.candidates(entries, rung);
-      if (rung.rung === rungs.length - 1) finalists.push(...rungResults);
-      const keep = new Set(topK(rungResults, Math.ceil(entries.length / 3)).map((r) => r.index));
-      entries = entries.filter((e) => keep.has(e.index));
-    }
+/** One family's successive halving (HalvingGridSearchCV for one estimator): its last rung's results. */
+async function* familyHalving(family: Family, plan: SearchPlan, cv: CrossValidation): AsyncGenerator<SearchEvent, CandidateResult[]> {
+  const rungs = plan.halving.get(family)!;
+  let entries = plan.entries.filter((e) => e.family === family);
+  let last: CandidateResult[] = [];
+  for (const rung of rungs) {
+    yield { type: 'stage', message: `${family}: rung ${rung.rung + 1} of ${rungs.length}, ${entries.length} candidates on ${rung.resource} of ${plan.trainRows} rows` };
+    const rungResults = yield* cv.candidates(entries, rung);
+    last = rungResults;
+    const keep = new Set(topK(rungResults, Math.ceil(entries.length / 3)).map((r) => r.index));
+    entries = entries.filter((e) => keep.has(e.index));
   }
-  return finalists;
+  return last;
+}
+
+/**
+ * Successive halving per family, the families side by side: a rung must wait for its last fold before
+ * the next can choose, and while one family waits, another's folds keep the workers busy. Each family's
+ * rungs, subsamples and seeds are its own, so the results are those of one family after another; the
+ * finalists come back in the plan's family order.
+ */
+export async function* halvingSearch(plan: SearchPlan, cv: CrossValidation): AsyncGenerator<SearchEvent, CandidateResult[]> {
+  const families = [...plan.grids.keys()];
+  const runs = families.map((f) => familyHalving(f, plan, cv));
+  const finals = new Map<Family, CandidateResult[]>();
+  type Step = { readonly i: number; readonly step: IteratorResult<SearchEvent, CandidateResult[]> };
+  const next = (i: number): Promise<Step> => runs[i]!.next().then((step) => ({ i, step }));
+  const pending = new Map<number, Promise<Step>>(runs.map((_, i) => [i, next(i)]));
+  while (pending.size > 0) {
+    const { i, step } = await Promise.race(pending.values());
+    if (step.done) {
+      finals.set(families[i]!, step.value);
+      pending.delete(i);
+      continue;
+    }
+    pending.set(i, next(i));
+    yield step.value;
+  }
+  return families.flatMap((f) => finals.get(f) ?? []);
 }

@@ -187,21 +187,29 @@ export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
       const started = new Set(tasks.filter((_, i) => run.started[i]).map((t) => t.gi));
       refitted = [...new Set(perGroupFold.filter((_, gi) => started.has(gi)).map((g) => g.family))];
     } else if (plan.strategy === 'halving') {
-      // Families run one after another and every rung waits for its last fold: each rung is scheduled on its
-      // own. Which candidates survive a rung is not known before it runs; the costliest groups are assumed
-      // to (larger models tend to rank higher), so a rung's estimate errs long rather than short.
+      // Families run side by side, each rung waiting for its last fold: the wall time is the longer of all
+      // rungs' tasks spread over the workers and the slowest family's chain of rungs. Which candidates
+      // survive a rung is not known before it runs; the costliest groups are assumed to (larger models tend
+      // to rank higher), so the estimate errs long rather than short.
+      const all: number[] = [];
+      let chain = 0;
       for (const [family, rungs] of plan.halving) {
         const own = timed.filter((t) => t.g.family === family);
         const first = rungs[0]?.candidates ?? 1;
+        let familyWall = 0;
         for (const rung of rungs) {
           const share = rung.resource / plan.trainRows;
           const groups = own.map((t) => foldSeconds(t, share)).sort((a, b) => b - a).slice(0, Math.max(1, Math.ceil((own.length * rung.candidates) / first)));
-          cvWall += schedule(groups.flatMap((d) => Array.from({ length: folds }, () => d)), workers, Infinity).wall;
+          const tasks = groups.flatMap((d) => Array.from({ length: folds }, () => d));
+          all.push(...tasks);
+          familyWall += schedule(tasks, workers, Infinity).wall;
         }
+        chain = Math.max(chain, familyWall);
         // The last rung on a subsample leaves the champion without full-fold predictions: its folds are refitted.
         const last = rungs[rungs.length - 1];
         if (last && last.resource < plan.trainRows) championFolds = Math.max(championFolds, Math.max(0, ...own.map((t) => foldSeconds(t, 1))) * Math.ceil(folds / workers));
       }
+      cvWall = Math.max(chain, schedule(all.sort((a, b) => b - a), workers, Infinity).wall);
       refitted = [...plan.halving.keys()];
     } else {
       cvWall = tpeSeconds(plan, perCandidate) / workers;
