@@ -33,6 +33,8 @@ describe.skipIf(!HAS_POSTGRES)('credit-tui store copy between runs.db and Postgr
     expect(runCli(['models', 'promote', '1', '--alias', 'challenger'], { home: a }).status).toBe(0);
     writeFileSync(join(a, 'repaid.csv'), 'id,outcome\nloan-1,bad\nloan-2,good\nloan-3,good\n');
     expect(runCli(['outcomes', join(a, 'repaid.csv')], { home: a }).status).toBe(0);
+    // A prediction log: its index rows and its one segment travel too.
+    expect(runCli(['score', SAMPLE_STATLOG, '--log-predictions', '-o', join(a, 'logged.csv')], { home: a }).status).toBe(0);
     const original = view(a);
 
     // Trust authentication ignores the password: it is here to prove it is never printed.
@@ -41,7 +43,7 @@ describe.skipIf(!HAS_POSTGRES)('credit-tui store copy between runs.db and Postgr
     expect(to.stderr).toBe('');
     expect(to.status).toBe(0);
     expect(to.stdout.trim().split('\n')).toHaveLength(1);
-    expect(to.stdout).toMatch(new RegExp(`^copied sqlite ${a}/runs\\.db -> postgresql 127\\.0\\.0\\.1:${pg!.port}/copied: \\d+ runs, 1 datasets, 1 model versions, 2 aliases, 3 outcomes, 2 artifacts; verified the counts of 12 tables and 2 sha256\\n$`));
+    expect(to.stdout).toMatch(new RegExp(`^copied sqlite ${a}/runs\\.db -> postgresql 127\\.0\\.0\\.1:${pg!.port}/copied: \\d+ runs, 1 datasets, 1 model versions, 2 aliases, 3 outcomes, 3 artifacts; verified the counts of 14 tables and 3 sha256\\n$`));
     // Every run with its params, metrics and tags, and the registry, read back through the server.
     expect(view(a, { CREDIT_TUI_STORE: url })).toEqual(original);
 
@@ -64,8 +66,9 @@ describe.skipIf(!HAS_POSTGRES)('credit-tui store copy between runs.db and Postgr
     rmSync(a, { recursive: true, force: true });
     const from = runCli(['store', 'copy', '--from', url], { home: c });
     expect(from.stderr).toBe('');
-    expect(from.stdout).toMatch(new RegExp(`^copied postgresql 127\\.0\\.0\\.1:${pg!.port}/copied -> sqlite ${c}/runs\\.db: .* 2 artifacts; verified`));
+    expect(from.stdout).toMatch(new RegExp(`^copied postgresql 127\\.0\\.0\\.1:${pg!.port}/copied -> sqlite ${c}/runs\\.db: .* 3 artifacts; verified`));
     expect(readdirSync(join(c, 'models'))).toHaveLength(1);
+    expect(readdirSync(join(c, 'outputs', 'predictions'))).toHaveLength(1);
     expect(readdirSync(join(c, 'data', 'processed'))).toHaveLength(1);
     const back = view(c);
     expect(back.runs).toEqual(original.runs);
@@ -73,6 +76,10 @@ describe.skipIf(!HAS_POSTGRES)('credit-tui store copy between runs.db and Postgr
     // The registry is the same but for where the bundle sits now.
     const relocated = (m: unknown): unknown => JSON.parse(JSON.stringify(m).replace(/"path":"[^"]*\/([^"/]+)"/g, '"path":"$1"'));
     expect(relocated(back.models)).toEqual(relocated(original.models));
+    // C monitors the log A wrote: the copied segment, verified by the copied index's sha256.
+    const monitor = runCli(['monitor', '--json'], { home: c });
+    expect([0, 3], monitor.stderr).toContain(monitor.status);
+    expect((JSON.parse(monitor.stdout) as { rows_logged: number }).rows_logged).toBe(1000);
     const scored = join(c, 'scored.csv');
     const score = runCli(['score', SAMPLE_STATLOG, '-o', scored], { home: c });
     expect(score.stderr).not.toMatch(/error/);

@@ -151,26 +151,30 @@ function segmentsOf(project: Project, store: RunStore, since?: string): { refs: 
   const all = store.predictionSegments();
   const kept = since === undefined ? all : all.filter((s) => s.last_ts >= since);
   const indexedHere = new Set(all.filter((s) => s.host === here).map((s) => s.name));
+  // A file of another host's segment lands here when a project is copied into a runs.db: the same name and bytes.
+  const elsewhere = new Map(all.filter((s) => s.host !== here).map((s) => [s.name, s.sha256]));
+  const isCopy = (name: string): boolean => elsewhere.has(name) && createHash('sha256').update(readFileSync(join(predictionsDir(project), name))).digest('hex') === elsewhere.get(name);
   const refs: SegmentRef[] = kept.map((s) => ({ name: s.name, indexed: s }));
-  for (const name of localSegments(project)) if (!indexedHere.has(name)) refs.push({ name, indexed: null });
+  for (const name of localSegments(project)) if (!indexedHere.has(name) && !isCopy(name)) refs.push({ name, indexed: null });
   refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { refs, skippedRows: all.length === kept.length ? 0 : all.filter((s) => s.last_ts < since!).reduce((n, s) => n + s.rows, 0) };
 }
 
 /**
- * A segment's text, verified by its sha256 when it is indexed: this machine's file when it wrote it and the
- * file is intact, else the store's copy. A segment whose bytes are nowhere (a deleted file on runs.db) is
+ * A segment's text, verified by its sha256 when it is indexed: the file of that name here when it is intact
+ * (this machine wrote it, or `store copy` put it there), else the store's copy. A segment whose bytes are nowhere (a deleted file on runs.db) is
  * skipped, as a deleted file always was; bytes that match nothing are one line naming the segment.
  */
 function segmentText(project: Project, store: RunStore, ref: SegmentRef): string | null {
   const path = join(predictionsDir(project), ref.name);
   const s = ref.indexed;
-  const local = (s === null || s.host === hostname()) && existsSync(path) ? readFileSync(path) : null;
+  const local = existsSync(path) ? readFileSync(path) : null;
   if (s === null) return local ? local.toString('utf8') : null;
   if (local && createHash('sha256').update(local).digest('hex') === s.sha256) return local.toString('utf8');
   const kept = store.artifactBytes(s.sha256);
   if (kept && createHash('sha256').update(kept).digest('hex') === s.sha256) return Buffer.from(kept).toString('utf8');
-  if (local || kept) throw new UserError(`prediction-log segment ${s.name} (logged on ${s.host}) does not match its sha256`, { file: path }, 'restore it, or delete the file to drop its rows');
+  // Another host's file of the same name is not this segment: only the store's copy could have been.
+  if ((local && s.host === hostname()) || kept) throw new UserError(`prediction-log segment ${s.name} (logged on ${s.host}) does not match its sha256`, { file: path }, 'restore it, or delete the file to drop its rows');
   return null;
 }
 

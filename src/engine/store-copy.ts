@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { RunStore } from '../core/store/run-store.js';
 import { TABLE_ORDER, type StoreTable, type TableRow } from '../core/store/store-tables.js';
-import { writeFileAtomic, type Project } from './project.js';
+import { predictionsDir, writeFileAtomic, type Project } from './project.js';
 
 /** What one copy moved and checked. */
 export interface CopySummary {
@@ -18,11 +18,11 @@ export interface CopySummary {
 
 type Dump = Record<StoreTable, TableRow[]>;
 
-/** An artifact the registry points at: a model bundle or a registered dataset's processed file. */
+/** An artifact the store points at: a model bundle, a registered dataset's processed file, a prediction-log segment. */
 interface Carried {
   readonly sha256: string;
   readonly path: string;
-  readonly kind: 'model' | 'dataset';
+  readonly kind: 'model' | 'dataset' | 'segment';
   readonly what: string;
 }
 
@@ -52,14 +52,22 @@ function fingerprint(d: Dump): string {
   return h.digest('hex');
 }
 
-/** Model bundles and registered datasets' processed files, once per sha256. */
-function carried(d: Dump): Carried[] {
+/**
+ * Model bundles, registered datasets' processed files and prediction-log segments, once per sha256; a
+ * segment's file is looked for in the source project's log (where a runs.db keeps it).
+ */
+function carried(d: Dump, sourceProject: Project | null): Carried[] {
   const out = new Map<string, Carried>();
   for (const v of d.model_versions) out.set(String(v['sha256']), { sha256: String(v['sha256']), path: String(v['path']), kind: 'model', what: `model ${String(v['name'])} v${String(v['version'])}` });
   const datasetPaths = new Map(d.datasets.map((ds) => [String(ds['path']), `dataset ${String(ds['name'])}@${String(ds['version'])}`]));
   for (const a of d.artifacts) {
     const what = datasetPaths.get(String(a['path']));
     if (what && !out.has(String(a['sha256']))) out.set(String(a['sha256']), { sha256: String(a['sha256']), path: String(a['path']), kind: 'dataset', what });
+  }
+  for (const s of d.prediction_segments) {
+    const name = String(s['name']);
+    const path = sourceProject ? join(predictionsDir(sourceProject), name) : name;
+    if (!out.has(String(s['sha256']))) out.set(String(s['sha256']), { sha256: String(s['sha256']), path, kind: 'segment', what: `prediction-log segment ${name}` });
   }
   return [...out.values()];
 }
@@ -88,15 +96,15 @@ function describeNonEmpty(c: Record<StoreTable, number>): string {
  * table's count and content, and every artifact's sha256, must match. A target that is not empty is
  * refused, unless it already holds the same content.
  */
-export function copyStore(from: RunStore, to: RunStore, targetProject: Project): CopySummary {
+export function copyStore(from: RunStore, to: RunStore, targetProject: Project, sourceProject: Project | null = null): CopySummary {
   const src = dump(from);
   const before = dump(to);
   const srcCounts = counts(src);
   if (TABLE_ORDER.some((t) => before[t].length > 0)) {
-    if (fingerprint(before) === fingerprint(src)) return { counts: srcCounts, artifacts: carried(src).length, identical: true };
+    if (fingerprint(before) === fingerprint(src)) return { counts: srcCounts, artifacts: carried(src, sourceProject).length, identical: true };
     throw new UserError(`the target store ${to.location.kind} ${to.location.display} is not empty (${describeNonEmpty(counts(before))}) and differs from ${from.location.kind} ${from.location.display}`, {}, 'copy into an empty database or a new runs.db');
   }
-  const items = carried(src).map((c) => ({ ...c, bytes: readCarried(from, c) }));
+  const items = carried(src, sourceProject).map((c) => ({ ...c, bytes: readCarried(from, c) }));
   const moved = new Map<string, string>();
   to.atomically(() => {
     for (const it of items) {
@@ -104,6 +112,14 @@ export function copyStore(from: RunStore, to: RunStore, targetProject: Project):
       // A store that keeps no bytes (SQLite) reads the file its row names: the original when it is here and
       // whole, else a copy in the target project.
       if (existsSync(it.path) && sha(readFileSync(it.path)) === it.sha256) continue;
+      if (it.kind === 'segment') {
+        // Segments are found by name in the project's log: same name, and the reader checks the sha256.
+        const dest = join(predictionsDir(targetProject), basename(it.path));
+        if (existsSync(dest) && sha(readFileSync(dest)) !== it.sha256) throw new UserError(`cannot copy ${it.what}: a different file of that name is in the target project`, { file: dest });
+        if (!existsSync(dest)) writeFileAtomic(dest, it.bytes);
+        moved.set(it.path, dest);
+        continue;
+      }
       const dir = it.kind === 'model' ? targetProject.modelsDir : targetProject.processedDir;
       let dest = join(dir, basename(it.path));
       if (existsSync(dest) && sha(readFileSync(dest)) !== it.sha256) dest = join(dir, `${it.sha256.slice(0, 12)}-${basename(it.path)}`);

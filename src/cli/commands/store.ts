@@ -31,7 +31,7 @@ Examples:
         const otherStore = openStore(target, { ...storeSetting(globals(cmd), params), flag: sqlitePath ? `sqlite:${sqlitePath}` : other, ...(sqlitePath ? { artifacts: undefined } : {}) });
         try {
           const [from, to] = opts.to ? [current, otherStore] : [otherStore, current];
-          const s = copyStore(from, to, opts.to ? target : project);
+          const s = copyStore(from, to, opts.to ? target : project, opts.to ? project : target);
           const where = `${from.location.kind} ${from.location.display} -> ${to.location.kind} ${to.location.display}`;
           const c = s.counts;
           const what = `${c.runs} runs, ${c.datasets} datasets, ${c.model_versions} model versions, ${c.model_aliases} aliases, ${c.outcomes} outcomes, ${s.artifacts} artifacts`;

@@ -419,7 +419,7 @@ export class PgRunStore implements RunStoreContract {
     for (let i = 0; i < rows.length; i += per) {
       this.insertMany(`INSERT INTO ${table} (${cols.join(', ')})`, '', rows.slice(i, i + per).map((r) => cols.map((c) => r[c] ?? null)));
     }
-    const serial = table === 'experiments' ? 'experiment_id' : table === 'datasets' ? 'dataset_id' : null;
+    const serial = table === 'experiments' ? 'experiment_id' : table === 'datasets' ? 'dataset_id' : table === 'prediction_segments' ? 'segment_id' : null;
     if (serial) this.q(`SELECT setval(pg_get_serial_sequence('${table}', '${serial}'), COALESCE((SELECT MAX(${serial}) FROM ${table}), 0) + 1, false)`);
   }
 

@@ -137,6 +137,47 @@ describe.each(backends)('store contract on %s', (kind, open) => {
     s.close();
   });
 
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('indexes prediction-log segments once each, lists them by time and --since, and finds logged ids', () => {
+    const s = open();
+    const row = (ts: string, id: string | null) => ({ ts, model_version: 1, batch: 'b', id, p_bad: 0.25, decision: 'approve', score: 640 });
+    const seg = (name: string, first: string, last: string, rows: number) => ({ host: 'h1', name, sha256: createHash('sha256').update(name).digest('hex'), rows, bytes: 10, first_ts: first, last_ts: last });
+    s.logPredictionSegment(seg('b.ndjson', '2026-12-02T00:00:00Z', '2026-12-03T00:00:00Z', 2), [row('2026-12-02T00:00:00Z', 'x'), row('2026-12-03T00:00:00Z', null)], Buffer.from('b.ndjson'));
+    s.logPredictionSegment(seg('a.ndjson', '2026-12-01T00:00:00Z', '2026-12-01T10:00:00Z', 1), [row('2026-12-01T00:00:00Z', 'y')], Buffer.from('a.ndjson'));
+    // The same segment again (a retry after a lost answer) changes nothing.
+    s.logPredictionSegment(seg('a.ndjson', '2026-12-01T00:00:00Z', '2026-12-01T10:00:00Z', 1), [row('2026-12-01T00:00:00Z', 'y')], Buffer.from('a.ndjson'));
+    expect(s.predictionSegments().map((x) => [x.name, x.rows, x.host])).toEqual([['a.ndjson', 1, 'h1'], ['b.ndjson', 2, 'h1']]);
+    expect(s.predictionSegments('2026-12-02').map((x) => x.name)).toEqual(['b.ndjson']);
+    expect([...s.loggedPredictionIds(['x', 'y', 'z'])].sort()).toEqual(['x', 'y']);
+    expect(s.loggedPredictionIds([]).size).toBe(0);
+    expect(s.dumpTable('predictions')).toHaveLength(3);
+    s.close();
+  });
+
+  it.skipIf(kind === 'PostgreSQL' && !HAS_POSTGRES)('lists run summaries for the runs page: filters, families, headline metrics and a ranked leaderboard', () => {
+    const s = open();
+    const search = s.startRun('train', 'search');
+    s.logParams(search, { families: 'logreg,tree' });
+    s.logMetrics(search, { test_roc_auc: 0.8, not_headline: 1 });
+    for (const [family, sel] of [['logreg', 0.7], ['tree', 0.75], ['logreg', 0.72]] as const) {
+      const c = s.startRun('train', `${family} ${sel}`, search);
+      s.logParams(c, { family });
+      s.logMetrics(c, { selection: sel, cv_auc_mean: sel, cv_auc_std: 0.01 });
+    }
+    const d = s.addDataset(dataset, 1);
+    s.logInput(search, d.dataset_id);
+    const other = s.startRun('score', 'score x');
+    s.endRun(other, 'FAILED', 'boom');
+    const [top] = s.runSummaries({ limit: 10, family: 'tree' });
+    expect(top).toMatchObject({ run_id: search, families: ['logreg', 'tree'], datasets: ['statlog@1'], children: 3, metrics: { test_roc_auc: 0.8 } });
+    expect(top!.leaderboard.map((c) => [c.rank, c.family, c.selection])).toEqual([[1, 'tree', 0.75], [2, 'logreg', 0.72], [3, 'logreg', 0.7]]);
+    expect(s.runSummaries({ limit: 10 }).map((r) => r.run_id)).toEqual([other, search]);
+    expect(s.runSummaries({ limit: 10, status: 'FAILED' }).map((r) => r.error)).toEqual(['boom']);
+    expect(s.runSummaries({ limit: 10, dataset: 'statlog@1', experiment: 'train' }).map((r) => r.run_id)).toEqual([search]);
+    expect(s.runSummaries({ limit: 10, family: 'svm' })).toEqual([]);
+    expect(s.runFilterOptions()).toEqual({ experiments: ['score', 'train'], datasets: ['statlog'], families: ['logreg', 'tree'], statuses: ['RUNNING', 'FINISHED', 'FAILED', 'KILLED'] });
+    s.close();
+  });
+
   it.skipIf(!HAS_POSTGRES)('dumps every shared table and loads it into an empty store of either kind unchanged, ids kept, counters moved past them', () => {
     const s = open();
     const parent = s.startRun('train', 'search');
@@ -150,6 +191,7 @@ describe.each(backends)('store contract on %s', (kind, open) => {
     s.logArtifact(parent, '/m/bundle.json', 'sha', 42);
     s.registerModelVersion({ name: 'credit', run_id: parent, family: 'logreg', path: '/m/bundle.json', sha256: 'sha', dataset_digest: 'abc', metrics: { roc_auc: 0.74 } }, ['champion', 'challenger']);
     s.upsertOutcomes([{ id: 'a', bad: 1, observed_at: null }], 'h');
+    s.logPredictionSegment({ host: 'h', name: 's.ndjson', sha256: 'seg', rows: 1, bytes: 3, first_ts: 't1', last_ts: 't1' }, [{ ts: 't1', model_version: 1, batch: 'b', id: 'a', p_bad: 0.5, decision: 'decline', score: 500 }], Buffer.from('seg'));
     const dumped = Object.fromEntries(TABLE_ORDER.map((t) => [t, s.dumpTable(t)]));
     expect(dumped['metrics']!.map((m) => m['value'])).toEqual([0.71, 0.74]);
     for (const [, openTarget] of backends) {
@@ -163,6 +205,8 @@ describe.each(backends)('store contract on %s', (kind, open) => {
       // New rows after a copy get ids past the copied ones.
       expect(t.experimentId('new')).toBeGreaterThan(Math.max(...dumped['experiments']!.map((e) => Number(e['experiment_id']))));
       expect(t.addDataset({ ...dataset, digest: 'other' }, 2).dataset_id).toBeGreaterThan(d.dataset_id);
+      t.logPredictionSegment({ host: 'h', name: 't.ndjson', sha256: 'seg2', rows: 0, bytes: 0, first_ts: 't2', last_ts: 't2' }, [], Buffer.from(''));
+      expect(t.predictionSegments().map((x) => x.name)).toEqual(['s.ndjson', 't.ndjson']);
       t.close();
     }
     s.close();

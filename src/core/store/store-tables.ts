@@ -16,6 +16,8 @@ export const STORE_TABLES = {
   model_versions: ['name', 'version', 'run_id', 'family', 'path', 'sha256', 'dataset_digest', 'metrics_json', 'created_at'],
   model_aliases: ['name', 'alias', 'version'],
   outcomes: ['id', 'bad', 'observed_at', 'source_sha256', 'imported_at'],
+  prediction_segments: ['segment_id', 'host', 'name', 'sha256', 'rows', 'bytes', 'first_ts', 'last_ts', 'created_at'],
+  predictions: ['segment_id', 'line', 'ts', 'model_version', 'batch', 'id', 'p_bad', 'decision', 'score'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type StoreTable = keyof typeof STORE_TABLES;
@@ -54,5 +56,9 @@ export function dumpOrder(table: StoreTable, insertion: string): string {
       return 'name, alias';
     case 'outcomes':
       return 'id';
+    case 'prediction_segments':
+      return 'segment_id';
+    case 'predictions':
+      return 'segment_id, line';
   }
 }
