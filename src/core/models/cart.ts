@@ -39,6 +39,8 @@ export class CartScratch {
   readonly batchTouched: Int32Array;
   readonly batchNonEmpty: Int32Array;
   readonly batchFeatures: Int32Array;
+  /** The best split of the node being split (a field object: the scan is a plain function, nothing captured). */
+  readonly best = { gain: 0, feature: -1, bin: -1 };
 
   constructor(maxBins: number, cols: number, rows: number, B?: BinnedMatrix) {
     this.wClass = new Float64Array(2 * maxBins);
@@ -61,6 +63,41 @@ export class CartScratch {
     this.batchTouched = new Int32Array(257 * BATCH);
     this.batchNonEmpty = new Int32Array(BATCH);
     this.batchFeatures = new Int32Array(BATCH);
+  }
+}
+
+/**
+ * One feature's split scan over its histogram (weights at 2(h + b) and 2(h + b) + 1, counts at h + b, bins
+ * reached in touched from t): the best split moves only on a strictly larger gain, so features are weighed
+ * in draw order and the first of equal splits stays.
+ */
+function scanSplits(f: number, nb: number, nonEmpty: number, wClass: Float64Array, count: Int32Array, h: number, touched: Int32Array, t: number, rows: number, wp: number, wn: number, parentScore: number, minLeaf: number, best: { gain: number; feature: number; bin: number }): void {
+  // Empty bins add nothing: walking the listed bins in order is the full scan, term for term.
+  const sparse = nonEmpty * 8 < nb;
+  if (sparse) touched.subarray(t, t + nonEmpty).sort();
+  let lp = 0;
+  let ln = 0;
+  let lc = 0;
+  for (let e = 0, b = 0; sparse ? e < nonEmpty : b < nb - 1; e++, b++) {
+    if (sparse) b = touched[t + e]!;
+    else if (count[h + b] === 0) continue;
+    lp += wClass[2 * (h + b) + 1]!;
+    ln += wClass[2 * (h + b)]!;
+    lc += count[h + b]!;
+    const rc = rows - lc;
+    if (rc === 0) break;
+    if (lc < minLeaf || rc < minLeaf) continue;
+    const lw = lp + ln;
+    const rp = wp - lp;
+    const rn = wn - ln;
+    const rw = rp + rn;
+    if (lw <= 0 || rw <= 0) continue;
+    const gain = (lp * lp + ln * ln) / lw + (rp * rp + rn * rn) / rw - parentScore;
+    if (gain > best.gain) {
+      best.gain = gain;
+      best.feature = f;
+      best.bin = b;
+    }
   }
 }
 
@@ -108,9 +145,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     queue[q] = null; // a level's row lists are freed as it is split
     const W = wp + wn;
     const parentScore = (wp * wp + wn * wn) / W;
-    let bestGain = 1e-12 * W;
-    let bestF = -1;
-    let bestBin = -1;
+    const bestGain = 1e-12 * W;
     const { nodeY, nodeW, narrow } = scratch;
     for (let r = 0; r < idx.length; r++) {
       nodeY[r] = y[idx[r]!]!;
@@ -124,45 +159,14 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
       order[k] = t;
     }
     let examined = 0;
-    // One feature's split scan over its histogram (wClass/count at `h`, bins reached in touched at `t`):
-    // the best gain so far moves only on a strictly larger gain, so features are weighed in draw order.
-    const scan = (f: number, nb: number, nonEmpty: number, wClass: Float64Array, count: Int32Array, h: number, touched: Int32Array, t: number): void => {
-      // Empty bins add nothing: walking the listed bins in order is the full scan, term for term.
-      const sparse = nonEmpty * 8 < nb;
-      if (sparse) touched.subarray(t, t + nonEmpty).sort();
-      let lp = 0;
-      let ln = 0;
-      let lc = 0;
-      for (let e = 0, b = 0; sparse ? e < nonEmpty : b < nb - 1; e++, b++) {
-        if (sparse) b = touched[t + e]!;
-        else if (count[h + b] === 0) continue;
-        lp += wClass[2 * (h + b) + 1]!;
-        ln += wClass[2 * (h + b)]!;
-        lc += count[h + b]!;
-        const rc = idx.length - lc;
-        if (rc === 0) break;
-        if (lc < opts.minSamplesLeaf || rc < opts.minSamplesLeaf) continue;
-        const lw = lp + ln;
-        const rp = wp - lp;
-        const rn = wn - ln;
-        const rw = rp + rn;
-        if (lw <= 0 || rw <= 0) continue;
-        const gain = (lp * lp + ln * ln) / lw + (rp * rp + rn * rn) / rw - parentScore;
-        if (gain > bestGain) {
-          bestGain = gain;
-          bestF = f;
-          bestBin = b;
-        }
-      }
-    };
-    const markConstant = (f: number): void => {
-      found ??= constant ? constant.slice() : new Uint8Array(B.cols);
-      found[f] = 1;
-    };
+    const best = scratch.best;
+    best.gain = bestGain;
+    best.feature = -1;
+    best.bin = -1;
     const { rowCodes } = scratch;
     const cols = B.cols;
     let oj = 0;
-    while (oj < cols && !(examined >= opts.maxFeatures && bestF >= 0)) {
+    while (oj < cols && !(examined >= opts.maxFeatures && best.feature >= 0)) {
       const f = order[oj]!;
       const nb = B.bins[f]!;
       if (nb < 2 || (constant !== null && constant[f] === 1)) {
@@ -201,13 +205,16 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
         }
         let k = 0;
         for (; k < S; k++) {
-          if (examined >= opts.maxFeatures && bestF >= 0) break;
+          if (examined >= opts.maxFeatures && best.feature >= 0) break;
           const g = batchFeatures[k]!;
           const nonEmpty = batchNonEmpty[k]!;
           if (nonEmpty >= 2) {
             examined++; // a feature constant here does not count toward max_features
-            scan(g, B.bins[g]!, nonEmpty, batchW, batchCount, k << 8, batchTouched, k * 257);
-          } else markConstant(g);
+            scanSplits(g, B.bins[g]!, nonEmpty, batchW, batchCount, k << 8, batchTouched, k * 257, idx.length, wp, wn, parentScore, opts.minSamplesLeaf, best);
+          } else {
+            found ??= constant ? constant.slice() : new Uint8Array(B.cols);
+            found[g] = 1;
+          }
         }
         for (let c = 0; c < S; c++) {
           for (let e = 0; e < batchNonEmpty[c]!; e++) {
@@ -249,7 +256,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
       }
       if (nonEmpty >= 2) {
         examined++; // a feature constant here does not count toward max_features
-        scan(f, nb, nonEmpty, wClass, count, 0, touched, 0);
+        scanSplits(f, nb, nonEmpty, wClass, count, 0, touched, 0, idx.length, wp, wn, parentScore, opts.minSamplesLeaf, best);
       }
       for (let e = 0; e < nonEmpty; e++) {
         const b = touched[e]!;
@@ -257,8 +264,13 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
         wClass[2 * b] = 0;
         wClass[2 * b + 1] = 0;
       }
-      if (nonEmpty < 2) markConstant(f);
+      if (nonEmpty < 2) {
+        found ??= constant ? constant.slice() : new Uint8Array(B.cols);
+        found[f] = 1;
+      }
     }
+    const bestF = best.feature;
+    const bestBin = best.bin;
     if (bestF < 0) continue;
     // Threshold: midpoint between this bin and the next non-empty one, as sklearn's.
     const base = bestF * n;
