@@ -1,15 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, projectAt } from '../engine/project.js';
+import { openStore, projectAt, type StoreSetting } from '../engine/project.js';
 import { buildDashboardServer } from '../serve/dashboard/app.js';
+import { privatePostgres } from './store-bench.js';
 
 const RUNS = 1000;
 const TARGET_MS = 300;
 
 /** A project whose store holds `RUNS` top-level runs: every fifth a search with 20 candidates, the rest ingest, score and drift runs. */
-function seed(home: string): void {
-  const store = openStore(projectAt(home));
+function seed(home: string, setting: StoreSetting): void {
+  const store = openStore(projectAt(home), setting);
   const ds = store.addDataset({ name: 'statlog_german', digest: 'd'.repeat(64), source: 'bench', format: 'csv', path: join(home, 'x.parquet'), raw_path: join(home, 'x.csv'), rows: 1000, schema: [], roles: {} }, 1);
   store.atomically(() => {
     for (let i = 0; i < RUNS; i++) {
@@ -34,14 +35,28 @@ function seed(home: string): void {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** `npm run bench -- dashboard`: the runs page of a project with 1,000 runs, over real HTTP, median of 15 requests. */
+/**
+ * `npm run bench -- dashboard`: the runs page of a project with 1,000 runs, over real HTTP, median of 15
+ * requests; on runs.db, then on a private PostgreSQL 15 when one is installed (the same page, the same contract).
+ */
 export async function benchDashboard(): Promise<void> {
+  await benchDashboardOn('runs.db', {});
+  const server = await privatePostgres();
+  if (!server) return;
+  try {
+    await benchDashboardOn('postgresql', { flag: server.url });
+  } finally {
+    server.stop();
+  }
+}
+
+async function benchDashboardOn(label: string, setting: StoreSetting): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'credit-tui-dash-bench-'));
   try {
-    seed(home);
-    const app = await buildDashboardServer({ project: projectAt(home) });
+    seed(home, setting);
+    const app = await buildDashboardServer({ project: projectAt(home), store: setting });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    console.log(`\n== dashboard: /dashboard with ${RUNS} runs (${RUNS / 5} searches of 20 candidates) ==`);
+    console.log(`\n== dashboard on ${label}: /dashboard with ${RUNS} runs (${RUNS / 5} searches of 20 candidates) ==`);
     // Server and client share this process: CPU is what one request costs, wall what it took on this machine now.
     console.log(`  load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     for (const path of ['/dashboard', '/dashboard.json', '/dashboard?experiment=train&family=logreg']) {

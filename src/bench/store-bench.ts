@@ -25,7 +25,7 @@ function pgRun(bin: string, args: readonly string[]): void {
 }
 
 /** A private PostgreSQL 15 on 127.0.0.1 and a free port (as the tests start one); null when not installed. */
-async function privatePostgres(): Promise<{ url: string; stop(): void } | null> {
+export async function privatePostgres(): Promise<{ url: string; stop(): void } | null> {
   if (!existsSync(join(PG_BIN, 'initdb'))) return null;
   const root = mkdtempSync(join(tmpdir(), 'credit-tui-bench-pg-'));
   chmodSync(root, 0o755);
