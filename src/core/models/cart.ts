@@ -39,6 +39,17 @@ export class CartScratch {
   readonly batchTouched: Int32Array;
   readonly batchNonEmpty: Int32Array;
   readonly batchFeatures: Int32Array;
+  /**
+   * A tree's rows in node order: row r of the tree's row list has its narrow codes at r × stride of `nodeCodes`
+   * (16-byte words in `nodeWords`), its label and weight at r of `nodeY`/`nodeW`. A split moves the rows as it
+   * moves their indices, so every node reads a contiguous block instead of rows scattered over the data.
+   */
+  readonly stride: number;
+  readonly nodeWords: Int32Array | null;
+  readonly nodeCodes: Uint8Array | null;
+  readonly rightWords: Int32Array | null;
+  readonly rightY: Uint8Array;
+  readonly rightW: Float64Array;
   /** The best split of the node being split (a field object: the scan is a plain function, nothing captured). */
   readonly best = { gain: 0, feature: -1, bin: -1 };
 
@@ -58,6 +69,12 @@ export class CartScratch {
       });
       this.rowCodes = rc;
     } else this.rowCodes = null;
+    this.stride = (cols + 3) & ~3;
+    this.nodeWords = this.rowCodes ? new Int32Array((rows * this.stride) >> 2) : null;
+    this.nodeCodes = this.nodeWords ? new Uint8Array(this.nodeWords.buffer) : null;
+    this.rightWords = this.rowCodes ? new Int32Array((rows * this.stride) >> 2) : null;
+    this.rightY = new Uint8Array(rows);
+    this.rightW = new Float64Array(rows);
     this.batchW = new Float64Array(2 * 256 * BATCH);
     this.batchCount = new Int32Array(256 * BATCH);
     this.batchTouched = new Int32Array(257 * BATCH);
@@ -114,45 +131,50 @@ function scanSplits(f: number, nb: number, nonEmpty: number, wClass: Float64Arra
 export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: Int32Array, opts: CartOptions, rng: Rng | null, scratch: CartScratch): TreeState {
   const tree = emptyTree();
   const n = B.rows;
+  const cols = B.cols;
   const order = scratch.featureOrder;
+  const { nodeY, nodeW, narrow, nodeCodes, nodeWords, rightWords, rightY, rightW, stride } = scratch;
+  const words = stride >> 2;
+  // The tree's rows in node order: labels, weights and (when there are narrow features) their codes.
+  const m = rows.length;
+  for (let r = 0; r < m; r++) {
+    const i = rows[r]!;
+    nodeY[r] = y[i]!;
+    nodeW[r] = w[i]!;
+  }
+  const rowCodes = scratch.rowCodes;
+  if (rowCodes && nodeCodes) for (let r = 0; r < m; r++) nodeCodes.set(rowCodes.subarray(rows[r]! * cols, (rows[r]! + 1) * cols), r * stride);
   // `constant`: features already seen constant on an ancestor's rows (so on these rows too), or null.
-  const queue: ({ readonly idx: Int32Array; readonly depth: number; readonly node: number; readonly wp: number; readonly wn: number; readonly constant: Uint8Array | null } | null)[] = [];
+  // A node's rows are positions start .. start + idx.length of the tree's row list.
+  const queue: ({ readonly idx: Int32Array; readonly start: number; readonly depth: number; readonly node: number; readonly wp: number; readonly wn: number; readonly constant: Uint8Array | null } | null)[] = [];
 
   const classWeight = new Float64Array(2);
   /** A new node; queued for splitting unless it is a leaf by purity, size or depth. */
-  const make = (idx: Int32Array, depth: number, constant: Uint8Array | null): number => {
+  const make = (idx: Int32Array, start: number, depth: number, constant: Uint8Array | null): number => {
     classWeight[0] = 0;
     classWeight[1] = 0;
-    for (let r = 0; r < idx.length; r++) {
-      const i = idx[r]!;
-      classWeight[y[i]!]! += w[i]!;
-    }
+    for (let r = start, end = start + idx.length; r < end; r++) classWeight[nodeY[r]!]! += nodeW[r]!;
     const wp = classWeight[1]!;
     const wn = classWeight[0]!;
     const W = wp + wn;
     const node = addNode(tree, W > 0 ? wp / W : 0, W);
     if (wp === 0 || wn === 0 || idx.length < 2 * opts.minSamplesLeaf || (opts.maxDepth !== null && depth >= opts.maxDepth)) return node;
-    queue.push({ idx, depth, node, wp, wn, constant });
+    queue.push({ idx, start, depth, node, wp, wn, constant });
     return node;
   };
 
-  make(rows, 0, null);
+  make(rows, 0, 0, null);
   for (let q = 0; q < queue.length; q++) {
-    const { idx, depth, node, wp, wn, constant } = queue[q]!;
+    const { idx, start, depth, node, wp, wn, constant } = queue[q]!;
     // A feature constant on these rows is constant on every subset of them: deep in a tree most one-hot
     // columns are, and skipping them unscanned changes nothing (a constant feature is never counted or chosen).
     let found: Uint8Array | null = null;
     queue[q] = null; // a level's row lists are freed as it is split
+    const len = idx.length;
     const W = wp + wn;
     const parentScore = (wp * wp + wn * wn) / W;
-    const bestGain = 1e-12 * W;
-    const { nodeY, nodeW, narrow } = scratch;
-    for (let r = 0; r < idx.length; r++) {
-      nodeY[r] = y[idx[r]!]!;
-      nodeW[r] = w[idx[r]!]!;
-    }
-    for (let j = 0; j < B.cols; j++) order[j] = j;
-    if (rng) for (let j = B.cols - 1; j > 0; j--) {
+    for (let j = 0; j < cols; j++) order[j] = j;
+    if (rng) for (let j = cols - 1; j > 0; j--) {
       const k = rng.int(j + 1);
       const t = order[j]!;
       order[j] = order[k]!;
@@ -160,11 +182,9 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     }
     let examined = 0;
     const best = scratch.best;
-    best.gain = bestGain;
+    best.gain = 1e-12 * W;
     best.feature = -1;
     best.bin = -1;
-    const { rowCodes } = scratch;
-    const cols = B.cols;
     let oj = 0;
     while (oj < cols && !(examined >= opts.maxFeatures && best.feature >= 0)) {
       const f = order[oj]!;
@@ -173,7 +193,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
         oj++;
         continue;
       }
-      if (rowCodes && narrow[f]) {
+      if (nodeCodes && narrow[f]) {
         // The next narrow features the draw order would reach (at most what max_features still needs), all
         // histogrammed in one pass over the node's rows, then weighed one by one in that order: the same
         // features, sums and comparisons as one at a time (a batch member past the stopping point is unused).
@@ -192,12 +212,12 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
           next++;
         }
         batchNonEmpty.fill(0, 0, S);
-        for (let r = 0; r < idx.length; r++) {
-          const o = idx[r]! * cols;
+        for (let r = start, end = start + len; r < end; r++) {
+          const o = r * stride;
           const yr = nodeY[r]!;
           const wr = nodeW[r]!;
           for (let k = 0; k < S; k++) {
-            const hb = (k << 8) + rowCodes[o + batchFeatures[k]!]!;
+            const hb = (k << 8) + nodeCodes[o + batchFeatures[k]!]!;
             batchTouched[k * 257 + batchNonEmpty[k]!] = hb & 255;
             batchNonEmpty[k]! += +(batchCount[hb]!++ === 0);
             batchW[2 * hb + yr]! += wr;
@@ -210,9 +230,9 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
           const nonEmpty = batchNonEmpty[k]!;
           if (nonEmpty >= 2) {
             examined++; // a feature constant here does not count toward max_features
-            scanSplits(g, B.bins[g]!, nonEmpty, batchW, batchCount, k << 8, batchTouched, k * 257, idx.length, wp, wn, parentScore, opts.minSamplesLeaf, best);
+            scanSplits(g, B.bins[g]!, nonEmpty, batchW, batchCount, k << 8, batchTouched, k * 257, len, wp, wn, parentScore, opts.minSamplesLeaf, best);
           } else {
-            found ??= constant ? constant.slice() : new Uint8Array(B.cols);
+            found ??= constant ? constant.slice() : new Uint8Array(cols);
             found[g] = 1;
           }
         }
@@ -240,23 +260,23 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
       let nonEmpty = 0;
       const c8 = narrow[f];
       if (c8) {
-        for (let r = 0; r < idx.length; r++) {
+        for (let r = 0; r < len; r++) {
           const b = c8[idx[r]!]!;
           touched[nonEmpty] = b;
           nonEmpty += +(count[b]!++ === 0);
-          wClass[2 * b + nodeY[r]!]! += nodeW[r]!;
+          wClass[2 * b + nodeY[start + r]!]! += nodeW[start + r]!;
         }
       } else {
-        for (let r = 0; r < idx.length; r++) {
+        for (let r = 0; r < len; r++) {
           const b = B.codes[base + idx[r]!]!;
           touched[nonEmpty] = b;
           nonEmpty += +(count[b]!++ === 0);
-          wClass[2 * b + nodeY[r]!]! += nodeW[r]!;
+          wClass[2 * b + nodeY[start + r]!]! += nodeW[start + r]!;
         }
       }
       if (nonEmpty >= 2) {
         examined++; // a feature constant here does not count toward max_features
-        scanSplits(f, nb, nonEmpty, wClass, count, 0, touched, 0, idx.length, wp, wn, parentScore, opts.minSamplesLeaf, best);
+        scanSplits(f, nb, nonEmpty, wClass, count, 0, touched, 0, len, wp, wn, parentScore, opts.minSamplesLeaf, best);
       }
       for (let e = 0; e < nonEmpty; e++) {
         const b = touched[e]!;
@@ -265,7 +285,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
         wClass[2 * b + 1] = 0;
       }
       if (nonEmpty < 2) {
-        found ??= constant ? constant.slice() : new Uint8Array(B.cols);
+        found ??= constant ? constant.slice() : new Uint8Array(cols);
         found[f] = 1;
       }
     }
@@ -274,32 +294,52 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     if (bestF < 0) continue;
     // Threshold: midpoint between this bin and the next non-empty one, as sklearn's.
     const base = bestF * n;
-    // Branch-free partition, keeping row order: each row is written to both lists, and only its side's
-    // length moves on.
-    // In place: left rows are compacted forward, right rows go to scratch and are copied back behind them,
-    // so the children's lists are the two ends of this node's (levels below never touch a parent's rows).
+    // Stable partition in place: left rows are compacted forward, right rows go to scratch and are copied
+    // back behind them, so the children are the two ends of this node's block (levels below never touch a
+    // parent's rows). Indices, labels, weights and codes move together. Branch-free: each row is written
+    // to both sides and only its side's length moves on.
     const { right } = scratch;
+    const fromNode = nodeCodes !== null && narrow[bestF] !== null;
     let a = 0;
     let c = 0;
     let nextBin = Infinity;
-    for (let r = 0; r < idx.length; r++) {
+    for (let r = 0; r < len; r++) {
       const i = idx[r]!;
-      const code = B.codes[base + i]!;
+      const at = start + r;
+      const code = fromNode ? nodeCodes![at * stride + bestF]! : B.codes[base + i]!;
       idx[a] = i;
       right[c] = i;
+      const to = start + a;
+      nodeY[to] = nodeY[at]!;
+      nodeW[to] = nodeW[at]!;
+      rightY[c] = nodeY[at]!;
+      rightW[c] = nodeW[at]!;
+      if (nodeWords) {
+        const src = at * words;
+        const dl = to * words;
+        const dr = c * words;
+        for (let t = 0; t < words; t++) {
+          const v = nodeWords[src + t]!;
+          rightWords![dr + t] = v;
+          nodeWords[dl + t] = v;
+        }
+      }
       const goesLeft = +(code <= bestBin);
       a += goesLeft;
       c += 1 - goesLeft;
       nextBin = Math.min(nextBin, code + 65536 * goesLeft); // codes are below 2^16
     }
     idx.set(right.subarray(0, c), a);
+    nodeY.set(rightY.subarray(0, c), start + a);
+    nodeW.set(rightW.subarray(0, c), start + a);
+    if (nodeWords) nodeWords.set(rightWords!.subarray(0, c * words), (start + a) * words);
     const L = idx.subarray(0, a);
     const R = idx.subarray(a);
     const th = B.thresholds[bestF]!;
     tree.feature[node] = bestF;
     tree.threshold[node] = (th[bestBin]! + th[nextBin - 1]!) / 2;
-    tree.left[node] = make(L, depth + 1, found ?? constant);
-    tree.right[node] = make(R, depth + 1, found ?? constant);
+    tree.left[node] = make(L, start, depth + 1, found ?? constant);
+    tree.right[node] = make(R, start + a, depth + 1, found ?? constant);
   }
   return tree;
 }
