@@ -150,6 +150,27 @@ describe.skipIf(!HAS_POSTGRES)('the prediction log indexed in PostgreSQL: monito
     expect(await exited, stderr).toBe(0);
   }, 60_000);
 
+  it('a segment file the store does not index (older than the index, or its process killed first) is indexed at the next start', () => {
+    const dir = join(dirA, 'outputs', 'predictions');
+    const [some] = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+    const legacy = readFileSync(join(dir, some!), 'utf8').trim().split('\n').slice(0, 3)
+      .map((l, k) => JSON.stringify({ ...(JSON.parse(l) as Record<string, unknown>), ts: `2025-01-0${k + 1}T00:00:00.000Z`, id: `legacy-${k}` }));
+    writeFileSync(join(dir, '20250101T000000Z-1-00000.ndjson'), `${legacy.join('\n')}\n`);
+    expect(sql(`SELECT COUNT(*)::int AS n FROM predictions WHERE id LIKE 'legacy-%'`)).toEqual([{ n: 0 }]);
+    const applicants = join(dirA, 'few.csv');
+    writeFileSync(applicants, `id,${columns.join(',')}\n${lines.slice(400, 405).map((l, i) => `few-${i},${l.slice(0, 20).join(',')}`).join('\n')}\n`);
+    const score = runCli(['score', applicants, '--log-predictions', '-o', join(dirA, 'few-scored.csv')], { home: dirA, env });
+    expect(score.status, score.stderr).toBe(0);
+    expect(sql(`SELECT s.first_ts, s.rows, COUNT(p.id)::int AS n FROM prediction_segments s JOIN predictions p USING (segment_id) WHERE s.name = '20250101T000000Z-1-00000.ndjson' GROUP BY s.segment_id`))
+      .toEqual([{ first_ts: '2025-01-01T00:00:00.000Z', rows: 3, n: 3 }]);
+    // Once: a second start indexes nothing again.
+    expect(runCli(['score', applicants, '--log-predictions', '-o', join(dirA, 'few-scored.csv')], { home: dirA, env }).status).toBe(0);
+    expect(sql(`SELECT COUNT(*)::int AS n FROM predictions WHERE id LIKE 'legacy-%'`)).toEqual([{ n: 3 }]);
+    // B, with no file, sees them.
+    const o = runCli(['monitor', '--json', '--since', '2025-01-01', '--by', 'month'], { home: dirB, env });
+    expect((JSON.parse(o.stdout) as { periods: { period: string; rows: number }[] }).periods[0]).toMatchObject({ period: '2025-01', rows: 3 });
+  }, 40_000);
+
   it('a segment whose kept bytes were altered is one line naming it, not rows read from a wrong copy', () => {
     const [s] = sql(`SELECT name, sha256 FROM prediction_segments ORDER BY first_ts LIMIT 1`);
     const db = new PgBridge(url);

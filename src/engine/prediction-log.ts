@@ -48,7 +48,9 @@ function indexOf(name: string, text: string): { segment: PredictionSegment; rows
  * so a reader never sees half a segment. A segment is written every `flushMs` or `maxRows` rows and at close;
  * a process killed outright loses at most the rows since its last segment. With a store, each segment is then
  * indexed there (and on PostgreSQL its bytes kept), so `monitor` and `outcomes` on any machine see it; a
- * segment the store could not take (server down) stays a file here and is indexed at a later flush.
+ * segment the store could not take (server down) stays a file here and is indexed at a later flush. On start,
+ * this machine's segment files the store does not index yet (written before the index existed, or by a process
+ * killed between writing and indexing) are indexed too.
  */
 export class PredictionLog {
   private lines: string[] = [];
@@ -56,14 +58,27 @@ export class PredictionLog {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly dir: string;
-  /** Segments written but not yet indexed in the store, oldest first. */
-  private unindexed: { name: string; text: string }[] = [];
+  /** Names of segment files here not yet indexed in the store, oldest first. */
+  private unindexed: string[] = [];
 
   constructor(project: Project, private readonly opts: { readonly flushMs?: number; readonly maxRows?: number; readonly store?: RunStore | null } = {}) {
     this.dir = predictionsDir(project);
     cleanStalePartials(this.dir);
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 5000);
     this.timer.unref();
+    if (opts.store) this.adopt(opts.store);
+  }
+
+  /** Queues this machine's files the store does not index; a store that cannot answer now is asked next start. */
+  private adopt(store: RunStore): void {
+    let all: PredictionSegment[];
+    try {
+      all = store.bounded(INDEX_TIMEOUT_MS, () => store.predictionSegments());
+    } catch {
+      return;
+    }
+    this.unindexed.push(...unindexedFiles(this.dir, all).sort());
+    this.index();
   }
 
   /** Adds NDJSON lines (each ending in a newline) as the scorer wrote them. */
@@ -87,7 +102,7 @@ export class PredictionLog {
     this.lines = [];
     this.pending = 0;
     writeFileAtomic(path, text);
-    this.unindexed.push({ name, text });
+    this.unindexed.push(name);
     this.index();
     return path;
   }
@@ -100,7 +115,14 @@ export class PredictionLog {
       return;
     }
     while (this.unindexed.length > 0) {
-      const { name, text } = this.unindexed[0]!;
+      const name = this.unindexed[0]!;
+      let text: string;
+      try {
+        text = readFileSync(join(this.dir, name), 'utf8');
+      } catch {
+        this.unindexed.shift(); // deleted meanwhile: nothing to index
+        continue;
+      }
       const { segment, rows } = indexOf(name, text);
       try {
         store.bounded(INDEX_TIMEOUT_MS, () => store.logPredictionSegment(segment, rows, Buffer.from(text)));
@@ -133,12 +155,24 @@ interface SegmentRef {
 }
 
 /** This machine's segment files, by name (hidden partials left out). */
-function localSegments(project: Project): string[] {
+function localSegments(dir: string): string[] {
   try {
-    return readdirSync(predictionsDir(project)).filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'));
+    return readdirSync(dir).filter((f) => f.endsWith('.ndjson') && !f.startsWith('.'));
   } catch {
     return [];
   }
+}
+
+/**
+ * Segment files in `dir` that no indexed segment accounts for: not indexed by this host, and not a copy of
+ * another host's segment (`store copy` into a runs.db puts those here: the same name and bytes).
+ */
+function unindexedFiles(dir: string, all: readonly PredictionSegment[]): string[] {
+  const here = hostname();
+  const indexedHere = new Set(all.filter((s) => s.host === here).map((s) => s.name));
+  const elsewhere = new Map(all.filter((s) => s.host !== here).map((s) => [s.name, s.sha256]));
+  const isCopy = (name: string): boolean => elsewhere.has(name) && createHash('sha256').update(readFileSync(join(dir, name))).digest('hex') === elsewhere.get(name);
+  return localSegments(dir).filter((name) => !indexedHere.has(name) && !isCopy(name));
 }
 
 /**
@@ -147,15 +181,10 @@ function localSegments(project: Project): string[] {
  * while the store was unreachable). With `since`, indexed segments that end before it are left out.
  */
 function segmentsOf(project: Project, store: RunStore, since?: string): { refs: SegmentRef[]; skippedRows: number } {
-  const here = hostname();
   const all = store.predictionSegments();
   const kept = since === undefined ? all : all.filter((s) => s.last_ts >= since);
-  const indexedHere = new Set(all.filter((s) => s.host === here).map((s) => s.name));
-  // A file of another host's segment lands here when a project is copied into a runs.db: the same name and bytes.
-  const elsewhere = new Map(all.filter((s) => s.host !== here).map((s) => [s.name, s.sha256]));
-  const isCopy = (name: string): boolean => elsewhere.has(name) && createHash('sha256').update(readFileSync(join(predictionsDir(project), name))).digest('hex') === elsewhere.get(name);
   const refs: SegmentRef[] = kept.map((s) => ({ name: s.name, indexed: s }));
-  for (const name of localSegments(project)) if (!indexedHere.has(name) && !isCopy(name)) refs.push({ name, indexed: null });
+  for (const name of unindexedFiles(predictionsDir(project), all)) refs.push({ name, indexed: null });
   refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { refs, skippedRows: all.length === kept.length ? 0 : all.filter((s) => s.last_ts < since!).reduce((n, s) => n + s.rows, 0) };
 }
