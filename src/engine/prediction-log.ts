@@ -25,8 +25,6 @@ export interface LoggedPrediction {
 }
 
 
-/** How long indexing one segment may take on a long-lived process before it is retried at the next flush. */
-const INDEX_TIMEOUT_MS = 5_000;
 
 /** The index row and the segment entry of a segment's text (one NDJSON prediction per line). */
 function indexOf(name: string, text: string): { segment: PredictionSegment; rows: IndexedPrediction[] } {
@@ -61,7 +59,11 @@ export class PredictionLog {
   /** Names of segment files here not yet indexed in the store, oldest first. */
   private unindexed: string[] = [];
 
-  constructor(project: Project, private readonly opts: { readonly flushMs?: number; readonly maxRows?: number; readonly store?: RunStore | null } = {}) {
+  /**
+   * `indexTimeoutMs`: how long indexing one segment may take before it is left for the next flush: what a
+   * long-lived process (serve) sets so a hung store cannot stall it; a batch command waits for the store.
+   */
+  constructor(project: Project, private readonly opts: { readonly flushMs?: number; readonly maxRows?: number; readonly store?: RunStore | null; readonly indexTimeoutMs?: number } = {}) {
     this.dir = predictionsDir(project);
     cleanStalePartials(this.dir);
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 5000);
@@ -73,7 +75,7 @@ export class PredictionLog {
   private adopt(store: RunStore): void {
     let all: PredictionSegment[];
     try {
-      all = store.bounded(INDEX_TIMEOUT_MS, () => store.predictionSegments());
+      all = this.bounded(store, () => store.predictionSegments());
     } catch {
       return;
     }
@@ -107,6 +109,10 @@ export class PredictionLog {
     return path;
   }
 
+  private bounded<T>(store: RunStore, fn: () => T): T {
+    return this.opts.indexTimeoutMs === undefined ? fn() : store.bounded(this.opts.indexTimeoutMs, fn);
+  }
+
   /** Indexes the segments not yet in the store, in order; stops at the first the store cannot take. */
   private index(): void {
     const store = this.opts.store;
@@ -125,7 +131,7 @@ export class PredictionLog {
       }
       const { segment, rows } = indexOf(name, text);
       try {
-        store.bounded(INDEX_TIMEOUT_MS, () => store.logPredictionSegment(segment, rows, Buffer.from(text)));
+        this.bounded(store, () => store.logPredictionSegment(segment, rows, Buffer.from(text)));
       } catch {
         return; // the file is written; the next flush tries again
       }

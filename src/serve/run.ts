@@ -64,7 +64,8 @@ async function serveHere(project: Project, store: RunStore, params: Params, opts
     poll.unref();
   };
   next();
-  const log = opts.logPredictions ? new PredictionLog(project, { store }) : null;
+  // Indexing a segment is bounded like the alias polls: a hung store must not stall the service.
+  const log = opts.logPredictions ? new PredictionLog(project, { store, indexTimeoutMs: 5_000 }) : null;
   const app = await buildServer({ project, served, version: opts.version, bodyLimit: opts.bodyLimit, log, stats, ...(opts.token ? { token: opts.token } : {}), ...(opts.store ? { store: opts.store } : {}) });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const model = served.current ? `model v${served.current.version.version}, ${served.current.bundle.family}` : 'no model yet';
