@@ -24,8 +24,6 @@ export interface LoggedPrediction {
   readonly score: number;
 }
 
-
-
 /** The index row and the segment entry of a segment's text (one NDJSON prediction per line). */
 function indexOf(name: string, text: string): { segment: PredictionSegment; rows: IndexedPrediction[] } {
   const rows: IndexedPrediction[] = [];
@@ -129,7 +127,14 @@ export class PredictionLog {
         this.unindexed.shift(); // deleted meanwhile: nothing to index
         continue;
       }
-      const { segment, rows } = indexOf(name, text);
+      let parsed: ReturnType<typeof indexOf>;
+      try {
+        parsed = indexOf(name, text);
+      } catch {
+        this.unindexed.shift(); // not a segment this log wrote (edited by hand?): left as a file, not indexed
+        continue;
+      }
+      const { segment, rows } = parsed;
       try {
         this.bounded(store, () => store.logPredictionSegment(segment, rows, Buffer.from(text)));
       } catch {
