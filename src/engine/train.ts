@@ -249,10 +249,10 @@ export async function* train(project: Project, store: RunStore, params: Params, 
       sets.set(smote, await prepareTrainingOnPool(pool, train, params.preprocessing, smote, params.preprocessing.smote_k, params.seed, () => cv.nextTaskId()));
     }
     const setFor = (smote: boolean): TrainingSet => sets.get(smote)!;
-    const refits = await Promise.all(board.map((b) => {
+    const refits = await Promise.all(board.map((b, i) => {
       const set = setFor(b.params['smote'] === true);
       const fit = cv.fitRows(b.family, set.X, set.y, 'refit', b.params['smote'] === true ? 'smoted' : 'train');
-      return pool.run({ kind: 'refit', id: cv.nextTaskId(), family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: fit.X, y: fit.y, test: transform(set.prep, test) });
+      return pool.run({ kind: 'refit', id: cv.nextTaskId(), keepState: i === 0, family: b.family, candidate: withoutSmote(b.params), seed: learnerSeed(params.seed, b.family, 'refit'), X: fit.X, y: fit.y, test: transform(set.prep, test) });
     }));
     if (opts.signal?.aborted) throw new CancelledError('search cancelled');
     const entries: LeaderboardEntry[] = [];
@@ -272,7 +272,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     // The champion: bundle (atomic write), artifact, registry version with alias `champion`.
     const champ = board[0]!;
     const champRefit = refits[0]!;
-    if (champRefit.kind !== 'refit') throw new Error('refit result expected');
+    if (champRefit.kind !== 'refit' || champRefit.state === null) throw new Error("the champion's refit result expected");
     const champSet = setFor(champ.params['smote'] === true);
     const testMetrics = entries[0]!.test!;
     // Calibration and cut-off come from the champion's out-of-fold predictions; the SVM's were only ranked

@@ -26,6 +26,8 @@ export interface FoldTask {
 export interface RefitTask {
   readonly kind: 'refit';
   readonly id: number;
+  /** Whether the fitted model comes back (only the champion's is kept: a 300-tree deep forest is hundreds of MB). */
+  readonly keepState: boolean;
   readonly family: Family;
   readonly candidate: Candidate;
   readonly seed: number;
@@ -48,7 +50,7 @@ export type SearchTask = FoldTask | RefitTask | NeighbourTask;
 
 export type TaskResult =
   | { readonly kind: 'fold'; readonly id: number; readonly probs: Float64Array[][]; readonly seconds: number }
-  | { readonly kind: 'refit'; readonly id: number; readonly state: ModelState; readonly testProba: Float64Array; readonly seconds: number }
+  | { readonly kind: 'refit'; readonly id: number; readonly state: ModelState | null; readonly testProba: Float64Array; readonly seconds: number }
   | { readonly kind: 'neighbours'; readonly id: number; readonly neighbours: Int32Array; readonly seconds: number };
 
 /** The seed a family's learner gets on a fold: fixed per (seed, family, fold), independent of scheduling. */
@@ -70,5 +72,5 @@ export function executeTask(task: SearchTask): TaskResult {
   }
   const model = engine.fit(task.candidate, task.X, task.y, task.seed);
   const testProba = model.predictProba(task.test);
-  return { kind: 'refit', id: task.id, state: model.toJSON(), testProba, seconds: (performance.now() - t0) / 1000 };
+  return { kind: 'refit', id: task.id, state: task.keepState ? model.toJSON() : null, testProba, seconds: (performance.now() - t0) / 1000 };
 }
