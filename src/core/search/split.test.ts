@@ -31,6 +31,15 @@ describe('stratified splits', () => {
     expect(new Set([...a.train, ...a.test]).size).toBe(103);
   });
 
+  it('splits a million rows (a spread push of one class overflowed the call stack)', () => {
+    const big = Uint8Array.from({ length: 1_000_000 }, (_, i) => +(i % 10 < 3));
+    const s = seededSplit(big, 0.2, 5, 42);
+    expect(s.test).toHaveLength(200_000);
+    expect(s.train).toHaveLength(800_000);
+    expect(s.test.filter((i) => big[i] === 1)).toHaveLength(60_000);
+    expect(s.folds).toHaveLength(5);
+  });
+
   it('rejects a malformed split file with its name', () => {
     expect(() => splitFromJson('{"split": {"train_idx": [0, 1], "test_idx": [1], "cv_folds": [{"val_positions": [0]}, {"val_positions": [1]}]}}', 10, 's.json')).toThrow('s.json: train and test rows overlap');
     expect(() => splitFromJson('nope', 10, 's.json')).toThrow(/s\.json: not valid JSON/);

@@ -26,8 +26,8 @@ export function stratifiedTrainTest(y: ArrayLike<number>, testSize: number, seed
   for (const cls of byClass(y, all)) {
     rng.shuffle(cls);
     const k = Math.round(cls.length * testSize);
-    test.push(...cls.slice(0, k));
-    train.push(...cls.slice(k));
+    // A loop, not push(...slice): spreading a million-row class overflows the call stack.
+    for (let i = 0; i < cls.length; i++) (i < k ? test : train).push(cls[i]!);
   }
   return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }
