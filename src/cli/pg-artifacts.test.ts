@@ -8,6 +8,7 @@ import { PgBridge } from '../core/store/pg-bridge.js';
 import { PgRunStore } from '../core/store/pg-run-store.js';
 import { BIN, runCli, SAMPLE_STATLOG, tmpHome } from '../test-support/helpers.js';
 import { HAS_POSTGRES, startPostgres, type PgServer } from '../test-support/postgres.js';
+import { startServe, statlogRecords } from '../test-support/serve.js';
 
 const TRAIN = ['train', '--headless', '--quick', '--families', 'logreg', '--force'];
 
@@ -112,19 +113,9 @@ describe.skipIf(!HAS_POSTGRES)('--artifacts DIR: artifact bytes in a directory t
 
     const lines = readFileSync(scored, 'utf8').trim().split('\n');
     const pBad = lines[0]!.split(',').indexOf('p_bad');
-    const proc = spawn(process.execPath, [BIN, '--home', dirC, 'serve', '--port', '0', '--workers', '1'], { env: { ...process.env, ...env, NO_COLOR: '1', CREDIT_TUI_TOKEN: '' } });
+    const { proc, base } = await startServe(dirC, env);
     try {
-      let stderr = '';
-      proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const t0 = Date.now();
-      while (!/listening on (\S+)/.test(stderr)) {
-        if (proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`serve did not start: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const base = /listening on (\S+)/.exec(stderr)![1]!;
-      const columns = STATLOG_COLUMNS.map((c) => c.name).filter((c) => c !== 'class');
-      const records = readFileSync(SAMPLE_STATLOG, 'utf8').trim().split('\n').slice(0, 20)
-        .map((l) => Object.fromEntries(l.trim().split(/\s+/).slice(0, 20).map((v, j) => [columns[j]!, /^\d+$/.test(v) ? Number(v) : v])));
+      const records = statlogRecords(20);
       const res = await fetch(`${base}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: records }) });
       expect(res.status).toBe(200);
       const served = ((await res.json()) as { predictions: { p_bad: number }[] }).predictions.map((p) => p.p_bad);

@@ -9,6 +9,7 @@ import { projectAt } from '../engine/project.js';
 import { buildDashboardServer } from '../serve/dashboard/app.js';
 import { BIN, runCli, SAMPLE_STATLOG, tmpHome } from '../test-support/helpers.js';
 import { HAS_POSTGRES, startPostgres, type PgServer } from '../test-support/postgres.js';
+import { startServe } from '../test-support/serve.js';
 
 let pg: PgServer | undefined;
 let url = '';
@@ -38,23 +39,15 @@ function sql(text: string): Record<string, unknown>[] {
 
 /** Serves from `home` with --log-predictions, posts `records`, and stops gracefully (the log is written at close). */
 async function serveAndPost(home: string, records: readonly Record<string, string | number>[]): Promise<number> {
-  const proc = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--workers', '1', '--log-predictions'], { env: { ...process.env, ...env, NO_COLOR: '1', CREDIT_TUI_TOKEN: '' } });
-  let stderr = '';
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const { proc, base, stderr } = await startServe(home, env, ['--log-predictions']);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   try {
-    const t0 = Date.now();
-    while (!/listening on (\S+)/.test(stderr)) {
-      if (proc.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`serve did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const base = /listening on (\S+)/.exec(stderr)![1]!;
     const res = await fetch(`${base}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: records }) });
     expect(res.status).toBe(200);
   } finally {
     proc.kill('SIGTERM');
   }
-  expect(await exited, stderr).toBe(0);
+  expect(await exited, stderr()).toBe(0);
   return records.length;
 }
 
