@@ -9,7 +9,7 @@ import { PgBridge, PgQueryError } from './pg-bridge.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { DatasetRow, MetricRow, ModelVersionRow, NewDataset, RunRow, RunStatus } from './run-store.js';
 import { assembleRunSummaries, HEADLINE_METRICS, RUN_STATUSES, runFilterWhere, type CandidateRow, type RunFilterOptions, type RunFilters, type RunSummary, type SummaryRow } from './run-summaries.js';
-import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
+import { CANDIDATE_FIGURES, datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { pgTarget, type PgTarget } from './store-url.js';
 
@@ -478,15 +478,7 @@ export class PgRunStore implements RunStoreContract {
       [ids, [...HEADLINE_METRICS]],
     );
     const candidates = this.q<CandidateRow>(
-      `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
-         MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
-         MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
-         MAX(CASE WHEN m.key = 'cv_auc_std' THEN m.value END) AS cv_auc_std
-       FROM runs c
-       LEFT JOIN params p ON p.run_id = c.run_id AND p.key = 'family'
-       LEFT JOIN metrics m ON m.run_id = c.run_id AND m.key IN ('selection', 'cv_auc_mean', 'cv_auc_std') AND m.step = 0
-       WHERE c.parent_run_id = ANY($1::text[])
-       GROUP BY c.run_id, c.parent_run_id, c.name, p.value`,
+      `${CANDIDATE_FIGURES} WHERE c.parent_run_id = ANY($1::text[]) GROUP BY c.run_id, c.parent_run_id, c.name, p.value`,
       [ids],
     );
     return assembleRunSummaries(rows, metrics, candidates);

@@ -8,7 +8,7 @@ import type { IndexedPrediction, PredictionSegment, RunStoreContract, StoreLocat
 import { dumpOrder, STORE_TABLES, type StoreTable, type TableRow } from './store-tables.js';
 import { MIGRATIONS } from './migrations.js';
 import { assembleRunSummaries, HEADLINE_METRICS, RUN_STATUSES, runFilterWhere, type CandidateRow, type RunFilterOptions, type RunFilters, type RunSummary, type SummaryRow } from './run-summaries.js';
-import { datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
+import { CANDIDATE_FIGURES, datasetRow, modelVersionRows, pickModelVersion, rolesKey } from './store-rules.js';
 
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
@@ -434,15 +434,7 @@ export class SqliteRunStore implements RunStoreContract {
     ).iterate(ids, JSON.stringify(HEADLINE_METRICS)) as Iterable<{ run_id: string; key: string; value: number }>;
     // Candidates of the listed searches with their figures pivoted in one pass over the metrics index.
     const candidates = this.db.prepare(
-      `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
-         MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
-         MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
-         MAX(CASE WHEN m.key = 'cv_auc_std' THEN m.value END) AS cv_auc_std
-       FROM runs c
-       LEFT JOIN params p ON p.run_id = c.run_id AND p.key = 'family'
-       LEFT JOIN metrics m ON m.run_id = c.run_id AND m.key IN ('selection', 'cv_auc_mean', 'cv_auc_std') AND m.step = 0
-       WHERE c.parent_run_id IN (SELECT value FROM json_each(?))
-       GROUP BY c.run_id`,
+      `${CANDIDATE_FIGURES} WHERE c.parent_run_id IN (SELECT value FROM json_each(?)) GROUP BY c.run_id`,
     ).all(ids) as CandidateRow[];
     return assembleRunSummaries(rows, metrics, candidates);
   }

@@ -41,3 +41,15 @@ export function datasetRow(r: Record<string, unknown>, fileSha256: string | null
     file_sha256: fileSha256,
   };
 }
+
+/**
+ * The candidates of searches with their selection figures pivoted out of the metrics (the dashboard's runs
+ * page), up to the WHERE clause: each store adds its own way of matching a list of parent run ids.
+ */
+export const CANDIDATE_FIGURES = `SELECT c.parent_run_id AS parent, c.run_id, c.name, p.value AS family,
+    MAX(CASE WHEN m.key = 'selection' THEN m.value END) AS selection,
+    MAX(CASE WHEN m.key = 'cv_auc_mean' THEN m.value END) AS cv_auc_mean,
+    MAX(CASE WHEN m.key = 'cv_auc_std' THEN m.value END) AS cv_auc_std
+  FROM runs c
+  LEFT JOIN params p ON p.run_id = c.run_id AND p.key = 'family'
+  LEFT JOIN metrics m ON m.run_id = c.run_id AND m.key IN ('selection', 'cv_auc_mean', 'cv_auc_std') AND m.step = 0`;
