@@ -140,5 +140,25 @@ describe('a 50,000-row search: the planner approximates the RBF SVM and says so'
     const grid = await runTrain(project, params, { dataset: 'synth50k', families: ['tree'], workers: 2, promote: 'never', search: 'grid', quick: true });
     expect(started(grid.events).strategy).toBe('grid');
   }, 300_000);
-});
 
+  it('forest: above planner.forest_max_samples each tree bootstraps that many rows (folds and refit), said and recorded', async () => {
+    const params: Params = {
+      ...DEFAULT_PARAMS,
+      split: { ...DEFAULT_PARAMS.split, cv_folds: 3 },
+      fairness: { attributes: [] },
+      planner: { ...DEFAULT_PARAMS.planner, probe_rows: 400, forest_max_samples: 500 },
+    };
+    const { events, summary } = await runTrain(project, params, { dataset: 'synth50k', families: ['forest'], quick: true, workers: 2, promote: 'always', force: true });
+    const line = "forest: 26,667 training rows per fold exceed planner.forest_max_samples 500: each tree bootstraps 500 rows (scikit-learn's max_samples; refit too), not 26,667; a candidate that sets max_samples keeps its own";
+    expect(started(events).estimate.adaptations).toEqual([line]);
+    const store = openStore(project);
+    const runParams = store.params(summary.run_id);
+    store.close();
+    expect(JSON.parse(runParams['adaptations']!)).toEqual([line]);
+    expect(summary.leaderboard[0]!.params['max_samples']).toBe(500);
+    // The refitted forest's trees each drew 500 rows (a tree's root weight is its bootstrap's size).
+    const bundle = JSON.parse(readFileSync(summary.champion.path, 'utf8')) as { model: { trees: { cover: number[] }[] } };
+    expect(bundle.model.trees.length).toBeGreaterThan(0);
+    for (const t of bundle.model.trees) expect(t.cover[0]).toBe(500);
+  }, 180_000);
+});
