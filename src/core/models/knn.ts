@@ -22,12 +22,21 @@ function nearest(train: Matrix, query: Matrix, k: number): Neighbours {
     const oq = q * p;
     for (let t = 0; t < train.rows; t++) {
       const ot = t * p;
+      // As in SMOTE's search: a partial sum of squares that reaches the k-th best cannot enter the list, so
+      // the scan stops there (checked every 8 columns); completed distances are the full scan's sums in the
+      // same order, so the neighbours and their distances are bit for bit the full scan's.
+      const bound = bestD[kk - 1]!;
       let s = 0;
-      for (let j = 0; j < p; j++) {
-        const d = query.data[oq + j]! - train.data[ot + j]!;
-        s += d * d;
+      let j = 0;
+      while (j < p) {
+        const end = Math.min(p, j + 8);
+        for (; j < end; j++) {
+          const d = query.data[oq + j]! - train.data[ot + j]!;
+          s += d * d;
+        }
+        if (s >= bound) break;
       }
-      if (s >= bestD[kk - 1]!) continue;
+      if (s >= bound) continue;
       // Insertion into the sorted top-k; equal distances keep training order (scikit-learn's brute force).
       let pos = kk - 1;
       while (pos > 0 && bestD[pos - 1]! > s) {
