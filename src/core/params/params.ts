@@ -182,7 +182,7 @@ export const DEFAULT_PARAMS: Params = {
   decision: { policy: 'cost', target: null, calibration: 'none', promote: 'if-better' },
   fairness: { attributes: null },
   monitor: { thresholds: {} },
-  planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000, grid_budget: 600, forest_max_samples: 32_000 },
+  planner: { svm_max_rows: 3000, knn_max_rows: 5000, mlp_row_epochs: 1_000_000, probe_rows: 2000, grid_budget: 600, forest_max_samples: 32_000, train_score_rows: 10_000 },
   store: { url: null, artifacts: null },
 };
 
@@ -387,6 +387,7 @@ export function parseParams(text: string, file = 'params.yaml'): Params {
       mlp_row_epochs: r.num(planner, 'planner.mlp_row_epochs', D.planner.mlp_row_epochs, rowLimit, 'a whole number >= 100'),
       probe_rows: r.num(planner, 'planner.probe_rows', D.planner.probe_rows, rowLimit, 'a whole number of rows >= 100'),
       forest_max_samples: r.num(planner, 'planner.forest_max_samples', D.planner.forest_max_samples, rowLimit, 'a whole number of rows >= 100'),
+      train_score_rows: planner['train_score_rows'] === null ? null : r.num(planner, 'planner.train_score_rows', D.planner.train_score_rows ?? 10_000, rowLimit, 'a whole number of rows >= 100 or null'),
       grid_budget: planner['grid_budget'] === null ? null : r.num(planner, 'planner.grid_budget', D.planner.grid_budget ?? 600, (n) => n > 0, 'a positive number of seconds or null'),
     },
     store: { url: storeUrl, artifacts: r.strOrNull(storeSection, 'store.artifacts', null) },

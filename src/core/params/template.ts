@@ -124,6 +124,7 @@ planner:
   mlp_row_epochs: ${D.planner.mlp_row_epochs}      # the MLP's max_iter is capped at this / fold-training rows
   probe_rows: ${D.planner.probe_rows}           # rows of the timing probe (at most a quarter of the training rows)
   forest_max_samples: ${D.planner.forest_max_samples}  # more fold-training rows: each random-forest tree bootstraps this many (scikit-learn's max_samples)
+  train_score_rows: ${D.planner.train_score_rows}    # more fold-training rows: each candidate's train AUC is measured on a seeded subsample of this size (null: all)
   grid_budget: ${D.planner.grid_budget}          # seconds: with search.strategy auto, a grid estimated longer runs as successive halving (null: never)
 
 # Where runs, datasets and the model registry live (README: "Teams: PostgreSQL store"). null = runs.db in the

@@ -120,11 +120,23 @@ export class CrossValidation {
     const fit = this.fitRows(family, v.X, v.y, 'fold', k, smote ? 'smoted' : 'train', rung?.rung ?? 'all');
     if (fit.X === v.X) return v;
     const own = smote ? this.fitRows(family, v.Xown, v.yown, 'fold', k, 'own', rung?.rung ?? 'all') : { X: fit.X, y: fit.y };
-    return { ...v, X: fit.X, y: fit.y, Xown: own.X, yown: own.y };
+    return this.trainScoreRows({ ...v, X: fit.X, y: fit.y, Xown: own.X, yown: own.y }, k, rung);
   }
 
   /** The fold's training and validation rows at a halving rung (all rows outside halving). */
   private foldView(k: number, smote: boolean, rung: Rung | null): FoldView {
+    return this.trainScoreRows(this.rungView(k, smote, rung), k, rung);
+  }
+
+  /** The train score's rows: the planner's seeded sample when the fold has more. */
+  private trainScoreRows(v: FoldView, k: number, rung: Rung | null): FoldView {
+    const cap = this.o.adaptations?.find((a) => a.kind === 'train-score')?.rows ?? Infinity;
+    if (v.Xown.rows <= cap) return v;
+    const rows = subsample(v.Xown.rows, cap / v.Xown.rows, Rng.derive(this.o.params.seed, 'planner', 'train-score', k, rung?.rung ?? 'all'));
+    return { ...v, Xown: takeMatrixRows(v.Xown, rows), yown: takeLabels(v.yown, rows) };
+  }
+
+  private rungView(k: number, smote: boolean, rung: Rung | null): FoldView {
     const f = this.o.prepared[k]!;
     const X = smote ? f.smoted!.X : f.X;
     const y = smote ? f.smoted!.y : f.y;

@@ -89,7 +89,8 @@ describe('a 50,000-row search: the planner approximates the RBF SVM and says so'
       ...DEFAULT_PARAMS,
       split: { ...DEFAULT_PARAMS.split, cv_folds: 3 },
       fairness: { attributes: [] },
-      planner: { ...DEFAULT_PARAMS.planner, svm_max_rows: limit, probe_rows: 400 },
+      // (train_score_rows has a case of its own below.)
+      planner: { ...DEFAULT_PARAMS.planner, svm_max_rows: limit, probe_rows: 400, train_score_rows: null },
     };
     const { events, summary } = await runTrain(project, params, { dataset: 'synth50k', families: ['svm'], quick: true, workers: 2, promote: 'always' });
     const s = started(events);
@@ -146,7 +147,7 @@ describe('a 50,000-row search: the planner approximates the RBF SVM and says so'
       ...DEFAULT_PARAMS,
       split: { ...DEFAULT_PARAMS.split, cv_folds: 3 },
       fairness: { attributes: [] },
-      planner: { ...DEFAULT_PARAMS.planner, probe_rows: 400, forest_max_samples: 500 },
+      planner: { ...DEFAULT_PARAMS.planner, probe_rows: 400, forest_max_samples: 500, train_score_rows: null },
     };
     const { events, summary } = await runTrain(project, params, { dataset: 'synth50k', families: ['forest'], quick: true, workers: 2, promote: 'always', force: true });
     const line = "forest: 26,667 training rows per fold exceed planner.forest_max_samples 500: each tree bootstraps 500 rows (scikit-learn's max_samples; refit too), not 26,667; a candidate that sets max_samples keeps its own";
@@ -160,5 +161,33 @@ describe('a 50,000-row search: the planner approximates the RBF SVM and says so'
     const bundle = JSON.parse(readFileSync(summary.champion.path, 'utf8')) as { model: { trees: { cover: number[] }[] } };
     expect(bundle.model.trees.length).toBeGreaterThan(0);
     for (const t of bundle.model.trees) expect(t.cover[0]).toBe(500);
+  }, 180_000);
+
+  it('train score: above planner.train_score_rows it is measured on a stated sample; CV scores are untouched', async () => {
+    const params: Params = {
+      ...DEFAULT_PARAMS,
+      split: { ...DEFAULT_PARAMS.split, cv_folds: 3 },
+      fairness: { attributes: [] },
+      planner: { ...DEFAULT_PARAMS.planner, probe_rows: 400, train_score_rows: 2000 },
+    };
+    const sampled = await runTrain(project, params, { dataset: 'synth50k', families: ['logreg', 'tree'], quick: true, workers: 2, promote: 'never' });
+    const line = "train score: 26,667 training rows per fold exceed planner.train_score_rows 2,000: each candidate's train AUC is measured on a seeded subsample of 2,000 of them; CV scores use every validation row";
+    expect(started(sampled.events).estimate.adaptations).toEqual([line]);
+    expect(sampled.events.some((e) => e.type === 'stage' && e.message === `planner: ${line}`)).toBe(true);
+    const store = openStore(project);
+    const runParams = store.params(sampled.summary.run_id);
+    store.close();
+    expect(JSON.parse(runParams['adaptations']!)).toEqual([line]);
+
+    const every = await runTrain(project, { ...params, planner: { ...params.planner, train_score_rows: null } }, { dataset: 'synth50k', families: ['logreg', 'tree'], quick: true, workers: 2, promote: 'never' });
+    expect(started(every.events).estimate.adaptations).toEqual([]);
+    const figures = (s: typeof every.summary) => s.leaderboard.map((e) => ({ family: e.family, params: e.params, cv: e.cv_auc_mean, std: e.cv_auc_std }));
+    expect(figures(sampled.summary)).toEqual(figures(every.summary));
+    for (const [i, e] of every.summary.leaderboard.entries()) {
+      const s = sampled.summary.leaderboard[i]!;
+      // Another sample of the same rows: a different figure, within its sampling error.
+      expect(s.train_auc).not.toBe(e.train_auc);
+      expect(Math.abs(s.train_auc - e.train_auc)).toBeLessThan(0.015);
+    }
   }, 180_000);
 });

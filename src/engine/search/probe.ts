@@ -7,7 +7,7 @@ import { takeMatrixRows, type Matrix } from '../../core/matrix.js';
 import type { Params } from '../../core/params/params.js';
 import { subsample } from '../../core/search/halving.js';
 import { prepareTraining } from '../../core/search/folds.js';
-import { adaptCandidate, adaptationLine, approxDuration, fitRowsAfter, grownRows, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
+import { adaptCandidate, adaptationLine, approxDuration, grownRows, ownRowsAfter, taskWork, type Adaptation, type PlanEstimate } from '../../core/search/planner.js';
 import { learnerSeed } from '../../core/search/task.js';
 import { Rng } from '../../core/random.js';
 import { audit, DEFAULT_ATTRIBUTES } from '../../core/fairness/audit.js';
@@ -128,7 +128,7 @@ export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
   const perGroupFold: { family: Family; seconds: number }[] = [];
   for (const t of timed) {
     const realFit = grownRows(t.g.family, Math.round(fitRows * (t.g.smote ? smoteGrowth : 1)), adaptations);
-    const own = fitRowsAfter(t.g.family, fitRows, adaptations);
+    const own = ownRowsAfter(t.g.family, fitRows, adaptations);
     const perFold = t.fixed + t.slope * taskWork(t.g.family, realFit, valRows + own);
     perFamily[t.g.family] = (perFamily[t.g.family] ?? 0) + perFold * folds;
     perGroupFold.push({ family: t.g.family, seconds: perFold });
@@ -165,7 +165,7 @@ export async function probePlan(o: ProbeOptions): Promise<PlanProbe> {
   const foldSeconds = (t: (typeof timed)[number], share: number): number => {
     const fit = Math.round(fitRows * share);
     const realFit = grownRows(t.g.family, Math.round(fit * (t.g.smote ? smoteGrowth : 1)), adaptations);
-    return t.fixed + t.slope * taskWork(t.g.family, realFit, Math.round(valRows * share) + fitRowsAfter(t.g.family, fit, adaptations));
+    return t.fixed + t.slope * taskWork(t.g.family, realFit, Math.round(valRows * share) + ownRowsAfter(t.g.family, fit, adaptations));
   };
 
   const estimateFor = (plan: SearchPlan): PlanEstimate => {
