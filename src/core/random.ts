@@ -47,6 +47,32 @@ export class Rng {
     return this.nextU32() / 4294967296;
   }
 
+  /**
+   * out[0..n) = the next n values of `next()`, in order (the same stream, drawn in a loop on local int32
+   * state instead of one call per value: a million draws per boosting round).
+   */
+  fill(out: Float64Array, n: number): void {
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
+    for (let k = 0; k < n; k++) {
+      const m = Math.imul(b, 5);
+      out[k] = (Math.imul((m << 7) | (m >>> 25), 9) >>> 0) / 4294967296;
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);

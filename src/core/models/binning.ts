@@ -22,51 +22,124 @@ const BLOCK = 8;
 const FEW = 16;
 
 export function binMatrix(X: Matrix, maxBins: number): BinnedMatrix {
-  const { rows, cols } = X;
+  const { rows, cols, data } = X;
   const codes = new Uint16Array(rows * cols);
   const bins = new Int32Array(cols);
-  const thresholds: Float64Array[] = [];
-  const block = Array.from({ length: Math.min(BLOCK, cols) }, () => new Float64Array(rows));
-  for (let j0 = 0; j0 < cols; j0 += BLOCK) {
-    const width = Math.min(BLOCK, cols - j0);
-    for (let i = 0; i < rows; i++) for (let b = 0; b < width; b++) block[b]![i] = X.data[i * cols + j0 + b]!;
-    for (let b = 0; b < width; b++) {
-      const j = j0 + b;
-      const col = block[b]!;
-      const t = cutsOf(col, maxBins);
-      thresholds.push(t);
-      bins[j] = t.length + 1;
-      const base = j * rows;
-      if (t.length === 1) {
-        const t0 = t[0]!;
-        for (let i = 0; i < rows; i++) codes[base + i] = +!(col[i]! <= t0); // binIndex with one edge (NaN above it)
-      } else for (let i = 0; i < rows; i++) codes[base + i] = binIndex(t, col[i]!);
-    }
+  const thresholds: Float64Array[] = new Array<Float64Array>(cols);
+  // Few-valued columns (one-hot levels, small counts) from one scan of the matrix; the others are copied out
+  // eight at a time and sorted.
+  const few = fewDistinct(X);
+  const sorted: number[] = [];
+  for (let j = 0; j < cols; j++) {
+    const f = few[j]!;
+    if (f && f.length <= maxBins) thresholds[j] = midpoints(f);
+    else sorted.push(j);
   }
+  const block = Array.from({ length: Math.min(BLOCK, sorted.length) }, () => new Float64Array(rows));
+  for (let k0 = 0; k0 < sorted.length; k0 += BLOCK) {
+    const width = Math.min(BLOCK, sorted.length - k0);
+    for (let b = 0; b < width; b++) {
+      const j = sorted[k0 + b]!;
+      const col = block[b]!;
+      for (let i = 0; i < rows; i++) col[i] = data[i * cols + j]!;
+    }
+    for (let b = 0; b < width; b++) thresholds[sorted[k0 + b]!] = cutsOf(block[b]!, maxBins);
+  }
+  for (let j = 0; j < cols; j++) bins[j] = thresholds[j]!.length + 1;
+  writeCodes(X, thresholds, codes);
   return { rows, cols, codes, bins, thresholds };
 }
 
-/** The sorted distinct values of a column with at most FEW of them (and no NaN), else null. */
-function fewDistinct(col: Float64Array): number[] | null {
-  const seen: number[] = [];
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i]!;
-    if (v !== v) return null;
-    if (seen.includes(v)) continue;
-    if (seen.length === FEW) return null;
-    seen.push(v);
+/**
+ * codes[j * rows + i] = bin of X[i][j] on `thresholds[j]` (x <= t goes left; NaN above every edge), row by row:
+ * each row of X is read once, in order, and each column's codes are written in order.
+ */
+export function writeCodes(X: Matrix, thresholds: readonly Float64Array[], codes: Uint8Array | Uint16Array): void {
+  const { rows, cols, data } = X;
+  // One-edge columns (binary features) compare with their edge; others search; no edge: code 0 (as zeroed).
+  const ones: number[] = [];
+  const edge: number[] = [];
+  const many: number[] = [];
+  // Edges with a NaN among them (a NaN in the training column) are not in order: binary search, as binIndex.
+  const odd: number[] = [];
+  for (let j = 0; j < cols; j++) {
+    const t = thresholds[j]!;
+    if (t.length === 1) {
+      ones.push(j);
+      edge.push(t[0]!);
+    } else if (t.length > 1) (t.every((v) => v === v) ? many : odd).push(j);
   }
-  return seen.sort((a, b) => a - b);
+  const one = Int32Array.from(ones);
+  const e0 = Float64Array.from(edge);
+  const n1 = one.length;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let k = 0; k < n1; k++) {
+      const j = one[k]!;
+      codes[j * rows + i] = +!(data[o + j]! <= e0[k]!); // binIndex with one edge (NaN above it)
+    }
+    for (const j of many) codes[j * rows + i] = searchEdges(thresholds[j]!, data[o + j]!);
+    for (const j of odd) codes[j * rows + i] = binIndex(thresholds[j]!, data[o + j]!);
+  }
+}
+
+/**
+ * `binIndex` for two or more edges in order, without branches: the number of edges t with !(x <= t) (NaN: all of
+ * them), halving the range by arithmetic instead of a jump (a jump on data mispredicts half the time).
+ */
+function searchEdges(t: Float64Array, x: number): number {
+  let base = 0;
+  let n = t.length;
+  while (n > 1) {
+    const half = n >> 1;
+    base += +!(x <= t[base + half - 1]!) * half;
+    n -= half;
+  }
+  return base + +!(x <= t[base]!);
+}
+
+/**
+ * Per column, its sorted distinct values when it has at most FEW of them and no NaN, else null: one pass
+ * over the row-major matrix for all columns.
+ */
+function fewDistinct(X: Matrix): (number[] | null)[] {
+  const { rows, cols, data } = X;
+  const seen = new Float64Array(cols * FEW);
+  const count = new Int32Array(cols);
+  const out = new Uint8Array(cols); // 1: more than FEW values or a NaN
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      if (out[j]) continue;
+      const v = data[o + j]!;
+      if (v !== v) {
+        out[j] = 1;
+        continue;
+      }
+      const s0 = j * FEW;
+      const n = count[j]!;
+      let k = 0;
+      while (k < n && seen[s0 + k] !== v) k++;
+      if (k < n) continue;
+      if (n === FEW) {
+        out[j] = 1;
+        continue;
+      }
+      seen[s0 + n] = v;
+      count[j] = n + 1;
+    }
+  }
+  return Array.from({ length: cols }, (_, j) => (out[j] ? null : Array.from(seen.subarray(j * FEW, j * FEW + count[j]!)).sort((a, b) => a - b)));
+}
+
+function midpoints(few: readonly number[]): Float64Array {
+  const cuts = new Float64Array(Math.max(0, few.length - 1));
+  for (let b = 0; b + 1 < few.length; b++) cuts[b] = (few[b]! + few[b + 1]!) / 2;
+  return cuts;
 }
 
 function cutsOf(col: Float64Array, maxBins: number): Float64Array {
   const rows = col.length;
-  const few = fewDistinct(col);
-  if (few && few.length <= maxBins) {
-    const cuts = new Float64Array(Math.max(0, few.length - 1));
-    for (let b = 0; b + 1 < few.length; b++) cuts[b] = (few[b]! + few[b + 1]!) / 2;
-    return cuts;
-  }
   const sorted = Float64Array.from(col).sort();
   const uniq: number[] = [];
   for (let i = 0; i < rows; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) uniq.push(sorted[i]!);

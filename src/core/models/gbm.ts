@@ -2,9 +2,8 @@ import { TreeExplainer } from '../explain/tree-explainer.js';
 import type { Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { Rng } from '../random.js';
-import { binIndex } from '../stats.js';
 import { histKernels, type HistKernels } from './wasm/hist.js';
-import { binMatrix, type BinnedMatrix } from './binning.js';
+import { binMatrix, type BinnedMatrix, writeCodes } from './binning.js';
 import { type FamilyEngine, type Model, type ModelState, num, sigmoid } from './model.js';
 import { addNode, emptyTree, PackedTrees, pathContributions, type TreeState } from './tree-structure.js';
 
@@ -354,13 +353,8 @@ function addTreeToUnsampled(tree: TreeState, B: BinnedMatrix, s: BoostScratch): 
  * for every tree.
  */
 function binRows(B: BinnedMatrix, X: Matrix): Uint8Array {
-  const { rows, cols } = X;
-  const codes = new Uint8Array(rows * cols);
-  for (let j = 0; j < cols; j++) {
-    const t = B.thresholds[j]!;
-    const base = j * rows;
-    for (let i = 0; i < rows; i++) codes[base + i] = binIndex(t, X.data[i * cols + j]!);
-  }
+  const codes = new Uint8Array(X.rows * X.cols);
+  writeCodes(X, B.thresholds, codes);
   return codes;
 }
 
@@ -424,22 +418,30 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   // The fold's own training rows come as an eval too (the train score): their running sums are the margins.
   const evalCodes = evals.map((e) => (e === X ? null : binRows(B, e)));
   const evalSums = evals.map((e) => (e === X ? margin : new Float64Array(e.rows)));
+  // One uniform per row and round (drawn in one call; the stream `rng.next()` per row would give).
+  const draws = o.subsample < 1 ? new Float64Array(n) : null;
   for (let k = 0; k < nTrees; k++) {
-    for (let i = 0; i < n; i++) {
+    let m = 0;
+    let u = 0;
+    if (draws) {
+      rng.fill(draws, n);
+      const q = o.subsample;
+      for (let i = 0; i < n; i++) {
+        const take = +(draws[i]! < q);
+        order[m] = i;
+        scratch.unsampled[u] = i;
+        m += take;
+        u += 1 - take;
+      }
+    } else for (; m < n; m++) order[m] = m;
+    scratch.unsampledCount = u;
+    // Gradients of the sampled rows only: no other row's are read this round.
+    for (let r = 0; r < m; r++) {
+      const i = order[r]!;
       const p = sigmoid(margin[i]!);
       gh[2 * i] = p - y[i]!;
       gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16);
     }
-    let m = 0;
-    let u = 0;
-    for (let i = 0; i < n; i++) {
-      const take = +(o.subsample >= 1 || rng.next() < o.subsample);
-      order[m] = i;
-      scratch.unsampled[u] = i;
-      m += take;
-      u += 1 - take;
-    }
-    scratch.unsampledCount = u;
     if (o.colsample < 1) {
       const cnt = Math.max(1, Math.floor(o.colsample * X.cols));
       allowed.fill(0);

@@ -8,6 +8,8 @@ import type { Matrix } from '../matrix.js';
 import type { Candidate } from '../params/grids.js';
 import { DEFAULT_PARAMS } from '../params/params.js';
 import { Rng } from '../random.js';
+import { binIndex } from '../stats.js';
+import { binMatrix, writeCodes } from './binning.js';
 import { ENGINES } from './engines.js';
 import { sigmoid } from './model.js';
 import type { TreeState } from './tree-structure.js';
@@ -309,6 +311,47 @@ describe('the SVM kernel sums over nonzero columns only, bit-identical to the de
         // The evaluation-row kernel path gives exactly the saved model's predictProba.
         if (!rankOnly) expect(Array.from(grouped[i]![0]!)).toEqual(Array.from(engine.fit(c, X, y, 5).predictProba(Xt)));
       });
+    }
+  });
+});
+
+describe('the boosting round\'s draws and the binning passes equal the one-at-a-time way', () => {
+  it('Rng.fill gives the values next() would, and leaves the generator where next() would', () => {
+    for (const seed of [0, 1, 42, 2 ** 31 - 1]) {
+      const a = new Rng(seed);
+      const b = new Rng(seed);
+      const out = new Float64Array(1000);
+      a.next();
+      b.next();
+      a.fill(out, 999);
+      const ref = Array.from({ length: 999 }, () => b.next());
+      expect(Array.from(out.subarray(0, 999))).toEqual(ref);
+      expect(Array.from({ length: 50 }, () => a.next())).toEqual(Array.from({ length: 50 }, () => b.next()));
+    }
+  });
+
+  it('binMatrix\'s codes are binIndex on its thresholds (NaN above every edge, -0 with 0)', () => {
+    const rng = new Rng(7);
+    const rows = 3000;
+    const cols = 5;
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      data[i * cols] = Math.round(rng.next() * 1000) / 10; // many values: quantile cuts
+      data[i * cols + 1] = rng.next() < 0.5 ? 0 : 1; // one edge
+      data[i * cols + 2] = rng.next() < 0.1 ? NaN : Math.floor(rng.next() * 5); // few values and NaN: sorted path
+      data[i * cols + 3] = rng.next() < 0.5 ? -0 : Math.floor(rng.next() * 4); // few values
+      data[i * cols + 4] = 3; // one value: no edge
+    }
+    const M = { rows, cols, data };
+    for (const maxBins of [4, 32, 256]) {
+      const B = binMatrix(M, maxBins);
+      for (let j = 0; j < cols; j++) {
+        expect(B.bins[j]).toBe(B.thresholds[j]!.length + 1);
+        for (let i = 0; i < rows; i++) expect(B.codes[j * rows + i]).toBe(binIndex(B.thresholds[j]!, data[i * cols + j]!));
+      }
+      const codes = new Uint8Array(rows * cols);
+      writeCodes(M, B.thresholds, codes);
+      expect(Array.from(codes)).toEqual(Array.from(B.codes));
     }
   });
 });
