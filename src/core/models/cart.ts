@@ -212,15 +212,40 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
           next++;
         }
         batchNonEmpty.fill(0, 0, S);
-        for (let r = start, end = start + len; r < end; r++) {
-          const o = r * stride;
-          const yr = nodeY[r]!;
-          const wr = nodeW[r]!;
+        let batchBins = 0;
+        for (let k = 0; k < S; k++) batchBins += B.bins[batchFeatures[k]!]!;
+        if (len >= batchBins) {
+          // A node with more rows than the batch has bins: count and sum only, then list the bins reached in
+          // order (the same sums, in the same row order, as the tracking loop below).
+          for (let r = start, end = start + len; r < end; r++) {
+            const o = r * stride;
+            const yr = nodeY[r]!;
+            const wr = nodeW[r]!;
+            for (let k = 0; k < S; k++) {
+              const hb = (k << 8) + nodeCodes[o + batchFeatures[k]!]!;
+              batchCount[hb]!++;
+              batchW[2 * hb + yr]! += wr;
+            }
+          }
           for (let k = 0; k < S; k++) {
-            const hb = (k << 8) + nodeCodes[o + batchFeatures[k]!]!;
-            batchTouched[k * 257 + batchNonEmpty[k]!] = hb & 255;
-            batchNonEmpty[k]! += +(batchCount[hb]!++ === 0);
-            batchW[2 * hb + yr]! += wr;
+            const nb = B.bins[batchFeatures[k]!]!;
+            let ne = 0;
+            for (let b = 0; b < nb; b++) if (batchCount[(k << 8) + b]! > 0) batchTouched[k * 257 + ne++] = b;
+            batchNonEmpty[k] = ne;
+          }
+        } else {
+          // A small node deep in the tree: track the bins reached as they are, so clearing and (sparse) scans
+          // touch only those.
+          for (let r = start, end = start + len; r < end; r++) {
+            const o = r * stride;
+            const yr = nodeY[r]!;
+            const wr = nodeW[r]!;
+            for (let k = 0; k < S; k++) {
+              const hb = (k << 8) + nodeCodes[o + batchFeatures[k]!]!;
+              batchTouched[k * 257 + batchNonEmpty[k]!] = hb & 255;
+              batchNonEmpty[k]! += +(batchCount[hb]!++ === 0);
+              batchW[2 * hb + yr]! += wr;
+            }
           }
         }
         let k = 0;
