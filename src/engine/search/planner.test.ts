@@ -71,6 +71,18 @@ describe('the search on the 1,000 Statlog rows: planner leaves it alone, strateg
     expect(bounded.summary.fits).toBe(free.summary.fits);
     expect(bounded.events.some((e) => e.type === 'stage' && /time budget reached/.test(e.message))).toBe(false);
   }, 120_000);
+
+  it('--time bounds halving, whose families run side by side on one budget: too short stops with the same error, long enough changes nothing', async () => {
+    const families = ['logreg', 'tree', 'knn'] as const;
+    await expect(runTrain(project, DEFAULT_PARAMS, { families: [...families], workers: 2, search: 'halving', time: 0.001 })).rejects.toThrow('the time budget ended before any candidate finished');
+    const bounded = await runTrain(project, DEFAULT_PARAMS, { families: [...families], workers: 2, search: 'halving', time: 3600, promote: 'never' });
+    const free = await runTrain(project, DEFAULT_PARAMS, { families: [...families], workers: 2, search: 'halving', promote: 'never' });
+    expect(started(bounded.events).strategy).toBe('halving');
+    const board = (s: typeof free.summary) => s.leaderboard.map((e) => [e.family, e.params, e.cv_auc_mean, e.cv_auc_std]);
+    expect(board(bounded.summary)).toEqual(board(free.summary));
+    expect(bounded.summary.fits).toBe(free.summary.fits);
+    expect(bounded.events.some((e) => e.type === 'stage' && /time budget reached/.test(e.message))).toBe(false);
+  }, 180_000);
 });
 
 describe('a 50,000-row search: the planner approximates the RBF SVM and says so', () => {
