@@ -191,6 +191,12 @@ interface BoostScratch {
   unsampledCount: number;
   /** Per node, the bin its split keeps on the left (code <= bin goes left, as x <= threshold). */
   splitBin: number[];
+  /** With the kernels: the training codes as u8 (column-major) in their memory, ... */
+  readonly codes8: Uint8Array | null;
+  /** ... where a partition leaves its sides' sums (left G, H, right G, H) ... */
+  readonly sums4: Float64Array | null;
+  /** ... and where each tree is laid out for `walk` (capacity: the most nodes a tree can have). */
+  readonly walkTree: { feature: Int32Array; bin: Int32Array; child: Int32Array; value: Float64Array } | null;
 }
 
 /**
@@ -214,7 +220,8 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     splitBin.push(-1);
     const leaf = (): number => {
       const v = tree.value[node]!;
-      for (let r = 0; r < idx.length; r++) margin[idx[r]!]! += v;
+      if (wasm && s.codes8) wasm.addLeaf(idx.byteOffset, idx.length, margin.byteOffset, v);
+      else for (let r = 0; r < idx.length; r++) margin[idx[r]!]! += v;
       return node;
     };
     if (depth >= o.maxDepth || idx.length < 2) return leaf();
@@ -262,31 +269,37 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
     if (bestF < 0) return leaf();
     // Branch-free stable partition in place: left rows are compacted forward, right rows go to scratch
     // and are copied back behind them.
-    const codes = B.codes;
-    const base = bestF * n;
     // Each side's sums are taken on the way, in row order: a row adds itself times 1 to its side and times 0
     // (a signed zero, which leaves a nonzero sum or +0 unchanged) to the other, the same sums as separate loops.
     let a = 0;
-    let c = 0;
     let gL = 0;
     let hL = 0;
     let gR = 0;
     let hR = 0;
-    for (let r = 0; r < idx.length; r++) {
-      const i = idx[r]!;
-      idx[a] = i;
-      right[c] = i;
-      const goesLeft = +(codes[base + i]! <= bestBin);
-      const gi = gh[2 * i]!;
-      const hi = gh[2 * i + 1]!;
-      gL += gi * goesLeft;
-      hL += hi * goesLeft;
-      gR += gi * (1 - goesLeft);
-      hR += hi * (1 - goesLeft);
-      a += goesLeft;
-      c += 1 - goesLeft;
+    if (wasm && s.codes8 && s.sums4) {
+      a = wasm.partition(idx.byteOffset, idx.length, s.codes8.byteOffset + bestF * n, bestBin, gh.byteOffset, right.byteOffset, s.sums4.byteOffset);
+      const o4 = s.sums4;
+      [gL, hL, gR, hR] = [o4[0]!, o4[1]!, o4[2]!, o4[3]!];
+    } else {
+      const codes = B.codes;
+      const base = bestF * n;
+      let c = 0;
+      for (let r = 0; r < idx.length; r++) {
+        const i = idx[r]!;
+        idx[a] = i;
+        right[c] = i;
+        const goesLeft = +(codes[base + i]! <= bestBin);
+        const gi = gh[2 * i]!;
+        const hi = gh[2 * i + 1]!;
+        gL += gi * goesLeft;
+        hL += hi * goesLeft;
+        gR += gi * (1 - goesLeft);
+        hR += hi * (1 - goesLeft);
+        a += goesLeft;
+        c += 1 - goesLeft;
+      }
+      idx.set(right.subarray(0, c), a);
     }
-    idx.set(right.subarray(0, c), a);
     const L = idx.subarray(0, a);
     const Rr = idx.subarray(a);
     tree.feature[node] = bestF;
@@ -331,19 +344,55 @@ function growBoostedTree(B: BinnedMatrix, R: RowBins, gh: Float64Array, rows: In
 }
 
 /**
- * Adds the new tree's leaf values to the margins of the rows outside its subsample (the sampled ones got
- * theirs at the leaves), walking the tree on bin codes (code <= split bin exactly when x <= threshold). One
+ * A boosted tree for walking bin codes without branches: every node has both children (a leaf points at
+ * itself, on feature 0), so each row takes exactly `depth` steps, each `node = child[2 node + (code > bin)]`.
+ */
+interface CodeWalker {
+  readonly feature: Int32Array;
+  readonly bin: Int32Array;
+  readonly child: Int32Array;
+  readonly value: Float64Array;
+  readonly depth: number;
+}
+
+function codeWalker(tree: TreeState, splitBin: readonly number[]): CodeWalker {
+  const n = tree.feature.length;
+  const feature = new Int32Array(n);
+  const bin = new Int32Array(n);
+  const child = new Int32Array(2 * n);
+  const depthOf = new Int32Array(n);
+  let depth = 0;
+  // Nodes are numbered parent before child, so depths are filled in order.
+  for (let k = 0; k < n; k++) {
+    const f = tree.feature[k]!;
+    depth = Math.max(depth, depthOf[k]!);
+    if (f < 0) {
+      child[2 * k] = k;
+      child[2 * k + 1] = k;
+      continue;
+    }
+    feature[k] = f;
+    bin[k] = splitBin[k]!;
+    child[2 * k] = tree.left[k]!;
+    child[2 * k + 1] = tree.right[k]!;
+    depthOf[tree.left[k]!] = depthOf[k]! + 1;
+    depthOf[tree.right[k]!] = depthOf[k]! + 1;
+  }
+  return { feature, bin, child, value: Float64Array.from(tree.value), depth };
+}
+
+/**
+ * Adds the tree's leaf value to sums[i] for each listed row i (all rows 0..count when `list` is null), walking
+ * the codes (column-major, `stride` rows per column; code <= split bin exactly when x <= threshold). One
  * addition per row and tree, as `accumulateTree` on X would make.
  */
-function addTreeToUnsampled(tree: TreeState, B: BinnedMatrix, s: BoostScratch): void {
-  const n = B.rows;
-  const { feature, left, right, value } = tree;
-  const { unsampled, unsampledCount, splitBin, margin } = s;
-  for (let u = 0; u < unsampledCount; u++) {
-    const i = unsampled[u]!;
+function addTreeOnCodes(w: CodeWalker, codes: Uint8Array | Uint16Array, stride: number, list: Int32Array | null, count: number, sums: Float64Array): void {
+  const { feature, bin, child, value, depth } = w;
+  for (let u = 0; u < count; u++) {
+    const i = list ? list[u]! : u;
     let node = 0;
-    while (feature[node]! >= 0) node = B.codes[feature[node]! * n + i]! <= splitBin[node]! ? left[node]! : right[node]!;
-    margin[i]! += value[node]!;
+    for (let d = 0; d < depth; d++) node = child[2 * node + +(codes[feature[node]! * stride + i]! > bin[node]!)]!;
+    sums[i]! += value[node]!;
   }
 }
 
@@ -358,27 +407,37 @@ function binRows(B: BinnedMatrix, X: Matrix): Uint8Array {
   return codes;
 }
 
-/** Adds each row's leaf value of `tree` to sums, walking on codes from `binRows`. */
-function addTreeOnCodes(tree: TreeState, splitBin: readonly number[], codes: Uint8Array, sums: Float64Array): void {
-  const rows = sums.length;
-  const { feature, left, right, value } = tree;
-  for (let i = 0; i < rows; i++) {
-    let node = 0;
-    while (feature[node]! >= 0) node = codes[feature[node]! * rows + i]! <= splitBin[node]! ? left[node]! : right[node]!;
-    sums[i]! += value[node]!;
-  }
+/** The buffers of one fit: the hot loops' scratch and the evaluation rows' codes and running sums. */
+interface FitBuffers {
+  readonly R: RowBins;
+  readonly gh: Float64Array;
+  readonly order: Int32Array;
+  readonly scratch: BoostScratch;
+  /** Per eval: its rows' codes (u8, column-major; null for the training rows, whose sums are the margins). */
+  readonly evalCodes: (Uint8Array | null)[];
+  readonly evalSums: Float64Array[];
 }
 
 /**
  * The hot loops' buffers: in the histogram kernels' memory when they are built (allocated before any view
  * is made, since growing the memory detaches views), else plain arrays.
  */
-function fitBuffers(B: BinnedMatrix, o: GbmOptions): { R: RowBins; gh: Float64Array; order: Int32Array; pool: Float64Array[]; wasm: HistKernels | null } {
+function fitBuffers(B: BinnedMatrix, X: Matrix, o: GbmOptions, evals: readonly Matrix[]): FitBuffers {
   const n = B.rows;
   const wasm = histKernels();
+  const scratchOf = (right: Int32Array, margin: Float64Array, unsampled: Int32Array, pool: Float64Array[], extra: Pick<BoostScratch, 'codes8' | 'sums4' | 'walkTree'>): BoostScratch =>
+    ({ pool, wasm, right, margin, unsampled, unsampledCount: 0, splitBin: [], ...extra });
   if (!wasm) {
     const R = rowBins(B, (len, wide) => (wide ? new Int32Array(len) : new Uint16Array(len)));
-    return { R, gh: new Float64Array(2 * n), order: new Int32Array(n), pool: [], wasm };
+    const margin = new Float64Array(n);
+    return {
+      R,
+      gh: new Float64Array(2 * n),
+      order: new Int32Array(n),
+      scratch: scratchOf(new Int32Array(n), margin, new Int32Array(n), [], { codes8: null, sums4: null, walkTree: null }),
+      evalCodes: evals.map((e) => (e === X ? null : binRows(B, e))),
+      evalSums: evals.map((e) => (e === X ? margin : new Float64Array(e.rows))),
+    };
   }
   wasm.reset();
   let slots: { ptr: number; len: number; wide: boolean } | null = null;
@@ -390,16 +449,60 @@ function fitBuffers(B: BinnedMatrix, o: GbmOptions): { R: RowBins; gh: Float64Ar
   const orderPtr = wasm.alloc(4 * n);
   // At most one histogram per level of the path being grown is live, plus the root's.
   const histPtrs = Array.from({ length: Math.min(o.maxDepth, 62) + 2 }, () => wasm.alloc(16 * R0.total));
+  const rightPtr = wasm.alloc(4 * n);
+  const unsampledPtr = wasm.alloc(4 * n);
+  const marginPtr = wasm.alloc(8 * n);
+  const codesPtr = wasm.alloc(n * B.cols);
+  const sumsPtr = wasm.alloc(32);
+  // A tree has at most 2^(depth+1) - 1 nodes, and at most 2 rows - 1.
+  const nodes = Math.min(2 ** (Math.min(o.maxDepth, 40) + 1), 2 * n + 1);
+  const treePtrs = [4, 4, 8, 8].map((bytes) => wasm.alloc(bytes * nodes));
+  const evalPtrs = evals.map((e) => (e === X ? null : { codes: wasm.alloc(e.rows * e.cols), sums: wasm.alloc(8 * e.rows) }));
   const heap = wasm.memory.buffer;
-  const s = slots!;
-  const R: RowBins = { ...R0, slots: s.wide ? new Int32Array(heap, s.ptr, s.len) : new Uint16Array(heap, s.ptr, s.len) };
+  const sl = slots!;
+  const R: RowBins = { ...R0, slots: sl.wide ? new Int32Array(heap, sl.ptr, sl.len) : new Uint16Array(heap, sl.ptr, sl.len) };
+  const margin = new Float64Array(heap, marginPtr, n).fill(0);
+  // Codes are below MAX_BINS = 256: a byte each.
+  const codes8 = new Uint8Array(heap, codesPtr, n * B.cols);
+  codes8.set(B.codes);
+  const evalCodes = evals.map((e, j) => {
+    const p = evalPtrs[j];
+    if (!p) return null;
+    const codes = new Uint8Array(heap, p.codes, e.rows * e.cols).fill(0);
+    writeCodes(e, B.thresholds, codes);
+    return codes;
+  });
   return {
     R,
     gh: new Float64Array(heap, ghPtr, 2 * n),
     order: new Int32Array(heap, orderPtr, n),
-    pool: histPtrs.map((p) => new Float64Array(heap, p, 2 * R.total)),
-    wasm,
+    scratch: scratchOf(new Int32Array(heap, rightPtr, n), margin, new Int32Array(heap, unsampledPtr, n), histPtrs.map((p) => new Float64Array(heap, p, 2 * R.total)), {
+      codes8,
+      sums4: new Float64Array(heap, sumsPtr, 4),
+      walkTree: {
+        feature: new Int32Array(heap, treePtrs[0]!, nodes),
+        bin: new Int32Array(heap, treePtrs[1]!, nodes),
+        child: new Int32Array(heap, treePtrs[2]!, 2 * nodes),
+        value: new Float64Array(heap, treePtrs[3]!, nodes),
+      },
+    }),
+    evalCodes,
+    evalSums: evals.map((e, j) => (e === X ? margin : new Float64Array(heap, evalPtrs[j]!.sums, e.rows).fill(0))),
   };
+}
+
+/** Adds the tree's leaf value to sums[i] for the listed rows (rows 0..count when list is null): in the kernels when built. */
+function walkTree(w: CodeWalker, s: BoostScratch, codes: Uint8Array | Uint16Array, stride: number, list: Int32Array | null, count: number, sums: Float64Array): void {
+  const t = s.walkTree;
+  if (!s.wasm || !t || !(codes instanceof Uint8Array) || !onHeap(s.wasm, codes, sums, ...(list ? [list] : []))) {
+    addTreeOnCodes(w, codes, stride, list, count, sums);
+    return;
+  }
+  t.feature.set(w.feature);
+  t.bin.set(w.bin);
+  t.child.set(w.child);
+  t.value.set(w.value);
+  s.wasm.walk(codes.byteOffset, stride, list ? list.byteOffset : 0, count, t.feature.byteOffset, t.bin.byteOffset, t.child.byteOffset, t.value.byteOffset, w.depth, sums.byteOffset);
 }
 
 /**
@@ -410,14 +513,11 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
   const o = options(c, X.cols);
   const B = binMatrix(X, MAX_BINS);
   const n = X.rows;
-  const margin = new Float64Array(n);
   const rng = Rng.derive(seed, 'gbm');
   const allowed = new Uint8Array(X.cols).fill(1);
-  const { R, gh, order, pool, wasm } = fitBuffers(B, o);
-  const scratch: BoostScratch = { pool, wasm, right: new Int32Array(n), margin, unsampled: new Int32Array(n), unsampledCount: 0, splitBin: [] };
   // The fold's own training rows come as an eval too (the train score): their running sums are the margins.
-  const evalCodes = evals.map((e) => (e === X ? null : binRows(B, e)));
-  const evalSums = evals.map((e) => (e === X ? margin : new Float64Array(e.rows)));
+  const { R, gh, order, scratch, evalCodes, evalSums } = fitBuffers(B, X, o, evals);
+  const { margin, unsampled } = scratch;
   // One uniform per row and round (drawn in one call; the stream `rng.next()` per row would give).
   const draws = o.subsample < 1 ? new Float64Array(n) : null;
   for (let k = 0; k < nTrees; k++) {
@@ -429,7 +529,7 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
       for (let i = 0; i < n; i++) {
         const take = +(draws[i]! < q);
         order[m] = i;
-        scratch.unsampled[u] = i;
+        unsampled[u] = i;
         m += take;
         u += 1 - take;
       }
@@ -448,8 +548,10 @@ function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: num
       for (const f of rng.shuffle(Array.from({ length: X.cols }, (_, j) => j)).slice(0, cnt)) allowed[f] = 1;
     }
     const tree = growBoostedTree(B, R, gh, order.subarray(0, m), allowed, o, scratch);
-    addTreeToUnsampled(tree, B, scratch);
-    evalCodes.forEach((codes, j) => codes && addTreeOnCodes(tree, scratch.splitBin, codes, evalSums[j]!));
+    // The rows outside the subsample walk the tree (the sampled ones got their leaf value as it was made).
+    const w = codeWalker(tree, scratch.splitBin);
+    walkTree(w, scratch, scratch.codes8 ?? B.codes, n, unsampled, u, margin);
+    evalCodes.forEach((codes, j) => codes && walkTree(w, scratch, codes, evals[j]!.rows, null, evals[j]!.rows, evalSums[j]!));
     onTree(tree, k, evalSums);
   }
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readDataset } from '../../engine/ingest.js';
 import { STATLOG } from '../../test-support/helpers.js';
 import { takeRows } from '../data/dataset.js';
 import { fitPreprocessor, transform } from '../features/preprocess.js';
 import type { Matrix } from '../matrix.js';
-import type { Candidate } from '../params/grids.js';
+import type { Candidate, Family } from '../params/grids.js';
 import { DEFAULT_PARAMS } from '../params/params.js';
 import { Rng } from '../random.js';
 import { binIndex } from '../stats.js';
@@ -14,6 +14,7 @@ import { ENGINES } from './engines.js';
 import { sigmoid } from './model.js';
 import type { TreeState } from './tree-structure.js';
 import { denseKernels } from './wasm/dense.js';
+import { histKernels } from './wasm/hist.js';
 
 /**
  * The shortcuts that decide leaderboard values, each checked against the long way round on real rows:
@@ -46,6 +47,21 @@ describe('one 300-tree fit answers for 100 trees exactly as a separate 100-tree 
       expect(Array.from(alone100)).not.toEqual(Array.from(alone300));
     });
   }
+});
+
+describe("one candidate's fitGroup gives the test probabilities of fit + predictProba, bit for bit", () => {
+  // The non-champion refits score the test rows this way, so a forest's trees need not all be held at once.
+  const one: Record<Family, Candidate> = {
+    logreg: { C: 1 }, tree: { max_depth: 5 }, forest: { n_estimators: 30, max_depth: null, max_features: 'sqrt' },
+    xgboost: { n_estimators: 30, max_depth: 3, learning_rate: 0.1, subsample: 0.8 }, knn: { n_neighbors: 15, weights: 'distance' },
+    svm: { C: 1, gamma: 'scale' }, mlp: { hidden_layer_sizes: [8], alpha: 1e-2, max_iter: 50 }, brf: { n_estimators: 30 },
+    scorecard: { C: 1, min_bin_size: 0.05, trend: 'auto', iv_threshold: 0.02 },
+  };
+  it.each(Object.entries(one))('%s', (family, c) => {
+    const engine = ENGINES[family as Family];
+    const grouped = engine.fitGroup([c], X, y, [Xt], 5, { rankOnly: false })[0]![0]!;
+    expect(Array.from(grouped)).toEqual(Array.from(engine.fit(c, X, y, 5).predictProba(Xt)));
+  });
 });
 
 describe('one unlimited-depth forest fit answers for max_depth 8 exactly as a separate depth-8 fit', () => {
@@ -352,6 +368,29 @@ describe('the boosting round\'s draws and the binning passes equal the one-at-a-
       const codes = new Uint8Array(rows * cols);
       writeCodes(M, B.thresholds, codes);
       expect(Array.from(codes)).toEqual(Array.from(B.codes));
+    }
+  });
+});
+
+describe('the boosted trees\' WebAssembly kernels equal their JavaScript loops', () => {
+  it('histograms, partitions, leaf values and tree walks give the same trees and scores, bit for bit', async () => {
+    const cands: Candidate[] = [
+      { n_estimators: 20, max_depth: 3, learning_rate: 0.1, subsample: 0.8 },
+      { n_estimators: 40, max_depth: 3, learning_rate: 0.1, subsample: 0.8 },
+    ];
+    expect(histKernels()).not.toBeNull(); // built by npm run build
+    const withKernels = ENGINES.xgboost.fitGroup(cands, X, y, [Xt, X], 11);
+    const deep = ENGINES.xgboost.fit({ n_estimators: 10, max_depth: 6, colsample_bytree: 0.5 }, X, y, 3).predictProba(Xt);
+    vi.resetModules();
+    vi.doMock('./wasm/hist.js', () => ({ histKernels: () => null }));
+    try {
+      const { gbmEngine } = await import('./gbm.js');
+      const plain = gbmEngine.fitGroup(cands, X, y, [Xt, X], 11);
+      expect(plain.map((c) => c.map((a) => Array.from(a)))).toEqual(withKernels.map((c) => c.map((a) => Array.from(a))));
+      expect(Array.from(gbmEngine.fit({ n_estimators: 10, max_depth: 6, colsample_bytree: 0.5 }, X, y, 3).predictProba(Xt))).toEqual(Array.from(deep));
+    } finally {
+      vi.doUnmock('./wasm/hist.js');
+      vi.resetModules();
     }
   });
 });
