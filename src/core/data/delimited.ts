@@ -71,43 +71,144 @@ export interface DelimitedTable {
   readonly delimiter: Delimiter;
 }
 
+/**
+ * Calls `each(line, lineNumber)` for every line `toLines` would give (BOM dropped, LF or CRLF, no trailing
+ * empty line) without building the array of lines; `each` returning false stops early.
+ */
+export function eachLine(text: string, each: (line: string, lineNumber: number) => boolean | void): void {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let n = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', pos);
+    if (nl < 0) {
+      if (pos < text.length) each(text.slice(pos), ++n);
+      return;
+    }
+    const end = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (each(text.slice(pos, end), ++n) === false) return;
+    pos = nl + 1;
+  }
+}
+
+/**
+ * The one parse behind `parseDelimited` and `parseDelimitedColumns`: header and delimiter first, then each
+ * data row with its 1-based line number; ragged rows are errors naming their line.
+ */
+function parseRows(
+  text: string,
+  file: string,
+  opts: { delimiter?: Delimiter; header?: readonly string[] },
+  onRow: (fields: string[], lineNumber: number) => void,
+  onHeader: (header: readonly string[], delimiter: Delimiter) => void,
+): void {
+  // The lines up to the first non-blank one are all the header and the delimiter need.
+  const head: string[] = [];
+  eachLine(text, (line) => {
+    head.push(line);
+    return line.trim().length === 0;
+  });
+  if (head.length === 0 || head[head.length - 1]!.trim().length === 0) throw new UserError('empty file: no header and no rows', { file });
+  const delimiter = opts.delimiter ?? detectDelimiter(head, file);
+  let header: readonly string[];
+  let start = 1;
+  if (opts.header) {
+    header = opts.header;
+    start = 0;
+  } else {
+    const h = splitLine(head[0]!, delimiter);
+    if (!h) throw new UserError('unterminated quote in header', { file, row: 1 });
+    header = h.map((s) => s.trim());
+  }
+  onHeader(header, delimiter);
+  eachLine(text, (line, n) => {
+    if (n <= start || line.trim().length === 0) return;
+    const fields = splitLine(line, delimiter);
+    if (!fields) throw new UserError('unterminated quote', { file, row: n });
+    if (fields.length !== header.length) {
+      const col = header[Math.min(fields.length, header.length - 1)];
+      throw new UserError(
+        `expected ${header.length} fields, found ${fields.length}`,
+        { file, row: n, ...(col !== undefined ? { column: col } : {}) },
+        fields.length === 1 ? hintForOtherDelimiter(line) : undefined,
+      );
+    }
+    onRow(fields, n);
+  });
+}
+
 /** Parses delimited text with or without a header row; ragged rows are errors naming their line. */
 export function parseDelimited(
   text: string,
   file: string,
   opts: { delimiter?: Delimiter; header?: readonly string[] } = {},
 ): DelimitedTable {
-  const lines = toLines(text);
-  if (lines.every((l) => l.trim().length === 0)) throw new UserError('empty file: no header and no rows', { file });
-  const delimiter = opts.delimiter ?? detectDelimiter(lines, file);
-  let header: readonly string[];
-  let start = 0;
-  if (opts.header) header = opts.header;
-  else {
-    const h = splitLine(lines[0]!, delimiter);
-    if (!h) throw new UserError('unterminated quote in header', { file, row: 1 });
-    header = h.map((s) => s.trim());
-    start = 1;
-  }
   const rows: string[][] = [];
   const lineNumbers: number[] = [];
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim().length === 0) continue;
-    const fields = splitLine(line, delimiter);
-    if (!fields) throw new UserError('unterminated quote', { file, row: i + 1 });
-    if (fields.length !== header.length) {
-      const col = header[Math.min(fields.length, header.length - 1)];
-      throw new UserError(
-        `expected ${header.length} fields, found ${fields.length}`,
-        { file, row: i + 1, ...(col !== undefined ? { column: col } : {}) },
-        fields.length === 1 ? hintForOtherDelimiter(line) : undefined,
-      );
-    }
+  let header: readonly string[] = [];
+  let delimiter: Delimiter = ',';
+  parseRows(text, file, opts, (fields, n) => {
     rows.push(fields);
-    lineNumbers.push(i + 1);
-  }
+    lineNumbers.push(n);
+  }, (h, d) => {
+    header = h;
+    delimiter = d;
+  });
   return { header, rows, lineNumbers, delimiter };
+}
+
+export interface DelimitedColumns {
+  readonly header: readonly string[];
+  /** `columns[j][i]`: data row i's field j, as `parseDelimited` splits it. */
+  readonly columns: readonly (readonly string[])[];
+  readonly lineNumbers: readonly number[];
+  readonly rows: number;
+  readonly delimiter: Delimiter;
+}
+
+/** Distinct values a column shares as one string each; a column with more (an id) keeps its own strings. */
+const INTERN_LIMIT = 1 << 16;
+
+/**
+ * The same parse as `parseDelimited`, kept column-wise: no array per row, and equal fields of a column share
+ * one string (up to INTERN_LIMIT distinct values), so a million-row file costs about 8 bytes per cell.
+ */
+export function parseDelimitedColumns(
+  text: string,
+  file: string,
+  opts: { delimiter?: Delimiter; header?: readonly string[] } = {},
+): DelimitedColumns {
+  // Sized once for every line: arrays grown row by row would leave a copy of each column behind per growth.
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  lines++;
+  let columns: string[][] = [];
+  let seen: (Map<string, string> | null)[] = [];
+  const lineNumbers: number[] = new Array(lines);
+  let rows = 0;
+  let header: readonly string[] = [];
+  let delimiter: Delimiter = ',';
+  parseRows(text, file, opts, (fields, n) => {
+    for (let j = 0; j < fields.length; j++) {
+      let f = fields[j]!;
+      const m = seen[j];
+      if (m) {
+        const known = m.get(f);
+        if (known !== undefined) f = known;
+        else if (m.size < INTERN_LIMIT) m.set(f, f);
+        else seen[j] = null;
+      }
+      columns[j]![rows] = f;
+    }
+    lineNumbers[rows++] = n;
+  }, (h, d) => {
+    header = h;
+    delimiter = d;
+    columns = h.map(() => new Array<string>(lines));
+    seen = h.map(() => new Map());
+  });
+  for (const c of columns) c.length = rows;
+  lineNumbers.length = rows;
+  return { header, columns, lineNumbers, rows, delimiter };
 }
 
 /** One CSV field, quoted (RFC 4180) only when it must be. */

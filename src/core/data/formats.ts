@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import type { ColumnRole } from '../params/params.js';
 import { KAGGLE_COLUMNS, SOUTH_GERMAN_COLUMNS, STATLOG_COLUMNS, type ColumnSpec } from './codebooks.js';
 import type { CategoricalColumn, Dataset, FeatureColumn } from './dataset.js';
-import { parseDelimited, splitLine, toLines, type Delimiter } from './delimited.js';
+import { eachLine, parseDelimitedColumns, splitLine, type Delimiter } from './delimited.js';
 
 export type SourceFormat = 'statlog' | 'south-german' | 'kaggle' | 'csv' | 'parquet';
 
@@ -52,7 +52,12 @@ export function parseNumber(cell: string | number): number | undefined {
 
 /** Detects a delimited file's layout from its content (not its name). */
 export function detectTextFormat(text: string): Exclude<SourceFormat, 'parquet'> {
-  const first = toLines(text).find((l) => l.trim().length > 0) ?? '';
+  let first = '';
+  eachLine(text, (l) => {
+    if (l.trim().length === 0) return true;
+    first = l;
+    return false;
+  });
   const ws = splitLine(first, 'whitespace') ?? [];
   if (ws.length === 21 && /^A\d{2,3}$/.test(ws[0] ?? '') && !first.includes(',')) return 'statlog';
   if (ws.includes('credit_risk') && ws.includes('status') && !first.includes(',')) return 'south-german';
@@ -65,9 +70,8 @@ export function detectTextFormat(text: string): Exclude<SourceFormat, 'parquet'>
 export function rawTableFromText(text: string, file: string, format: Exclude<SourceFormat, 'parquet'>, delimiter?: Delimiter): RawTable {
   const header = format === 'statlog' ? STATLOG_COLUMNS.map((c) => c.name) : undefined;
   const forced: Delimiter | undefined = format === 'statlog' || format === 'south-german' ? 'whitespace' : delimiter;
-  const t = parseDelimited(text, file, { ...(forced ? { delimiter: forced } : {}), ...(header ? { header } : {}) });
-  const cols = t.header.map((_, j) => t.rows.map((r) => r[j] ?? null));
-  return { file, header: t.header, cells: cols, rows: t.rows.length, rowLabel: (i) => t.lineNumbers[i] ?? i + 1 };
+  const t = parseDelimitedColumns(text, file, { ...(forced ? { delimiter: forced } : {}), ...(header ? { header } : {}) });
+  return { file, header: t.header, cells: t.columns, rows: t.rows, rowLabel: (i) => t.lineNumbers[i] ?? i + 1 };
 }
 
 /** Types and decodes a raw table into a dataset, using the codebook of a known format. */

@@ -3,15 +3,38 @@ import { polars } from './polars.js';
 import type { ColumnSchema, Dataset, FeatureColumn } from './dataset.js';
 import type { RawTable } from './formats.js';
 
+/**
+ * A text column as polars builds it from its distinct values and each row's index among them (null as the
+ * last one): the same Utf8 series as one made from the JS strings, without handing polars a string per row.
+ * `index` is scratch space of one slot per row, shared by the columns.
+ */
+function textSeries(name: string, values: ArrayLike<string | null>, index: number[]): ReturnType<ReturnType<typeof polars>['Series']> {
+  const distinct = new Map<string | null, number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? null;
+    let k = distinct.get(v);
+    if (k === undefined) distinct.set(v, (k = distinct.size));
+    index[i] = k;
+  }
+  return polars().Series(name, [...distinct.keys()], polars().Utf8).gather(index);
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
+  return false;
+}
+
 /** Writes features (numeric as Float64 with nulls, categorical as Utf8) and the target as 'good'/'bad'. */
 export function writeDatasetParquet(ds: Dataset, path: string): void {
-  const series = ds.features.map((c) =>
-    c.kind === 'numeric'
-      ? polars().Series(c.name, Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), polars().Float64)
-      : polars().Series(c.name, c.values as (string | null)[], polars().Utf8),
-  );
-  series.push(polars().Series(ds.targetName, Array.from(ds.target, (v) => (v === 1 ? 'bad' : 'good')), polars().Utf8));
-  polars().DataFrame(series).writeParquet(path, { compression: 'zstd' });
+  const pl = polars();
+  const index = new Array<number>(ds.rows).fill(0);
+  const series = ds.features.map((c) => (c.kind === 'numeric' ? pl.Series(c.name, c.values) : textSeries(c.name, c.values, index)));
+  for (let i = 0; i < ds.rows; i++) index[i] = ds.target[i] === 1 ? 1 : 0;
+  series.push(pl.Series(ds.targetName, ['good', 'bad'], pl.Utf8).gather(index));
+  // NaN marks a missing number in memory, null in the file.
+  const nanToNull = ds.features.filter((c) => c.kind === 'numeric' && hasNaN(c.values)).map((c) => pl.when(pl.col(c.name).isNan()).then(pl.lit(null)).otherwise(pl.col(c.name)).alias(c.name));
+  const df = pl.DataFrame(series);
+  (nanToNull.length > 0 ? df.withColumns(...nanToNull) : df).writeParquet(path, { compression: 'zstd' });
 }
 
 export function isParquet(bytes: Uint8Array): boolean {
