@@ -41,46 +41,95 @@ export function isParquet(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
 }
 
-/** Reads a Parquet file into a raw table; a corrupt file is a one-line user error. */
-export function readParquetRaw(path: string, file = path): RawTable {
-  let df: ReturnType<ReturnType<typeof polars>['readParquet']>;
+type PolarsFrame = ReturnType<ReturnType<typeof polars>['readParquet']>;
+type PolarsSeries = ReturnType<PolarsFrame['getColumn']>;
+
+function readFrame(path: string, file: string): PolarsFrame {
   try {
-    df = polars().readParquet(path);
+    return polars().readParquet(path);
   } catch (e) {
     throw new UserError(`not a readable Parquet file: ${String((e as Error).message).split('\n')[0]}`, { file });
   }
+}
+
+const isTextType = (s: PolarsSeries): boolean => /String|Utf8|Categorical|Bool/.test(String(s.dtype));
+
+/** Rows per slice a column crosses into JavaScript: a slice's values die young instead of a million at once. */
+const SLICE_ROWS = 1 << 16;
+
+/**
+ * Calls `each(i, cell)` for every row of a column, the cell as a raw table holds it: null, a string (text
+ * columns; equal strings share one, up to 65,536 distinct) or a number (bigint as Number).
+ */
+function eachCell(s: PolarsSeries, each: (i: number, cell: string | number | null) => void): void {
+  const text = isTextType(s);
+  let seen: Map<string, string> | null = text ? new Map() : null;
+  const n = s.length;
+  for (let o = 0; o < n; o += SLICE_ROWS) {
+    const vals = s.slice(o, Math.min(SLICE_ROWS, n - o)).toArray() as unknown[];
+    for (let k = 0; k < vals.length; k++) {
+      const v = vals[k];
+      if (v === null || v === undefined) each(o + k, null);
+      else if (!text) each(o + k, typeof v === 'bigint' ? Number(v) : (v as number));
+      else {
+        let str = String(v);
+        if (seen) {
+          const known = seen.get(str);
+          if (known !== undefined) str = known;
+          else if (seen.size < 1 << 16) seen.set(str, str);
+          else seen = null;
+        }
+        each(o + k, str);
+      }
+    }
+  }
+}
+
+/** Reads a Parquet file into a raw table; a corrupt file is a one-line user error. */
+export function readParquetRaw(path: string, file = path): RawTable {
+  const df = readFrame(path, file);
   const header = df.columns;
-  const dtypes = df.dtypes.map((d) => (/String|Utf8|Categorical|Bool/.test(String(d)) ? 'str' : 'num') as 'num' | 'str');
-  const cells = header.map((h, j) => {
-    const arr = df.getColumn(h).toArray() as unknown[];
-    return arr.map((v) => (v === null || v === undefined ? null : dtypes[j] === 'str' ? String(v) : typeof v === 'bigint' ? Number(v) : (v as number)));
+  const dtypes = header.map((h) => (isTextType(df.getColumn(h)) ? 'str' : 'num') as 'num' | 'str');
+  const cells = header.map((h) => {
+    const out: (string | number | null)[] = new Array(df.height);
+    eachCell(df.getColumn(h), (i, v) => (out[i] = v));
+    return out;
   });
   // Numbered as the same table written as CSV (header = row 1), the convention of every message (README, "Row numbers").
   return { file, header, cells, rows: df.height, rowLabel: (i) => i + 2, dtypes };
 }
 
-/** Loads a processed Parquet file with its recorded schema (roles and level order survive the round trip). */
+/**
+ * Loads a processed Parquet file with its recorded schema (roles and level order survive the round trip).
+ * Column by column, straight into typed columns: no table of raw cells.
+ */
 export function datasetFromParquet(path: string, schema: readonly ColumnSchema[], name: string): Dataset {
-  const raw = readParquetRaw(path);
-  const col = (n: string) => {
-    const j = raw.header.indexOf(n);
-    if (j < 0) throw new UserError(`missing column '${n}' in processed data`, { file: path, column: n }, 're-ingest the source');
-    return raw.cells[j]!;
+  const df = readFrame(path, path);
+  const rows = df.height;
+  const col = (n: string): PolarsSeries => {
+    if (!df.columns.includes(n)) throw new UserError(`missing column '${n}' in processed data`, { file: path, column: n }, 're-ingest the source');
+    return df.getColumn(n);
   };
   const features: FeatureColumn[] = [];
   let target: Uint8Array | undefined;
   let targetName = '';
   for (const s of schema) {
-    const cells = col(s.name);
+    const series = col(s.name);
     if (s.role === 'target') {
-      target = Uint8Array.from(cells, (v) => (v === 'bad' ? 1 : 0));
+      const t = new Uint8Array(rows);
+      eachCell(series, (i, v) => (t[i] = v === 'bad' ? 1 : 0));
+      target = t;
       targetName = s.name;
     } else if (s.role === 'numeric') {
-      features.push({ name: s.name, kind: 'numeric', values: Float64Array.from(cells, (v) => (v === null ? NaN : Number(v))) });
+      const values = new Float64Array(rows);
+      eachCell(series, (i, v) => (values[i] = v === null ? NaN : Number(v)));
+      features.push({ name: s.name, kind: 'numeric', values });
     } else {
-      features.push({ name: s.name, kind: 'categorical', ordinal: s.role === 'ordinal', values: cells.map((v) => (v === null ? null : String(v))), levels: s.levels ?? [] });
+      const values: (string | null)[] = new Array(rows);
+      eachCell(series, (i, v) => (values[i] = v === null ? null : String(v)));
+      features.push({ name: s.name, kind: 'categorical', ordinal: s.role === 'ordinal', values, levels: s.levels ?? [] });
     }
   }
   if (!target) throw new UserError('processed data has no target column', { file: path });
-  return { name, features, target, targetName, rows: raw.rows };
+  return { name, features, target, targetName, rows };
 }
