@@ -70,7 +70,13 @@ export function executeTask(task: SearchTask): TaskResult {
     const probs = engine.fitGroup(task.candidates, task.X, task.y, task.evals, task.seed, { rankOnly: task.rankOnly });
     return { kind: 'fold', id: task.id, probs, seconds: (performance.now() - t0) / 1000 };
   }
+  if (!task.keepState) {
+    // Only the test probabilities come back: one candidate's fitGroup gives fit + predictProba's bit for bit
+    // (models/shortcuts.test.ts) without holding the model, e.g. a forest scores each tree as it grows.
+    const testProba = engine.fitGroup([task.candidate], task.X, task.y, [task.test], task.seed, { rankOnly: false })[0]![0]!;
+    return { kind: 'refit', id: task.id, state: null, testProba, seconds: (performance.now() - t0) / 1000 };
+  }
   const model = engine.fit(task.candidate, task.X, task.y, task.seed);
   const testProba = model.predictProba(task.test);
-  return { kind: 'refit', id: task.id, state: task.keepState ? model.toJSON() : null, testProba, seconds: (performance.now() - t0) / 1000 };
+  return { kind: 'refit', id: task.id, state: model.toJSON(), testProba, seconds: (performance.now() - t0) / 1000 };
 }
