@@ -9,8 +9,8 @@ import { binIndex } from '../stats.js';
 export interface BinnedMatrix {
   readonly rows: number;
   readonly cols: number;
-  /** codes[j * rows + i] = bin of row i in feature j. */
-  readonly codes: Uint16Array;
+  /** codes[j * rows + i] = bin of row i in feature j (bytes when asked for and maxBins <= 256). */
+  readonly codes: Uint16Array | Uint8Array;
   readonly bins: Int32Array;
   /** thresholds[j][b] splits bin b from bin b + 1: x <= t goes left. */
   readonly thresholds: readonly Float64Array[];
@@ -21,9 +21,9 @@ const BLOCK = 8;
 /** Up to this many distinct values, a column's values are found by a scan instead of a sort. */
 const FEW = 16;
 
-export function binMatrix(X: Matrix, maxBins: number): BinnedMatrix {
+export function binMatrix(X: Matrix, maxBins: number, bytes = false): BinnedMatrix {
   const { rows, cols, data } = X;
-  const codes = new Uint16Array(rows * cols);
+  const codes = bytes && maxBins <= 256 ? new Uint8Array(rows * cols) : new Uint16Array(rows * cols);
   const bins = new Int32Array(cols);
   const thresholds: Float64Array[] = new Array<Float64Array>(cols);
   // Few-valued columns (one-hot levels, small counts) from one scan of the matrix; the others are copied out

@@ -511,7 +511,7 @@ function walkTree(w: CodeWalker, s: BoostScratch, codes: Uint8Array | Uint16Arra
  */
 function boost(c: Candidate, X: Matrix, y: Uint8Array, nTrees: number, seed: number, evals: readonly Matrix[], onTree: (t: TreeState, k: number, evalSums: readonly Float64Array[]) => void): void {
   const o = options(c, X.cols);
-  const B = binMatrix(X, MAX_BINS);
+  const B = binMatrix(X, MAX_BINS, true);
   const n = X.rows;
   const rng = Rng.derive(seed, 'gbm');
   const allowed = new Uint8Array(X.cols).fill(1);
