@@ -57,10 +57,12 @@ describe("one candidate's fitGroup gives the test probabilities of fit + predict
     svm: { C: 1, gamma: 'scale' }, mlp: { hidden_layer_sizes: [8], alpha: 1e-2, max_iter: 50 }, brf: { n_estimators: 30 },
     scorecard: { C: 1, min_bin_size: 0.05, trend: 'auto', iv_threshold: 0.02 },
   };
+  // 1,300 rows: more than one of the SVM's kernel blocks (1,024 evaluation rows).
+  const E: Matrix = { rows: X.rows + 2 * Xt.rows, cols: X.cols, data: Float64Array.from([...X.data, ...Xt.data, ...Xt.data]) };
   it.each(Object.entries(one))('%s', (family, c) => {
     const engine = ENGINES[family as Family];
-    const grouped = engine.fitGroup([c], X, y, [Xt], 5, { rankOnly: false })[0]![0]!;
-    expect(Array.from(grouped)).toEqual(Array.from(engine.fit(c, X, y, 5).predictProba(Xt)));
+    const grouped = engine.fitGroup([c], X, y, [E], 5, { rankOnly: false })[0]![0]!;
+    expect(Array.from(grouped)).toEqual(Array.from(engine.fit(c, X, y, 5).predictProba(E)));
   });
 });
 

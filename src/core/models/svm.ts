@@ -319,6 +319,9 @@ function squaredDistance(a: Float64Array, ai: number, b: Float64Array, bi: numbe
   return d;
 }
 
+/** Evaluation rows per kernel block in `fitGroup` (× support vectors × 8 bytes: 8 MB at 1,000 of them). */
+const CROSS_BLOCK_ROWS = 1024;
+
 /** K(E row, X row) for the X rows `rows`, each entry exactly as `SvmModel.decision` computes it. */
 function rbfCross(E: Matrix, X: Matrix, rows: readonly number[], gamma: number, out: Float64Array = new Float64Array(E.rows * rows.length)): Float64Array {
   const p = X.cols;
@@ -401,8 +404,19 @@ export const svmEngine: FamilyEngine = {
     const union = [...new Set(fits.flatMap((f) => f.svRows))].sort((a, b) => a - b);
     const column = new Int32Array(X.rows);
     union.forEach((r, c) => (column[r] = c));
-    const crosses = evals.map((e, k) => rbfCross(e, X, union, fits[0]!.model.gamma, reused(`cross${k}`, e.rows * union.length)));
-    return fits.map(({ model, svRows }) => evals.map((e, k) => model.probability(model.decisionFromCross(crosses[k]!, e.rows, union.length, column, svRows))));
+    // In blocks of evaluation rows: each row's decision is its own sum, so blocks give the same values, and the
+    // kernel block stays a few MB where 16,000 rows × 3,000 support vectors would hold 384 MB per evaluation set.
+    const out = fits.map(() => evals.map((e) => new Float64Array(e.rows)));
+    const p = X.cols;
+    for (const [k, e] of evals.entries()) {
+      for (let start = 0; start < e.rows; start += CROSS_BLOCK_ROWS) {
+        const len = Math.min(CROSS_BLOCK_ROWS, e.rows - start);
+        const block = { rows: len, cols: p, data: e.data.subarray(start * p, (start + len) * p) };
+        const cross = rbfCross(block, X, union, fits[0]!.model.gamma, reused('cross', len * union.length));
+        fits.forEach(({ model, svRows }, ci) => out[ci]![k]!.set(model.probability(model.decisionFromCross(cross, len, union.length, column, svRows)), start));
+      }
+    }
+    return out;
   },
   load: (s) => new SvmModel({ rows: s['rows'] as number, cols: s['cols'] as number, data: Float64Array.from(s['sv'] as number[]) }, Float64Array.from(s['coef'] as number[]), s['b'] as number, s['gamma'] as number, s['A'] as number, s['B'] as number),
 };
