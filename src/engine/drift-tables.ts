@@ -3,7 +3,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Dataset } from '../core/data/dataset.js';
 import { datasetFromRaw, detectTextFormat, isIdColumn, isMissing, KNOWN_TARGETS, knownSpecsFor, parseNumber, rawTableFromText, type RawTable } from '../core/data/formats.js';
 import { readHead } from '../core/data/line-stream.js';
-import { isParquet, readParquetRaw } from '../core/data/parquet.js';
+import { isParquet, readParquetRawByColumn } from '../core/data/parquet.js';
 import { polars } from '../core/data/polars.js';
 import type { DriftColumn } from '../core/drift/compare.js';
 import { runsOf } from '../core/drift/runs.js';
@@ -168,7 +168,7 @@ export async function loadDriftTable(file: string, opts: DriftLoadOptions): Prom
   if (isParquet(bytes)) {
     sha = await sha256File(path);
     if (!opts.keepRaw) return lazyDriftTable(() => polars().scanParquet(path), 'Parquet', file, sha, opts);
-    raw = readParquetRaw(path, file);
+    raw = await readParquetRawByColumn(path, file, releaseNativeMemory);
   } else {
     const headText = bytes.toString('utf8').replace(/^\ufeff/, '');
     if (!opts.keepRaw && statSync(path).size >= streamCsvBytes() && detectTextFormat(headText) === 'csv') {

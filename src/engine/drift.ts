@@ -13,6 +13,7 @@ import type { RunStore } from '../core/store/run-store.js';
 import type { LoadedModel } from './registry.js';
 import { loadDriftTable, type DriftLoadOptions, type DriftTable } from './drift-tables.js';
 import { verifyIfRegistered } from './datasets.js';
+import { releaseNativeMemory } from './native-memory.js';
 import { inputFile } from './project.js';
 import { workerScript } from './worker-script.js';
 
@@ -117,13 +118,49 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
   const keepRaw = Boolean(opts.model);
   const refOpts = { ...opts, requireTarget: Boolean(opts.target), keepRaw };
   const curOpts = (refTarget: string | null): DriftLoadOptions => ({ ...opts, target: opts.target ?? refTarget, requireTarget: Boolean(opts.includeTarget), keepRaw });
+  // With --model each side is scored as soon as it is read and its raw cells dropped, so only one file's
+  // cells are ever held (a million rows are ~170 MB of them). Errors keep the order of scoring after the
+  // comparison: the model's, then the reference's scoring, then the current's, each only once reached.
+  let scoreSide: ((t: DriftTable) => Float64Array) | undefined;
+  let loaded: LoadedModel | undefined;
+  let modelError: { error: unknown } | undefined;
+  if (opts.model) {
+    // Models and the scorer load only for prediction drift: a plain comparison starts faster without them.
+    const [{ loadRegisteredModel }, { BatchScorer }, { DEFAULT_PARAMS }] = await Promise.all([import('./registry.js'), import('../core/scoring/batch-scorer.js'), import('../core/params/params.js')]);
+    try {
+      const model = loadRegisteredModel(store, opts.model);
+      loaded = model;
+      scoreSide = (side) => predictionSample(BatchScorer, model, side, opts.scale ?? DEFAULT_PARAMS.scoring);
+    } catch (e) {
+      modelError = { error: e };
+    }
+  }
+  type Scored = { p: Float64Array } | { error: unknown } | null;
+  const scored = async (side: DriftTable): Promise<[DriftTable, Scored]> => {
+    if (!keepRaw) return [side, null];
+    let s: Scored = null;
+    // Reading left the text and a typed copy of the file behind (~250 MB at 1M rows): collect them first.
+    await releaseNativeMemory();
+    if (scoreSide) {
+      try {
+        s = { p: scoreSide(side) };
+      } catch (e) {
+        s = { error: e };
+      }
+    }
+    // The raw cells are garbage from here; let V8 collect them before the next file is read.
+    const { raw: _raw, ...rest } = side;
+    await releaseNativeMemory();
+    return [{ ...rest, raw: null }, s];
+  };
   const pair = keepRaw ? undefined : await loadParquetPair(refFile, curFile, refOpts, curOpts);
-  const ref = pair ? pair[0] : await loadDriftTable(refFile, refOpts);
+  const [ref, refScored] = pair ? [pair[0], null] : await scored(await loadDriftTable(refFile, refOpts));
   let cur: DriftTable | undefined = pair?.[1];
+  let curScored: Scored = null;
   let aligned: ReturnType<typeof alignSchemas>;
   let result: DatasetDrift;
   try {
-    cur ??= await loadDriftTable(curFile, curOpts(ref.target));
+    if (!cur) [cur, curScored] = await scored(await loadDriftTable(curFile, curOpts(ref.target)));
     aligned = alignSchemas(ref, cur);
     if (aligned.ref.length === 0) throw new UserError('no columns to compare', { file: refFile });
     result = compareDatasets(aligned.ref, aligned.cur, t);
@@ -134,14 +171,16 @@ export async function runDrift(store: RunStore, refFile: string, curFile: string
   let prediction: DriftReport['prediction'] = null;
   let importance: Record<string, number> | null = null;
   if (opts.model) {
-    // Models and the scorer load only for prediction drift: a plain comparison starts faster without them.
-    const [{ loadRegisteredModel }, { BatchScorer }, { DEFAULT_PARAMS }] = await Promise.all([import('./registry.js'), import('../core/scoring/batch-scorer.js'), import('../core/params/params.js')]);
-    const loaded = loadRegisteredModel(store, opts.model);
-    const a = predictionSample(BatchScorer, loaded, ref, opts.scale ?? DEFAULT_PARAMS.scoring);
-    const b = predictionSample(BatchScorer, loaded, cur, opts.scale ?? DEFAULT_PARAMS.scoring);
+    if (modelError) throw modelError.error;
+    const sample = (s: Scored): Float64Array => {
+      if (s && 'error' in s) throw s.error;
+      return s?.p ?? new Float64Array();
+    };
+    const a = sample(refScored);
+    const b = sample(curScored);
     const col = (name: string, v: Float64Array): DriftColumn => ({ name, kind: 'numeric', sample: v, missing: 0, total: v.length });
-    prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded.version.version };
-    importance = (await import('./importance.js')).versionImportanceIfAvailable(store, loaded);
+    prediction = { ...compareColumn(col('p_bad', a), col('p_bad', b), t), model_version: loaded!.version.version };
+    importance = (await import('./importance.js')).versionImportanceIfAvailable(store, loaded!);
   }
   const verdict = datasetVerdict(result.columns, importance, t);
   result = { ...result, dataset_drift: verdict.dataset_drift };

@@ -100,6 +100,36 @@ export function readParquetRaw(path: string, file = path): RawTable {
 }
 
 /**
+ * `readParquetRaw`, one column at a time through a lazy scan, calling `between()` after each so that the
+ * caller can let V8 free the column's native memory (nodejs-polars frees it only when its wrapper is
+ * collected): a million-row file then holds one decoded column, not the whole frame. Any failure is left
+ * to `readParquetRaw`, so errors read as they always did.
+ */
+export async function readParquetRawByColumn(path: string, file: string, between: () => Promise<void>): Promise<RawTable> {
+  const pl = polars();
+  let header: string[];
+  let rows: number;
+  const cells: (string | number | null)[][] = [];
+  const dtypes: ('num' | 'str')[] = [];
+  try {
+    header = pl.scanParquet(path).columns;
+    rows = Number(pl.scanParquet(path).select(pl.len()).collectSync().getColumn('len').toArray()[0] ?? 0);
+    for (const h of header) {
+      const s = pl.scanParquet(path).select(h).collectSync().getColumn(h);
+      const out: (string | number | null)[] = new Array(rows);
+      eachCell(s, (i, v) => (out[i] = v));
+      if (s.length !== rows) throw new Error(`column ${h} has ${s.length} rows, not ${rows}`);
+      cells.push(out);
+      dtypes.push(isTextType(s) ? 'str' : 'num');
+      await between();
+    }
+  } catch {
+    return readParquetRaw(path, file);
+  }
+  return { file, header, cells, rows, rowLabel: (i) => i + 2, dtypes };
+}
+
+/**
  * Loads a processed Parquet file with its recorded schema (roles and level order survive the round trip).
  * Column by column, straight into typed columns: no table of raw cells.
  */
