@@ -301,14 +301,18 @@ describe('the SVM kernel sums over nonzero columns only, bit-identical to the de
     const model = ENGINES.svm.fit({ C: 1, gamma: 'scale' }, X, y, 5);
     const s = model.toJSON() as unknown as { gamma: number; b: number; A: number; B: number; coef: number[]; rows: number; cols: number; sv: number[] };
     const dense = Float64Array.from({ length: Xt.rows }, (_, i) => {
+      // libsvm's RBF, exp(−γ (|x|² + |sv|² − 2 x·sv)), every sum a dense loop in column order.
       let f = s.b;
+      let xx = 0;
+      for (let j = 0; j < s.cols; j++) xx += Xt.data[i * s.cols + j]! ** 2;
       for (let k = 0; k < s.rows; k++) {
-        let d = 0;
+        let vv = 0;
+        let dot = 0;
         for (let j = 0; j < s.cols; j++) {
-          const t = Xt.data[i * s.cols + j]! - s.sv[k * s.cols + j]!;
-          d += t * t;
+          vv += s.sv[k * s.cols + j]! ** 2;
+          dot += Xt.data[i * s.cols + j]! * s.sv[k * s.cols + j]!;
         }
-        f += s.coef[k]! * Math.exp(-s.gamma * d);
+        f += s.coef[k]! * Math.exp(-s.gamma * Math.max(0, xx + vv - 2 * dot));
       }
       return 1 / (1 + Math.exp(s.A * f + s.B));
     });

@@ -21,8 +21,8 @@ function resolveGamma(c: Candidate, X: Matrix): number {
 /**
  * Each row's nonzero columns in ascending order. One-hot rows are mostly zeros, and a zero term adds
  * exactly nothing to a dot product, so the kernel's sums over the nonzeros alone, in column order, are
- * bit-identical to the dense loops. (For decision values a merge of two rows' nonzeros was slower than
- * the dense loop here: it stays dense.)
+ * bit-identical to the dense loops; every kernel value (training, cross and a saved model's scoring) takes
+ * its dot product over one row's nonzeros (see `rbf`).
  */
 function rowNonzeros(X: Matrix): { readonly start: Int32Array; readonly col: Int32Array } {
   const start = new Int32Array(X.rows + 1);
@@ -32,6 +32,32 @@ function rowNonzeros(X: Matrix): { readonly start: Int32Array; readonly col: Int
     start[i + 1] = cols.length;
   }
   return { start, col: Int32Array.from(cols) };
+}
+
+/** Each row's Σ x², in column order (the kernel's |a|² + |b|² − 2 a·b). */
+function squaredNorms(X: Matrix): Float64Array {
+  const p = X.cols;
+  const sq = new Float64Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += X.data[i * p + j]! ** 2;
+    sq[i] = s;
+  }
+  return sq;
+}
+
+/**
+ * K(a, b) as libsvm computes it, exp(−γ (|a|² + |b|² − 2 a·b)), with the dot product over a's nonzero columns
+ * `cols[from..to)` in column order: a zero term adds nothing, so every caller (training kernel, cross kernel,
+ * a saved model's scoring) gets the same value for the same pair, bit for bit.
+ */
+function rbf(a: Float64Array, ai: number, cols: Int32Array, from: number, to: number, aNorm: number, b: Float64Array, bi: number, bNorm: number, gamma: number): number {
+  let dot = 0;
+  for (let e = from; e < to; e++) {
+    const j = cols[e]!;
+    dot += a[ai + j]! * b[bi + j]!;
+  }
+  return Math.exp(-gamma * Math.max(0, aNorm + bNorm - 2 * dot));
 }
 
 /**
@@ -51,25 +77,14 @@ export function rbfKernelMatrix(X: Matrix, gamma: number, into?: Float64Array): 
   const n = X.rows;
   const p = X.cols;
   const x = X.data;
-  const sq = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += x[i * p + j]! ** 2;
-    sq[i] = s;
-  }
+  const sq = squaredNorms(X);
   const { start, col } = rowNonzeros(X);
   const K = into ?? new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     K[i * n + i] = 1;
     const oi = i * p;
     for (let k = i + 1; k < n; k++) {
-      const ok = k * p;
-      let dot = 0;
-      for (let e = start[k]!; e < start[k + 1]!; e++) {
-        const j = col[e]!;
-        dot += x[oi + j]! * x[ok + j]!;
-      }
-      const v = Math.exp(-gamma * Math.max(0, sq[i]! + sq[k]! - 2 * dot));
+      const v = rbf(x, k * p, col, start[k]!, start[k + 1]!, sq[k]!, x, oi, sq[i]!, gamma);
       K[i * n + k] = v;
       K[k * n + i] = v;
     }
@@ -257,12 +272,17 @@ class SvmModel implements Model {
     private readonly B: number,
   ) {}
 
+  private svNorms: Float64Array | null = null;
+
   decision(X: Matrix): Float64Array {
     const out = new Float64Array(X.rows);
     const p = X.cols;
+    const norms = squaredNorms(X);
+    const { start, col } = rowNonzeros(X);
+    const svNorms = (this.svNorms ??= squaredNorms(this.sv));
     for (let i = 0; i < X.rows; i++) {
       let s = this.b;
-      for (let k = 0; k < this.sv.rows; k++) s += this.coef[k]! * Math.exp(-this.gamma * squaredDistance(X.data, i * p, this.sv.data, k * p, p));
+      for (let k = 0; k < this.sv.rows; k++) s += this.coef[k]! * rbf(X.data, i * p, col, start[i]!, start[i + 1]!, norms[i]!, this.sv.data, k * p, svNorms[k]!, this.gamma);
       out[i] = s;
     }
     return out;
@@ -309,24 +329,16 @@ function subKernel(K: Float64Array, n: number, rows: readonly number[]): Float64
   return out;
 }
 
-/** Σ_j (a[ai + j] - b[bi + j])², in column order. */
-function squaredDistance(a: Float64Array, ai: number, b: Float64Array, bi: number, p: number): number {
-  let d = 0;
-  for (let j = 0; j < p; j++) {
-    const t = a[ai + j]! - b[bi + j]!;
-    d += t * t;
-  }
-  return d;
-}
-
 /** Evaluation rows per kernel block in `fitGroup` (× support vectors × 8 bytes: 8 MB at 1,000 of them). */
 const CROSS_BLOCK_ROWS = 1024;
 
 /** K(E row, X row) for the X rows `rows`, each entry exactly as `SvmModel.decision` computes it. */
-function rbfCross(E: Matrix, X: Matrix, rows: readonly number[], gamma: number, out: Float64Array = new Float64Array(E.rows * rows.length)): Float64Array {
+function rbfCross(E: Matrix, X: Matrix, xNorms: Float64Array, rows: readonly number[], gamma: number, out: Float64Array = new Float64Array(E.rows * rows.length)): Float64Array {
   const p = X.cols;
+  const norms = squaredNorms(E);
+  const { start, col } = rowNonzeros(E);
   for (let i = 0; i < E.rows; i++) {
-    for (let c = 0; c < rows.length; c++) out[i * rows.length + c] = Math.exp(-gamma * squaredDistance(E.data, i * p, X.data, rows[c]! * p, p));
+    for (let c = 0; c < rows.length; c++) out[i * rows.length + c] = rbf(E.data, i * p, col, start[i]!, start[i + 1]!, norms[i]!, X.data, rows[c]! * p, xNorms[rows[c]!]!, gamma);
   }
   return out;
 }
@@ -408,11 +420,12 @@ export const svmEngine: FamilyEngine = {
     // kernel block stays a few MB where 16,000 rows × 3,000 support vectors would hold 384 MB per evaluation set.
     const out = fits.map(() => evals.map((e) => new Float64Array(e.rows)));
     const p = X.cols;
+    const xNorms = squaredNorms(X);
     for (const [k, e] of evals.entries()) {
       for (let start = 0; start < e.rows; start += CROSS_BLOCK_ROWS) {
         const len = Math.min(CROSS_BLOCK_ROWS, e.rows - start);
         const block = { rows: len, cols: p, data: e.data.subarray(start * p, (start + len) * p) };
-        const cross = rbfCross(block, X, union, fits[0]!.model.gamma, reused('cross', len * union.length));
+        const cross = rbfCross(block, X, xNorms, union, fits[0]!.model.gamma, reused('cross', len * union.length));
         fits.forEach(({ model, svRows }, ci) => out[ci]![k]!.set(model.probability(model.decisionFromCross(cross, len, union.length, column, svRows)), start));
       }
     }
