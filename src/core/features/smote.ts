@@ -6,6 +6,8 @@ export interface SmoteOptions {
   readonly seed: number;
   /** [start, end) column ranges of one-hot blocks. */
   readonly oneHotGroups?: readonly (readonly [number, number])[];
+  /** Where the resampled matrix is allocated (e.g. shared memory the worker threads read); a plain array by default. */
+  readonly allocate?: (length: number) => Float64Array;
 }
 
 /** The rows of the minority class (the smaller, ties: the bad class 1), in index order. */
@@ -94,7 +96,7 @@ export function smote(X: Matrix, y: Uint8Array, opts: SmoteOptions, neighbours?:
     for (let j = s; j < e; j++) inGroup[j] = g;
   });
   const rng = Rng.derive(opts.seed, 'smote');
-  const data = new Float64Array((y.length + need) * p);
+  const data = opts.allocate ? opts.allocate((y.length + need) * p) : new Float64Array((y.length + need) * p);
   data.set(X.data);
   const labels = new Uint8Array(y.length + need);
   labels.set(y);

@@ -23,23 +23,24 @@ export interface TrainingSet {
 }
 
 /** Fits preprocessing on `ds` and transforms it, SMOTE'd when asked. */
-export function prepareTraining(ds: Dataset, prepOptions: PrepOptions, useSmote: boolean, smoteK: number, seed: number): TrainingSet {
+export function prepareTraining(ds: Dataset, prepOptions: PrepOptions, useSmote: boolean, smoteK: number, seed: number, allocate?: (length: number) => Float64Array): TrainingSet {
   const prep = fitPreprocessor(ds, prepOptions);
-  const X = transform(prep, ds);
+  const X = transform(prep, ds, allocate?.(ds.rows * prep.featureNames.length));
   if (!useSmote) return { prep, X, y: ds.target };
   const s = smote(X, ds.target, { k: smoteK, seed, oneHotGroups: prep.oneHotGroups });
   return { prep, X: s.X, y: s.y };
 }
 
 /** Preprocessing fitted on each fold's training rows only, applied to its validation rows. */
-export function prepareFolds(train: Dataset, folds: readonly (readonly number[])[], prepOptions: PrepOptions, needSmote: boolean, smoteK: number, seed: number): PreparedFold[] {
+export function prepareFolds(train: Dataset, folds: readonly (readonly number[])[], prepOptions: PrepOptions, needSmote: boolean, smoteK: number, seed: number, allocate?: (length: number) => Float64Array): PreparedFold[] {
   return folds.map((val, k) => {
     const trRows = trainPositions(train.rows, val);
     const tr = takeRows(train, trRows);
     const va = takeRows(train, val);
     const prep = fitPreprocessor(tr, prepOptions);
-    const X = transform(prep, tr);
+    const p = prep.featureNames.length;
+    const X = transform(prep, tr, allocate?.(tr.rows * p));
     const smoted = needSmote ? smote(X, tr.target, { k: smoteK, seed: seed + k, oneHotGroups: prep.oneHotGroups }) : null;
-    return { X, y: tr.target, Xval: transform(prep, va), yval: va.target, smoted, oneHotGroups: prep.oneHotGroups };
+    return { X, y: tr.target, Xval: transform(prep, va, allocate?.(va.rows * p)), yval: va.target, smoted, oneHotGroups: prep.oneHotGroups };
   });
 }

@@ -5,10 +5,11 @@ import { fitPreprocessor, transform } from '../../core/features/preprocess.js';
 import { minorityRows, nearestNeighbours, smote } from '../../core/features/smote.js';
 import { takeMatrixRows, type Matrix } from '../../core/matrix.js';
 import { DEFAULT_PARAMS } from '../../core/params/params.js';
+import { prepareFolds } from '../../core/search/folds.js';
 import { STATLOG } from '../../test-support/helpers.js';
 import { readDataset } from '../ingest.js';
 import { TaskPool } from '../pool.js';
-import { smoteOnPool } from './prepare.js';
+import { prepareFoldsOnPool, smoteOnPool } from './prepare.js';
 
 const statlog = readDataset(readFileSync(STATLOG), STATLOG, STATLOG, { name: 'statlog' }).dataset;
 
@@ -52,5 +53,29 @@ describe("SMOTE's neighbour search", () => {
     expect(split.X.rows).toBe(one.X.rows);
     expect(Buffer.from(split.X.data.buffer).equals(Buffer.from(one.X.data.buffer))).toBe(true);
     expect(Array.from(split.y)).toEqual(Array.from(one.y));
+  });
+});
+
+describe('prepared folds on the pool', () => {
+  const pool = new TaskPool(2);
+  afterAll(() => pool.close());
+  const ds = synthesize(statlog, 3000, { seed: 5 });
+  const folds = [0, 1, 2].map((k) => Array.from({ length: 1000 }, (_, i) => i * 3 + k));
+
+  it('are built in shared memory from the start, byte for byte the folds prepareFolds gives', async () => {
+    const plain = prepareFolds(ds, folds, DEFAULT_PARAMS.preprocessing, true, 5, 42);
+    let id = 0;
+    const pooled = await prepareFoldsOnPool(pool, ds, folds, DEFAULT_PARAMS.preprocessing, true, 5, 42, () => id++);
+    const bytes = (m: Matrix) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+    pooled.forEach((f, k) => {
+      const p = plain[k]!;
+      for (const [a, b] of [[f.X, p.X], [f.Xval, p.Xval], [f.smoted!.X, p.smoted!.X]] as const) {
+        // Workers read these without a copy.
+        expect(a.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(a.data.byteLength).toBe(a.rows * a.cols * 8);
+        expect(bytes(a).equals(bytes(b))).toBe(true);
+      }
+      expect(Array.from(f.smoted!.y)).toEqual(Array.from(p.smoted!.y));
+    });
   });
 });

@@ -39,25 +39,33 @@ export async function smoteOnPool(pool: TaskPool, X: Matrix, y: Uint8Array, opts
  */
 export function shared(m: Matrix): Matrix {
   if (m.data.buffer instanceof SharedArrayBuffer) return m;
-  const data = new Float64Array(new SharedArrayBuffer(m.data.byteLength));
+  const data = sharedArray(m.data.length);
   data.set(m.data);
   return { rows: m.rows, cols: m.cols, data };
 }
 
+/**
+ * A zeroed array in shared memory, for matrices built there from the start: a plain matrix copied in afterwards
+ * is held twice until it is collected (five 200,000-row folds: 390 MB of garbage at once).
+ */
+export function sharedArray(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
 /** `prepareFolds`, with every fold's SMOTE neighbour search running at once on the pool; matrices shared. */
 export async function prepareFoldsOnPool(pool: TaskPool, train: Dataset, folds: readonly (readonly number[])[], prepOptions: PrepOptions, needSmote: boolean, k: number, seed: number, nextTaskId: () => number): Promise<PreparedFold[]> {
-  const plain = prepareFolds(train, folds, prepOptions, false, k, seed).map((f) => ({ ...f, X: shared(f.X), Xval: shared(f.Xval) }));
+  const plain = prepareFolds(train, folds, prepOptions, false, k, seed, sharedArray).map((f) => ({ ...f, X: shared(f.X), Xval: shared(f.Xval) }));
   if (!needSmote) return plain;
   // Fold k's SMOTE seed is seed + k, as prepareFolds gives it.
-  const smoted = await Promise.all(plain.map((f, i) => smoteOnPool(pool, f.X, f.y, { k, seed: seed + i, oneHotGroups: f.oneHotGroups }, nextTaskId)));
+  const smoted = await Promise.all(plain.map((f, i) => smoteOnPool(pool, f.X, f.y, { k, seed: seed + i, oneHotGroups: f.oneHotGroups, allocate: sharedArray }, nextTaskId)));
   return plain.map((f, i) => ({ ...f, smoted: { X: shared(smoted[i]!.X), y: smoted[i]!.y } }));
 }
 
 /** `prepareTraining`, with SMOTE's neighbour search on the pool. */
 export async function prepareTrainingOnPool(pool: TaskPool, ds: Dataset, prepOptions: PrepOptions, useSmote: boolean, k: number, seed: number, nextTaskId: () => number): Promise<TrainingSet> {
-  const plain = prepareTraining(ds, prepOptions, false, k, seed);
+  const plain = prepareTraining(ds, prepOptions, false, k, seed, sharedArray);
   const set = { ...plain, X: shared(plain.X) };
   if (!useSmote) return set;
-  const s = await smoteOnPool(pool, set.X, set.y, { k, seed, oneHotGroups: set.prep.oneHotGroups }, nextTaskId);
+  const s = await smoteOnPool(pool, set.X, set.y, { k, seed, oneHotGroups: set.prep.oneHotGroups, allocate: sharedArray }, nextTaskId);
   return { prep: set.prep, X: shared(s.X), y: s.y };
 }
