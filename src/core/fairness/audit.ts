@@ -94,34 +94,47 @@ export interface AttributeFigures {
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
+/** A group's counts at the threshold: every figure but the AUC is a fraction of these. */
+interface GroupCounts {
+  n: number;
+  bad: number;
+  approved: number;
+  badApproved: number;
+  badDeclined: number;
+  goodDeclined: number;
+  pSum: number;
+}
+
+const noCounts = (): GroupCounts => ({ n: 0, bad: 0, approved: 0, badApproved: 0, badDeclined: 0, goodDeclined: 0, pSum: 0 });
+
+function count(c: GroupCounts, i: number, y: ArrayLike<number>, p: ArrayLike<number>, threshold: number): void {
+  const decline = p[i]! >= threshold;
+  c.n++;
+  c.pSum += p[i]!;
+  if (y[i] === 1) {
+    c.bad++;
+    if (decline) c.badDeclined++;
+  } else if (decline) c.goodDeclined++;
+  if (!decline) {
+    c.approved++;
+    if (y[i] === 1) c.badApproved++;
+  }
+}
+
+function figuresFromCounts(attribute: string, group: string, c: GroupCounts, total: number, auc: number | null): GroupFigures {
+  return {
+    attribute, group, n: c.n, share: c.n / total,
+    approval_rate: ratio(c.approved, c.n), bad_rate_approved: ratio(c.badApproved, c.approved), tpr: ratio(c.badDeclined, c.bad), fpr: ratio(c.goodDeclined, c.n - c.bad),
+    auc, mean_p_bad: ratio(c.pSum, c.n), observed_bad_rate: ratio(c.bad, c.n), too_few: c.n < MIN_GROUP,
+  };
+}
+
 /** The figures of one group from its rows: plain fractions of the rows, no smoothing. */
 function groupFigures(attribute: string, group: string, rows: readonly number[], y: ArrayLike<number>, p: ArrayLike<number>, threshold: number, total: number): GroupFigures {
-  let approved = 0;
-  let badApproved = 0;
-  let bad = 0;
-  let badDeclined = 0;
-  let goodDeclined = 0;
-  let pSum = 0;
-  for (const i of rows) {
-    const decline = p[i]! >= threshold;
-    pSum += p[i]!;
-    if (y[i] === 1) {
-      bad++;
-      if (decline) badDeclined++;
-    } else if (decline) goodDeclined++;
-    if (!decline) {
-      approved++;
-      if (y[i] === 1) badApproved++;
-    }
-  }
-  const n = rows.length;
-  const good = n - bad;
-  return {
-    attribute, group, n, share: n / total,
-    approval_rate: ratio(approved, n), bad_rate_approved: ratio(badApproved, approved), tpr: ratio(badDeclined, bad), fpr: ratio(goodDeclined, good),
-    auc: bad > 0 && good > 0 ? rocAuc(rows.map((i) => y[i]!), rows.map((i) => p[i]!)) : null,
-    mean_p_bad: ratio(pSum, n), observed_bad_rate: ratio(bad, n), too_few: n < MIN_GROUP,
-  };
+  const c = noCounts();
+  for (const i of rows) count(c, i, y, p, threshold);
+  const auc = c.bad > 0 && c.n - c.bad > 0 ? rocAuc(rows.map((i) => y[i]!), rows.map((i) => p[i]!)) : null;
+  return figuresFromCounts(attribute, group, c, total, auc);
 }
 
 const spread = (xs: readonly (number | null)[]): number | null => {
@@ -177,15 +190,18 @@ export function audit(ds: Dataset, p: ArrayLike<number>, threshold: number, spec
     const rng = Rng.derive(opts.seed, 'fairness', spec.name);
     const B = opts.resamples ?? 1000;
     const boot: [number[], number[], number[]] = [[], [], []];
-    const assigned = formed.of;
+    // The three figures need only each group's counts (no AUC, no row lists): 1,000 resamples of 40,000 test
+    // rows sorted a group's scores 3,000 times per attribute before.
+    const index = new Map(formed.names.map((g, k) => [g, k]));
+    const groupOf = Int32Array.from(formed.of, (g) => (g === null || g === undefined ? -1 : index.get(g)!));
     for (let b = 0; b < B; b++) {
-      const byGroup = formed.names.map(() => [] as number[]);
+      const counts = formed.names.map(noCounts);
       for (let k = 0; k < ds.rows; k++) {
         const i = rng.int(ds.rows);
-        const g = assigned[i];
-        if (g !== null && g !== undefined) byGroup[formed.names.indexOf(g)]!.push(i);
+        const g = groupOf[i]!;
+        if (g >= 0) count(counts[g]!, i, y, p, threshold);
       }
-      const r = attributeRatios(formed.names.map((g, k) => groupFigures(spec.name, g, byGroup[k]!, y, p, threshold, ds.rows)));
+      const r = attributeRatios(formed.names.map((g, k) => figuresFromCounts(spec.name, g, counts[k]!, ds.rows, null)));
       if (r.air !== null) boot[0].push(r.air);
       if (r.eod !== null) boot[1].push(r.eod);
       if (r.eqodds !== null) boot[2].push(r.eqodds);
