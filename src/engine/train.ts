@@ -8,7 +8,9 @@ import { evaluate, type TestMetrics } from '../core/metrics/classification.js';
 import { QUICK_GRIDS, type Candidate, type Family } from '../core/params/grids.js';
 import type { Params } from '../core/params/params.js';
 import { BUNDLE_FORMAT, sealBundle } from '../core/registry/bundle.js';
-import type { TrainingSet } from '../core/search/folds.js';
+import type { PreparedFold, TrainingSet } from '../core/search/folds.js';
+import type { Matrix } from '../core/matrix.js';
+import { releaseNativeMemory } from './native-memory.js';
 import { prepareFoldsOnPool, prepareTrainingOnPool } from './search/prepare.js';
 import { candidateResult, foldScore, leaderboard, type CandidateResult } from '../core/search/leaderboard.js';
 import { seededSplit, splitFromJson, type Split } from '../core/search/split.js';
@@ -206,7 +208,7 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const needSmote = [...plan.grids.values()].some((cs) => cs.some((c) => c['smote'] === true));
     yield { type: 'stage', message: `preprocessing ${folds} folds${needSmote ? ' (+ SMOTE)' : ''}` };
     let prepId = -1_000_000;
-    const prepared = await prepareFoldsOnPool(pool, train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed, () => prepId--);
+    let prepared: readonly PreparedFold[] | null = await prepareFoldsOnPool(pool, train, split.folds, params.preprocessing, needSmote, params.preprocessing.smote_k, params.seed, () => prepId--);
 
     const deadline = plan.time === null ? Infinity : t0 + plan.time * 1000;
     const cv = new CrossValidation({
@@ -243,6 +245,18 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     if (finalists.length === 0) throw new UserError('the time budget ended before any candidate finished', {}, 'raise --time (or search.time)');
     // Refit each family's best on all training rows and score it on the test rows.
     const board = leaderboard(finalists);
+    // Calibration and cut-off come from the champion's out-of-fold predictions; the SVM's were only ranked
+    // during a rank-metric search (no Platt CV), so its folds are refitted once with probabilities. Halving's
+    // last rung may have run on a subsample. Otherwise no fold is fitted again: the folds are let go here.
+    const champ = board[0]!;
+    let champFolds = cv.foldProbsOf.get(`${champ.family}#${champ.index}`);
+    const needOof = params.decision.policy !== 'cost' || params.decision.calibration !== 'none';
+    const rerunFolds = !champFolds || (needOof && champ.family === 'svm' && rankOnly);
+    if (!rerunFolds) {
+      cv.releaseFolds();
+      prepared = null;
+      await releaseNativeMemory();
+    }
     yield { type: 'stage', message: `refitting ${board.length} family winners on ${train.rows} rows` };
     const sets = new Map<boolean, TrainingSet>();
     for (const smote of new Set(board.map((b) => b.params['smote'] === true))) {
@@ -270,17 +284,13 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     }
 
     // The champion: bundle (atomic write), artifact, registry version with alias `champion`.
-    const champ = board[0]!;
     const champRefit = refits[0]!;
     if (champRefit.kind !== 'refit' || champRefit.state === null) throw new Error("the champion's refit result expected");
     const champSet = setFor(champ.params['smote'] === true);
+    // The other families' training set is not needed past their refits.
+    for (const smote of [...sets.keys()]) if (smote !== (champ.params['smote'] === true)) sets.delete(smote);
     const testMetrics = entries[0]!.test!;
-    // Calibration and cut-off come from the champion's out-of-fold predictions; the SVM's were only ranked
-    // during a rank-metric search (no Platt CV), so its folds are refitted once with probabilities.
-    let champFolds = cv.foldProbsOf.get(`${champ.family}#${champ.index}`);
-    const needOof = params.decision.policy !== 'cost' || params.decision.calibration !== 'none';
-    // Halving's last rung may have run on a subsample; a rank-metric search fits the SVM without Platt CV.
-    if (!champFolds || (needOof && champ.family === 'svm' && rankOnly)) {
+    if (rerunFolds && prepared) {
       yield { type: 'stage', message: 'refitting the champion per fold for calibrated out-of-fold predictions' };
       const smote = champ.params['smote'] === true;
       const rerun = await Promise.all(prepared.map((f, k) => {
@@ -297,7 +307,9 @@ export async function* train(project: Project, store: RunStore, params: Params, 
     const cut = decideCutoff(oof, train.target, champRefit.testProba, test.target, params);
     const threshold = cut.decision.threshold;
     // Reasons compare an applicant with params' reference set: the mean applicant, or those at the cut-off.
-    const trainX = transform(champSet.prep, train);
+    // The training rows as the champion's preprocessing gives them: the first rows of its training set (SMOTE
+    // appends its rows after them), not a second transform.
+    const trainX: Matrix = { rows: train.rows, cols: champSet.X.cols, data: champSet.X.data.subarray(0, train.rows * champSet.X.cols) };
     const reference = reasonReference(trainX, oof.map((p) => calibrate(cut.calibrator, p)), threshold, params.reasons.method);
     // The champion's fairness audit on the test rows, stored with its version (train summary, models list, TUI).
     const fairness = audit(takeRows(full, split.test), cut.testCalibrated, threshold, params.fairness.attributes ?? DEFAULT_ATTRIBUTES, { seed: params.seed });
