@@ -325,6 +325,8 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     // to both sides and only its side's length moves on.
     const { right } = scratch;
     const fromNode = nodeCodes !== null && narrow[bestF] !== null;
+    // Children at the depth limit are leaves: nothing reads their codes again.
+    const moveWords = nodeWords !== null && !(opts.maxDepth !== null && depth + 1 >= opts.maxDepth);
     let a = 0;
     let c = 0;
     let nextBin = Infinity;
@@ -339,17 +341,18 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
       nodeW[to] = nodeW[at]!;
       rightY[c] = nodeY[at]!;
       rightW[c] = nodeW[at]!;
-      if (nodeWords) {
+      const goesLeft = +(code <= bestBin);
+      if (moveWords) {
+        // Each row's codes go to its own side only (the left side compacts in place, behind the reading point).
         const src = at * words;
-        const dl = to * words;
-        const dr = c * words;
-        for (let t = 0; t < words; t++) {
-          const v = nodeWords[src + t]!;
-          rightWords![dr + t] = v;
-          nodeWords[dl + t] = v;
+        if (goesLeft) {
+          const dl = to * words;
+          if (dl !== src) for (let t = 0; t < words; t++) nodeWords![dl + t] = nodeWords![src + t]!;
+        } else {
+          const dr = c * words;
+          for (let t = 0; t < words; t++) rightWords![dr + t] = nodeWords![src + t]!;
         }
       }
-      const goesLeft = +(code <= bestBin);
       a += goesLeft;
       c += 1 - goesLeft;
       nextBin = Math.min(nextBin, code + 65536 * goesLeft); // codes are below 2^16
@@ -357,7 +360,7 @@ export function growCart(B: BinnedMatrix, y: Uint8Array, w: Float64Array, rows: 
     idx.set(right.subarray(0, c), a);
     nodeY.set(rightY.subarray(0, c), start + a);
     nodeW.set(rightW.subarray(0, c), start + a);
-    if (nodeWords) nodeWords.set(rightWords!.subarray(0, c * words), (start + a) * words);
+    if (moveWords) nodeWords!.set(rightWords!.subarray(0, c * words), (start + a) * words);
     const L = idx.subarray(0, a);
     const R = idx.subarray(a);
     const th = B.thresholds[bestF]!;
