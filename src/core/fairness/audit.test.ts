@@ -11,7 +11,10 @@ import { openStore, projectAt } from '../../engine/project.js';
 import { loadRegisteredModel } from '../../engine/registry.js';
 import { train } from '../../engine/train.js';
 import { HAS_REAL_DATA, HAS_STATLOG, runCli, SOUTH, STATLOG, tmpHome } from '../../test-support/helpers.js';
-import { audit, bandNames } from './audit.js';
+import { attributeRatios, audit, bandNames, DEFAULT_ATTRIBUTES, groupsOf, MIN_GROUP, type GroupFigures } from './audit.js';
+import { readDataset } from '../../engine/ingest.js';
+import { synthesize } from '../data/synth.js';
+import { Rng } from '../random.js';
 
 /** The figures computed the plain way, row by row, for comparison with the audit. */
 function reference(groupOf: (i: number) => string | null, group: string, y: ArrayLike<number>, p: ArrayLike<number>, t: number) {
@@ -31,6 +34,50 @@ function reference(groupOf: (i: number) => string | null, group: string, y: Arra
 }
 
 describe('fairness audit', () => {
+  it("bootstrap intervals equal the plain definition: each resample's groups listed row by row, their rates recomputed", () => {
+    const statlog = readDataset(readFileSync(STATLOG), STATLOG, STATLOG, { name: 'statlog' }).dataset;
+    const ds = synthesize(statlog, 4000, { seed: 3 });
+    const p = Float64Array.from({ length: ds.rows }, (_, i) => 0.6 * (((i * 2654435761) % 1000) / 1000) + 0.4 * ds.target[i]!);
+    const threshold = 0.4;
+    const B = 150;
+    const report = audit(ds, p, threshold, DEFAULT_ATTRIBUTES, { seed: 9, resamples: B });
+    expect(report.attributes.length).toBeGreaterThan(0);
+    const percentile = (s: readonly number[], q: number): number => {
+      const h = (s.length - 1) * q;
+      const lo = Math.floor(h);
+      return s[lo]! + (h - lo) * (s[Math.min(s.length - 1, lo + 1)]! - s[lo]!);
+    };
+    for (const a of report.attributes) {
+      const spec = DEFAULT_ATTRIBUTES.find((x) => x.name === a.attribute && x.column === a.column)!;
+      const formed = groupsOf(ds, spec)!;
+      const rng = Rng.derive(9, 'fairness', spec.name);
+      const boot: number[][] = [[], [], []];
+      for (let b = 0; b < B; b++) {
+        const members = formed.names.map(() => [] as number[]);
+        for (let k = 0; k < ds.rows; k++) {
+          const i = rng.int(ds.rows);
+          const g = formed.of[i];
+          if (g !== null && g !== undefined) members[formed.names.indexOf(g)]!.push(i);
+        }
+        const figures = members.map((rows) => {
+          const bads = rows.filter((i) => ds.target[i] === 1);
+          const goods = rows.filter((i) => ds.target[i] === 0);
+          const declined = (i: number): boolean => p[i]! >= threshold;
+          return {
+            too_few: rows.length < MIN_GROUP,
+            approval_rate: rows.length ? rows.filter((i) => !declined(i)).length / rows.length : null,
+            tpr: bads.length ? bads.filter(declined).length / bads.length : null,
+            fpr: goods.length ? goods.filter(declined).length / goods.length : null,
+          } as GroupFigures;
+        });
+        const r = attributeRatios(figures);
+        [r.air, r.eod, r.eqodds].forEach((x, j) => x !== null && boot[j]!.push(x));
+      }
+      const ci = (xs: number[]) => (xs.length < B / 2 ? null : ((s) => [percentile(s, 0.025), percentile(s, 0.975)])([...xs].sort((x, y) => x - y)));
+      expect([a.ci.adverse_impact_ratio, a.ci.equal_opportunity_difference, a.ci.equalized_odds_difference]).toEqual(boot.map(ci));
+    }
+  });
+
   it('names numeric bands as the defaults say', () => {
     expect(bandNames([25, 35, 50])).toEqual(['<25', '25-34', '35-49', '50+']);
   });
