@@ -95,10 +95,14 @@ export function fitRowsAfter(family: Family, rows: number, a: readonly Adaptatio
   return s && s.kind === 'subsample' ? Math.min(rows, s.rows) : rows;
 }
 
+/** The most training rows any train score predicts (the planner's stated sample; Infinity without one). */
+export function trainScoreCap(a: readonly Adaptation[]): number {
+  return a.find((x) => x.kind === 'train-score')?.rows ?? Infinity;
+}
+
 /** The training rows a family's train score predicts: its fit rows, at most the planner's train-score sample. */
 export function ownRowsAfter(family: Family, rows: number, a: readonly Adaptation[]): number {
-  const t = a.find((x) => x.kind === 'train-score');
-  return Math.min(fitRowsAfter(family, rows, a), t ? t.rows : Infinity);
+  return Math.min(fitRowsAfter(family, rows, a), trainScoreCap(a));
 }
 
 /** The rows a family's learner grows on (a forest's trees draw at most the planner's bootstrap size). */

@@ -2,7 +2,7 @@ import { CancelledError } from '../../core/errors.js';
 import { takeLabels, takeMatrixRows, type Matrix } from '../../core/matrix.js';
 import { ENGINES } from '../../core/models/engines.js';
 import { FAMILIES, type Candidate, type Family } from '../../core/params/grids.js';
-import { adaptCandidate, fitRowsAfter, type Adaptation } from '../../core/search/planner.js';
+import { adaptCandidate, fitRowsAfter, trainScoreCap, type Adaptation } from '../../core/search/planner.js';
 import type { Params } from '../../core/params/params.js';
 import type { PreparedFold } from '../../core/search/folds.js';
 import { subsample, type Rung } from '../../core/search/halving.js';
@@ -144,7 +144,7 @@ export class CrossValidation {
 
   /** The train score's rows: the planner's seeded sample when the fold has more. */
   private trainScoreRows(v: FoldView, k: number, rung: Rung | null): FoldView {
-    const cap = this.o.adaptations?.find((a) => a.kind === 'train-score')?.rows ?? Infinity;
+    const cap = trainScoreCap(this.o.adaptations ?? []);
     if (v.Xown.rows <= cap) return v;
     const rows = subsample(v.Xown.rows, cap / v.Xown.rows, Rng.derive(this.o.params.seed, 'planner', 'train-score', k, rung?.rung ?? 'all'));
     return { ...v, Xown: takeMatrixRows(v.Xown, rows), yown: takeLabels(v.yown, rows) };
